@@ -1,0 +1,128 @@
+# upcall_cost - build, test, benchmark.
+#
+#   make          build ./upcall_cost
+#   make demo     build, then analyse the bundled example trace
+#   make check    build, then run every test (unit, parity, sanitizers, capture)
+#   make bench    speed and memory figures
+#   make fuzz     bounded libFuzzer runs of every file parser
+#   make e2e      the OVS testbed (a VM with a real kernel datapath)
+#
+# Every target that needs Debian packages installs the missing ones first
+# (tools/install-deps.sh), so the two README commands work on a fresh
+# Debian 12 machine as root.
+
+VERSION    := 0.1.0
+CC         ?= cc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+BUILD      := build
+ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=gnu11 $(WARN) -D_GNU_SOURCE -DUC_VERSION='"$(VERSION)"' \
+              -Isrc -I$(BUILD)
+LDLIBS_BPF := -lbpf -lelf -lz
+
+# The analysis library: everything in src/ that does not touch BPF.
+CAPTURE_SRCS := $(wildcard src/capture*.c)
+MAIN_SRC     := src/upcall_cost.c
+# (*.bpf.c is the BPF program, built by the BPF rules below.)
+LIB_SRCS     := $(filter-out $(CAPTURE_SRCS) $(MAIN_SRC) $(wildcard src/*.bpf.c),$(wildcard src/*.c))
+LIB_OBJS     := $(LIB_SRCS:src/%.c=$(BUILD)/lib/%.o)
+CAPTURE_OBJS := $(CAPTURE_SRCS:src/%.c=$(BUILD)/capture/%.o)
+LIB          := $(BUILD)/libupcall_cost.a
+
+TEST_SRCS  := $(wildcard tests/test_*.c)
+TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps demo check test unit parity sanitize bench fuzz e2e clean
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: upcall_cost tools
+
+deps:
+	@sh tools/install-deps.sh
+
+# ---------------------------------------------------------------- BPF
+# No vmlinux.h: src/upcall_cost_kernel.bpf.h declares the few kernel types
+# read (CO-RE); the rest comes from the UAPI headers, so clang -target bpf
+# needs the host's system include dirs (e.g. the multiarch asm/ dir), as in
+# libbpf-bootstrap.
+CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
+	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+$(BUILD)/upcall_cost.bpf.o: src/upcall_cost.bpf.c src/upcall_cost.h $(wildcard src/*.bpf.h) | $(BUILD)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Isrc -I$(BUILD) \
+		$(CLANG_BPF_SYS_INCLUDES) -Wall -Werror -c $< -o $@
+	llvm-strip -g $@ 2>/dev/null || true
+
+$(BUILD)/upcall_cost.skel.h: $(BUILD)/upcall_cost.bpf.o
+	$(BPFTOOL) gen skeleton $< name upcall_cost_bpf > $@
+
+# ---------------------------------------------------------------- user space
+$(BUILD):
+	mkdir -p $(BUILD)/lib $(BUILD)/capture $(BUILD)/tests $(BUILD)/tools
+
+$(BUILD)/lib/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/capture/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/upcall_cost.skel.h | $(BUILD)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@; ar rcs $@ $^
+
+upcall_cost: $(MAIN_SRC) $(LIB) $(CAPTURE_OBJS) $(wildcard src/*.h)
+	$(CC) $(CFLAGS) $(MAIN_SRC) $(CAPTURE_OBJS) $(LIB) -o $@ $(LDLIBS_BPF) -lm
+
+# ---------------------------------------------------------------- tools
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
+tools: $(TOOL_BINS)
+
+$(BUILD)/tools/%: tools/%.c $(LIB) | $(BUILD)
+	$(CC) $(CFLAGS) $< $(LIB) -o $@ -lm $(TOOL_LDLIBS_$*)
+
+# ---------------------------------------------------------------- demo
+demo: deps
+	$(MAKE) --no-print-directory all
+	./upcall_cost -q -r examples/demo.dat
+
+# ---------------------------------------------------------------- tests
+$(BUILD)/tests/%: tests/%.c tests/test_util.h $(LIB) | $(BUILD)
+	$(CC) $(CFLAGS) -Itests $< $(LIB) -o $@ -lcmocka -lm
+
+unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+
+parity: upcall_cost
+	@sh tests/parity.sh ./upcall_cost
+
+# The unit tests and the parity run again under ASan and UBSan.
+sanitize: deps
+	$(MAKE) --no-print-directory BUILD=build-san CC=clang \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+		unit parity
+
+check: deps
+	$(MAKE) --no-print-directory all
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory parity
+	$(MAKE) --no-print-directory sanitize
+	@if [ -x tests/capture.sh ]; then sh tests/capture.sh ./upcall_cost; fi
+	@sh tests/summary.sh
+
+bench: deps
+	$(MAKE) --no-print-directory all
+	@sh bench/run.sh
+
+fuzz: deps
+	@sh fuzz/run.sh
+
+e2e: deps
+	$(MAKE) --no-print-directory all
+	@sh testbed/e2e.sh
+
+clean:
+	rm -rf build build-san build-fuzz upcall_cost

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "histogram.h"
+#include "moments.h"
+#include "pyrepr.h"
+
+#define BAR "\xe2\x88\x8e"   /* U+220E, one character, three bytes */
+#define BATCH_BUCKETS 64
+
+/* Python pads by characters, not bytes. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+void uc_print_padded(FILE *out, const char *s, int width)
+{
+	fputs(s, out);
+	for (int i = (int)utf8_chars(s); i < width; i++)
+		fputc(' ', out);
+}
+
+static void print_bar(FILE *out, uint64_t count, int pad_to)
+{
+	int i = 0;
+
+	for (; (uint64_t)i < count; i++)
+		fputs(BAR, out);
+	for (; i < pad_to; i++)
+		fputc(' ', out);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double uc_median_sorted(const double *sorted, size_t n)
+{
+	if (!n)
+		return 0;
+	if (n % 2)
+		return sorted[n / 2];
+	return (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+void uc_print_py_float_list(FILE *out, const double *samples, size_t n)
+{
+	char buf[40];
+
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", out);
+		fputs(uc_py_float_repr(samples[i], buf), out);
+	}
+	fputs("]\n", out);
+}
+
+/* ---------------------------------------------------------------- latency */
+
+struct bounds {
+	double min, max;
+	double *upper;     /* upper bound of each bucket */
+	int buckets;
+};
+
+/*
+ * text_histogram3's bounds: upper[i] = min + step * (i + 1), step =
+ * (max - min) / buckets, in doubles.  When all samples are equal
+ * upcall_cost.py asks for min = v, max = v + 1, which text_histogram3 then
+ * computes in Decimal; long double gives the same printed bounds.
+ */
+static void compute_bounds(struct bounds *b, double min, double max,
+			   bool identical)
+{
+	if (identical) {
+		long double lo = min, step = ((long double)max - lo) / b->buckets;
+
+		for (int i = 0; i < b->buckets; i++)
+			b->upper[i] = (double)(lo + step * (i + 1));
+	} else {
+		double step = (max - min) / b->buckets;
+
+		for (int i = 0; i < b->buckets; i++)
+			b->upper[i] = min + step * (i + 1);
+	}
+	b->min = min;
+	b->max = max;
+}
+
+/* The first bucket whose upper bound is >= v.  A sample above the last
+ * bound only by rounding (upcall_cost.py loses it, bug B5) goes last. */
+static int bucket_of(const struct bounds *b, double v)
+{
+	int lo = 0, hi = b->buckets - 1;
+
+	if (v > b->upper[hi])
+		return hi;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (v <= b->upper[mid])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static void print_buckets(FILE *out, const struct bounds *b,
+			  const uint64_t *counts)
+{
+	uint64_t max_count = 0, scale = 1;
+	double lower = b->min;
+
+	for (int i = 0; i < b->buckets; i++)
+		if (counts[i] > max_count)
+			max_count = counts[i];
+	if (max_count > 75)
+		scale = max_count / 75;
+	fprintf(out, "# each " BAR " represents a count of %llu\n",
+		(unsigned long long)scale);
+	for (int i = 0; i < b->buckets; i++) {
+		fprintf(out, "%10.4f - %10.4f [%6llu]: ", lower, b->upper[i],
+			(unsigned long long)counts[i]);
+		print_bar(out, counts[i] / scale, 0);
+		fputc('\n', out);
+		lower = b->upper[i];
+	}
+}
+
+static void full_histogram(FILE *out, const double *samples, size_t n,
+			   int buckets, double min, double max, bool identical)
+{
+	struct uc_moments m;
+	struct bounds b = { .buckets = buckets > 0 ? buckets : 10 };
+	uint64_t *counts = calloc((size_t)b.buckets, sizeof(*counts));
+	double *sorted = malloc(n * sizeof(*sorted));
+	uint64_t skipped = 0;
+
+	b.upper = malloc((size_t)b.buckets * sizeof(*b.upper));
+	if (!counts || !sorted || !b.upper) {
+		fputs("# (out of memory)\n", out);
+		goto out;
+	}
+	compute_bounds(&b, min, max, identical);
+	uc_moments_init(&m);
+	for (size_t i = 0; i < n; i++) {
+		uc_moments_add(&m, samples[i]);
+		if (samples[i] < min || samples[i] > max)
+			skipped++;
+		else
+			counts[bucket_of(&b, samples[i])]++;
+	}
+	memcpy(sorted, samples, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	fprintf(out, "# NumSamples = %zu; Min = %0.2f; Max = %0.2f\n", n, min, max);
+	if (skipped)
+		fprintf(out, "# %llu value%s outside of min/max\n",
+			(unsigned long long)skipped, skipped > 1 ? "s" : "");
+	fprintf(out, "# Mean = %f; Variance = %f; SD = %f; Median %f\n",
+		uc_moments_mean(&m), uc_moments_variance(&m),
+		sqrt(uc_moments_variance(&m)), uc_median_sorted(sorted, n));
+	print_buckets(out, &b, counts);
+out:
+	free(counts);
+	free(sorted);
+	free(b.upper);
+}
+
+void uc_text_histogram(FILE *out, const double *samples, size_t n, int buckets)
+{
+	double min, max;
+
+	if (n == 0) {
+		fputs("# NumSamples = 0\n", out);
+		return;
+	}
+	if (n == 1) {
+		fprintf(out, "# NumSamples = 1; Min = %.4f; Max = %.4f\n",
+			samples[0], samples[0]);
+		return;
+	}
+	min = max = samples[0];
+	for (size_t i = 1; i < n; i++) {
+		if (samples[i] < min)
+			min = samples[i];
+		if (samples[i] > max)
+			max = samples[i];
+	}
+	/* All equal: the range [v, v + 1] (upcall_cost.py crashes on v = 0,
+	 * bug B6, and on v = -1). */
+	if (min == max)
+		full_histogram(out, samples, n, buckets, min, min + 1, true);
+	else
+		full_histogram(out, samples, n, buckets, min, max, false);
+}
+
+/* ---------------------------------------------------------------- batches */
+
+void uc_batch_histogram(FILE *out, const uint32_t *sizes, size_t n)
+{
+	uint64_t counts[BATCH_BUCKETS] = { 0 }, high = 0, entries = 0;
+	uint64_t max_count, scale = 1;
+	uint32_t min = UINT32_MAX, max = 0;
+	const int half = BATCH_BUCKETS / 2;
+
+	if (!n) {
+		fputs("# NumSamples = 0\n", out);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* The real minimum (upcall_cost.py starts it at 64, bug B7). */
+		min = sizes[i] < min ? sizes[i] : min;
+		max = sizes[i] > max ? sizes[i] : max;
+		if (!sizes[i])
+			continue;
+		if (sizes[i] > BATCH_BUCKETS)
+			high++;
+		else
+			counts[sizes[i] - 1]++;
+		entries++;
+	}
+	max_count = high;
+	for (int i = 0; i < BATCH_BUCKETS; i++)
+		max_count = counts[i] > max_count ? counts[i] : max_count;
+	if (max_count > 4)
+		scale = max_count / 4;
+	fprintf(out, "# NumSamples = %llu; Min = %u; Max = %u\n",
+		(unsigned long long)entries, min, max);
+	fprintf(out, "# each " BAR " represents a count of %llu\n",
+		(unsigned long long)scale);
+	for (int i = 0; i < half; i++) {
+		fprintf(out, "%5d [%8llu]: ", i + 1, (unsigned long long)counts[i]);
+		print_bar(out, counts[i] / scale, 22);
+		fprintf(out, "  %5d [%8llu]: ", i + half + 1,
+			(unsigned long long)counts[i + half]);
+		print_bar(out, counts[i + half] / scale, 22);
+		fputc('\n', out);
+	}
+	if (high) {
+		fprintf(out, "%5s [%8llu]: ", ">64", (unsigned long long)high);
+		print_bar(out, high / scale, 22);
+		fputc('\n', out);
+	}
+}

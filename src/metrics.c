@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+
+static const struct {
+	const char *title, *name;
+} info[UC_M_COUNT] = {
+	[UC_M_KERNEL_TO_VSWITCHD] = { "Kernel upcall action to vswitchd receive (microseconds)",
+				      "kernel_to_vswitchd" },
+	[UC_M_VSWITCHD_TO_KERNEL] = { "vswitchd execute to kernel receive (microseconds)",
+				      "vswitchd_to_kernel" },
+	[UC_M_OVERHEAD] = { "Upcall overhead (total time minus lookup) (microseconds)",
+			    "overhead" },
+	[UC_M_TOTAL] = { "Kernel upcall to kernel packet execute (microseconds)",
+			 "total" },
+	[UC_M_LOOKUP] = { "vswitchd receive to flow put (lookup) (microseconds)",
+			  "lookup" },
+	[UC_M_PUT_TO_EXECUTE] = { "vswitchd flow put to execute (microseconds)",
+				  "put_to_execute" },
+};
+
+const char *uc_metric_title(enum uc_metric_id id)
+{
+	return id < UC_M_COUNT ? info[id].title : "";
+}
+
+const char *uc_metric_name(enum uc_metric_id id)
+{
+	return id < UC_M_COUNT ? info[id].name : "";
+}
+
+/* Python's (a - b) / 1000 on ints: exact difference, then one rounding. */
+static double usec(__int128 ns)
+{
+	if (ns > -((__int128)1 << 53) && ns < ((__int128)1 << 53))
+		return (double)(int64_t)ns / 1000.0;
+	return (double)((long double)ns / 1000.0L);
+}
+
+static void add(struct uc_metric *m, double v, uint32_t set)
+{
+	m->v[m->n] = v;
+	m->set[m->n++] = set;
+}
+
+int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
+		       struct uc_metric m[UC_M_COUNT])
+{
+	size_t n = c->n_sets ? c->n_sets : 1;
+
+	memset(m, 0, UC_M_COUNT * sizeof(*m));
+	for (int i = 0; i < UC_M_COUNT; i++) {
+		m[i].v = malloc(n * sizeof(*m[i].v));
+		m[i].set = malloc(n * sizeof(*m[i].set));
+		if (!m[i].v || !m[i].set) {
+			uc_metrics_free(m);
+			return -ENOMEM;
+		}
+	}
+	for (size_t s = 0; s < c->n_sets; s++) {
+		const uint32_t *ev = c->sets[s].ev;
+		__int128 dp = t->ev[ev[UC_EV_DP_UPCALL]].ts;
+		__int128 recv = t->ev[ev[UC_EV_RECV_UPCALL]].ts;
+		bool put = ev[UC_EV_OP_FLOW_PUT] != UC_NONE;
+		bool exec = ev[UC_EV_OP_FLOW_EXECUTE] != UC_NONE;
+		bool pkt_exec = ev[UC_EV_OVS_PKT_EXEC] != UC_NONE;
+		__int128 put_ts = put ? t->ev[ev[UC_EV_OP_FLOW_PUT]].ts : 0;
+		__int128 exec_ts = exec ? t->ev[ev[UC_EV_OP_FLOW_EXECUTE]].ts : 0;
+		__int128 x_ts = pkt_exec ? t->ev[ev[UC_EV_OVS_PKT_EXEC]].ts : 0;
+		uint32_t id = (uint32_t)s;
+
+		add(&m[UC_M_KERNEL_TO_VSWITCHD], usec(recv - dp), id);
+		if (put && pkt_exec)
+			add(&m[UC_M_OVERHEAD], usec((x_ts - dp) - (put_ts - recv)), id);
+		if (exec && pkt_exec)
+			add(&m[UC_M_VSWITCHD_TO_KERNEL], usec(x_ts - exec_ts), id);
+		if (pkt_exec)
+			add(&m[UC_M_TOTAL], usec(x_ts - dp), id);
+		if (put)
+			add(&m[UC_M_LOOKUP], usec(put_ts - recv), id);
+		if (put && exec)
+			add(&m[UC_M_PUT_TO_EXECUTE], usec(exec_ts - put_ts), id);
+	}
+	return 0;
+}
+
+void uc_metrics_free(struct uc_metric m[UC_M_COUNT])
+{
+	for (int i = 0; i < UC_M_COUNT; i++) {
+		free(m[i].v);
+		free(m[i].set);
+		m[i].v = NULL;
+		m[i].set = NULL;
+		m[i].n = 0;
+	}
+}

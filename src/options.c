@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * options.c - the command line.  Accepted forms, as with Python's argparse:
+ * "-P 128", "-P128", "--packet-size 128", "--packet-size=128", and any
+ * unambiguous prefix of a long option ("--packet").  Every number is
+ * checked with an end pointer and a range; every error is one line.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+enum opt_id {
+	O_BUCKETS, O_PAGES, O_DEBUG, O_KEY_SIZE, O_HANDLER_FILTER, O_PKT_SIZE,
+	O_PID, O_QUIET, O_READ, O_SETS, O_STOP, O_WRITE, O_WRITE_FORMAT,
+	O_PROBES, O_VERBOSE, O_COMPAT, O_TOP, O_JSON, O_PLOT, O_COMPARE,
+	O_HELP, O_VERSION,
+};
+
+enum arg_kind { NO_ARG, REQ_ARG, OPT_INT_ARG, LIST_ARG };
+
+static const struct opt_def {
+	enum opt_id id;
+	char short_name;
+	const char *long_name;
+	enum arg_kind arg;
+} defs[] = {
+	{ O_BUCKETS, 'b', "histogram-buckets", REQ_ARG },
+	{ O_PAGES, 0, "buffer-page-count", REQ_ARG },
+	{ O_DEBUG, 'D', "debug", OPT_INT_ARG },
+	{ O_KEY_SIZE, 'f', "flow-key-size", REQ_ARG },
+	{ O_HANDLER_FILTER, 0, "handler-filter", REQ_ARG },
+	{ O_PKT_SIZE, 'P', "packet-size", REQ_ARG },
+	{ O_PID, 'p', "pid", REQ_ARG },
+	{ O_QUIET, 'q', "quiet", NO_ARG },
+	{ O_READ, 'r', "read-events", REQ_ARG },
+	{ O_SETS, 0, "sets", NO_ARG },
+	{ O_STOP, 's', "stop", REQ_ARG },
+	{ O_WRITE, 'w', "write-events", REQ_ARG },
+	{ O_WRITE_FORMAT, 0, "write-format", REQ_ARG },
+	{ O_PROBES, 0, "probes", REQ_ARG },
+	{ O_VERBOSE, 'v', "verbose", NO_ARG },
+	{ O_COMPAT, 0, "compat", NO_ARG },
+	{ O_TOP, 0, "top", REQ_ARG },
+	{ O_JSON, 0, "json", REQ_ARG },
+	{ O_PLOT, 0, "plot", REQ_ARG },
+	{ O_COMPARE, 0, "compare", LIST_ARG },
+	{ O_HELP, 'h', "help", NO_ARG },
+	{ O_VERSION, 0, "version", NO_ARG },
+};
+
+#define N_DEFS (sizeof(defs) / sizeof(defs[0]))
+
+static const char usage[] =
+	"usage: upcall_cost [-h] [-b BUCKETS] [--buffer-page-count NUMBER]\n"
+	"                   [-D [DEBUG]] [-f [64-2048]] [--handler-filter HANDLERS]\n"
+	"                   [-P [64-2048]] [-p VSWITCHD_PID] [-q] [-r FILE] [--sets]\n"
+	"                   [-s EVENTS] [-w FILE] [--write-format native|py]\n"
+	"                   [--probes kernel|user|all] [-v] [--compat] [--top N]\n"
+	"                   [--json FILE] [--plot FILE.svg] [--compare A B ...]\n"
+	"                   [--version]\n"
+	"\n"
+	"Measure the cost of Open vSwitch kernel-datapath upcalls.\n"
+	"\n"
+	"options:\n"
+	"  -h, --help            show this help message and exit\n"
+	"  -b BUCKETS, --histogram-buckets BUCKETS\n"
+	"                        Number of buckets per histogram, default 20\n"
+	"  --buffer-page-count NUMBER\n"
+	"                        Number of BPF ring buffer pages, default 1024\n"
+	"  -D [DEBUG], --debug [DEBUG]\n"
+	"                        Debug flags (0x1000000: list each event set)\n"
+	"  -f [64-2048], --flow-key-size [64-2048]\n"
+	"                        Set maximum flow key size to capture, default 64\n"
+	"  --handler-filter HANDLERS\n"
+	"                        Post processing handler thread filter\n"
+	"  -P [64-2048], --packet-size [64-2048]\n"
+	"                        Set maximum packet size to capture, default 256\n"
+	"  -p VSWITCHD_PID, --pid VSWITCHD_PID\n"
+	"                        ovs-vswitch's PID\n"
+	"  -q, --quiet           Do not show individual events\n"
+	"  -r FILE, --read-events FILE\n"
+	"                        Read events from FILE instead of installing\n"
+	"                        tracepoints (either file format)\n"
+	"  --sets                Dump content of data sets\n"
+	"  -s EVENTS, --stop EVENTS\n"
+	"                        Stop after receiving EVENTS number of trace events\n"
+	"  -w FILE, --write-events FILE\n"
+	"                        Write events to FILE\n"
+	"  --write-format native|py\n"
+	"                        Format of -w: native (default) or upcall_cost.py's\n"
+	"  --probes kernel|user|all\n"
+	"                        Probes to attach, default all\n"
+	"  -v, --verbose         Show libbpf's messages\n"
+	"  --compat              Print only what upcall_cost.py prints\n"
+	"  --top N               List the N slowest upcalls, default 10\n"
+	"  --json FILE           Write the whole report as JSON to FILE\n"
+	"  --plot FILE.svg       Draw the latency and batch figures to FILE\n"
+	"  --compare A B ...     Compare the event files A, B, ... side by side\n"
+	"  --version             Print the version and exit\n";
+
+const char *uc_options_usage(void)
+{
+	return usage;
+}
+
+void uc_options_init(struct uc_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->histogram_buckets = 20;
+	opt->buffer_page_count = UC_DEFAULT_BUFFER_PAGES;
+	opt->flow_key_size = UC_DEFAULT_FLOW_KEY_SIZE;
+	opt->packet_size = UC_DEFAULT_PACKET_SIZE;
+	opt->pid = -1;
+	opt->write_format = UC_FORMAT_NATIVE;
+	opt->probes = UC_PROBES_ALL;
+	opt->top = 10;
+}
+
+/* "-P/--packet-size" for messages, as argparse names options. */
+static const char *opt_label(const struct opt_def *d, char *buf, size_t size)
+{
+	if (d->short_name)
+		snprintf(buf, size, "-%c/--%s", d->short_name, d->long_name);
+	else
+		snprintf(buf, size, "--%s", d->long_name);
+	return buf;
+}
+
+static int parse_number(const struct opt_def *d, const char *s, int base,
+			long long min, long long max, long long *out,
+			struct uc_error *err)
+{
+	char label[64], *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, base);
+	if (!*s || *end || errno == ERANGE)
+		return uc_error_set(err, "argument %s: invalid int value: '%s'",
+				    opt_label(d, label, sizeof(label)), s);
+	if (v < min || v > max)
+		return uc_error_set(err, "argument %s: value not in range %lld-%lld",
+				    opt_label(d, label, sizeof(label)), min, max);
+	*out = v;
+	return 0;
+}
+
+static uint32_t next_power_of_two(uint32_t v)
+{
+	uint32_t p = 1;
+
+	while (p < v)
+		p *= 2;
+	return p;
+}
+
+static int choose(const struct opt_def *d, const char *s,
+		  const char *const *names, int n, int *out,
+		  struct uc_error *err)
+{
+	char label[64];
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	return uc_error_set(err, "argument %s: invalid choice: '%s'",
+			    opt_label(d, label, sizeof(label)), s);
+}
+
+static int apply(struct uc_options *opt, const struct opt_def *d,
+		 const char *arg, struct uc_error *err)
+{
+	static const char *const formats[] = { "native", "py" };
+	static const char *const probes[] = { "all", "kernel", "user" };
+	long long v;
+	int choice = 0;
+
+	switch (d->id) {
+	case O_BUCKETS:
+		if (parse_number(d, arg, 10, 0, 10000, &v, err))
+			return -1;
+		opt->histogram_buckets = (int)v;
+		return 0;
+	case O_PAGES:
+		if (parse_number(d, arg, 10, 1, 1 << 18, &v, err))
+			return -1;
+		opt->buffer_page_count = next_power_of_two((uint32_t)v);
+		return 0;
+	case O_DEBUG:
+		if (!arg) {
+			opt->debug = 0x3f;
+			return 0;
+		}
+		if (parse_number(d, arg, 0, 0, INT64_MAX, &v, err))
+			return -1;
+		opt->debug = (uint64_t)v;
+		return 0;
+	case O_KEY_SIZE:
+	case O_PKT_SIZE:
+		if (parse_number(d, arg, 10, UC_CAPTURE_MIN, UC_CAPTURE_MAX, &v, err))
+			return -1;
+		*(d->id == O_KEY_SIZE ? &opt->flow_key_size : &opt->packet_size) =
+			(uint32_t)v;
+		return 0;
+	case O_PID:
+		if (parse_number(d, arg, 10, 1, INT32_MAX, &v, err))
+			return -1;
+		opt->pid = v;
+		return 0;
+	case O_STOP:
+		if (parse_number(d, arg, 10, 0, INT64_MAX, &v, err))
+			return -1;
+		opt->stop = (uint64_t)v;
+		return 0;
+	case O_TOP:
+		if (parse_number(d, arg, 10, 0, 1000000, &v, err))
+			return -1;
+		opt->top = (int)v;
+		return 0;
+	case O_WRITE_FORMAT:
+		if (choose(d, arg, formats, 2, &choice, err))
+			return -1;
+		opt->write_format = choice ? UC_FORMAT_PY : UC_FORMAT_NATIVE;
+		return 0;
+	case O_PROBES:
+		if (choose(d, arg, probes, 3, &choice, err))
+			return -1;
+		opt->probes = (enum uc_probe_set)choice;
+		return 0;
+	case O_HANDLER_FILTER: opt->handler_filter = arg; return 0;
+	case O_READ: opt->read_events = arg; return 0;
+	case O_WRITE: opt->write_events = arg; return 0;
+	case O_JSON: opt->json_path = arg; return 0;
+	case O_PLOT: opt->plot_path = arg; return 0;
+	case O_QUIET: opt->quiet = true; return 0;
+	case O_SETS: opt->sets = true; return 0;
+	case O_VERBOSE: opt->verbose = true; return 0;
+	case O_COMPAT: opt->compat = true; return 0;
+	case O_HELP: opt->help = true; return 0;
+	case O_VERSION: opt->version = true; return 0;
+	case O_COMPARE: return 0;  /* handled by the caller */
+	}
+	return 0;
+}
+
+/* The long option NAME (length LEN) or a unique prefix of one. */
+static const struct opt_def *find_long(const char *name, size_t len,
+				       struct uc_error *err)
+{
+	const struct opt_def *found = NULL;
+
+	for (size_t i = 0; i < N_DEFS; i++) {
+		if (strncmp(defs[i].long_name, name, len))
+			continue;
+		if (strlen(defs[i].long_name) == len)
+			return &defs[i];
+		if (found) {
+			uc_error_set(err, "ambiguous option: --%.*s", (int)len, name);
+			return NULL;
+		}
+		found = &defs[i];
+	}
+	if (!found)
+		uc_error_set(err, "unrecognized arguments: --%.*s", (int)len, name);
+	return found;
+}
+
+static const struct opt_def *find_short(char c, struct uc_error *err)
+{
+	for (size_t i = 0; i < N_DEFS; i++)
+		if (defs[i].short_name == c)
+			return &defs[i];
+	uc_error_set(err, "unrecognized arguments: -%c", c);
+	return NULL;
+}
+
+static bool looks_like_int(const char *s)
+{
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	(void)strtoll(s, &end, 0);
+	return !*end;
+}
+
+static bool is_option(const char *s)
+{
+	return s[0] == '-' && s[1] && !looks_like_int(s);
+}
+
+/* Takes the argument of D: attached (ATTACHED != NULL) or the next word. */
+static int take_arg(struct uc_options *opt, const struct opt_def *d,
+		    const char *attached, int argc, char **argv, int *i,
+		    struct uc_error *err)
+{
+	char label[64];
+
+	switch (d->arg) {
+	case NO_ARG:
+		if (attached)
+			return uc_error_set(err, "argument %s: ignored explicit argument '%s'",
+					    opt_label(d, label, sizeof(label)), attached);
+		return apply(opt, d, NULL, err);
+	case OPT_INT_ARG:
+		if (!attached && *i + 1 < argc && looks_like_int(argv[*i + 1]))
+			attached = argv[++*i];
+		return apply(opt, d, attached, err);
+	case REQ_ARG:
+		if (!attached) {
+			if (*i + 1 >= argc || is_option(argv[*i + 1]))
+				return uc_error_set(err, "argument %s: expected one argument",
+						    opt_label(d, label, sizeof(label)));
+			attached = argv[++*i];
+		}
+		return apply(opt, d, attached, err);
+	case LIST_ARG:
+		if (attached && opt->n_compare < UC_MAX_COMPARE_FILES)
+			opt->compare[opt->n_compare++] = attached;
+		while (*i + 1 < argc && !is_option(argv[*i + 1])) {
+			if (opt->n_compare == UC_MAX_COMPARE_FILES)
+				return uc_error_set(err, "argument --compare: at most %d files",
+						    UC_MAX_COMPARE_FILES);
+			opt->compare[opt->n_compare++] = argv[++*i];
+		}
+		if (opt->n_compare < 2)
+			return uc_error_set(err, "argument --compare: expected at least two files");
+		return 0;
+	}
+	return 0;
+}
+
+/* Combinations upcall_cost.py refuses, and ours. */
+static int check(const struct uc_options *opt, struct uc_error *err)
+{
+	if (opt->read_events && opt->write_events)
+		return uc_error_set(err, "Either supply the read or write events option, not both!");
+	if (opt->handler_filter && !opt->read_events && !opt->n_compare)
+		return uc_error_set(err, "The --handler-filter option is only valid with the --read-events option!");
+	if (opt->n_compare && (opt->read_events || opt->write_events))
+		return uc_error_set(err, "--compare reads its own files: use it without -r and -w");
+	if (opt->handler_filter && !*opt->handler_filter)
+		return uc_error_set(err, "argument --handler-filter: expected thread names");
+	return 0;
+}
+
+int uc_options_parse(struct uc_options *opt, int argc, char **argv,
+		     struct uc_error *err)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct opt_def *d;
+
+		if (!strcmp(a, "--"))
+			return uc_error_set(err, "unrecognized arguments: --");
+		if (a[0] == '-' && a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+
+			d = find_long(a + 2, len, err);
+			if (!d || take_arg(opt, d, eq ? eq + 1 : NULL, argc, argv, &i, err))
+				return -1;
+		} else if (a[0] == '-' && a[1]) {
+			/* -q, -P128, or flags run together: -qv */
+			for (const char *c = a + 1; *c; c++) {
+				d = find_short(*c, err);
+				if (!d)
+					return -1;
+				if (d->arg != NO_ARG) {
+					if (take_arg(opt, d, c[1] ? c + 1 : NULL, argc,
+						     argv, &i, err))
+						return -1;
+					break;
+				}
+				if (apply(opt, d, NULL, err))
+					return -1;
+			}
+		} else {
+			return uc_error_set(err, "unrecognized arguments: %s", a);
+		}
+	}
+	return opt->help || opt->version ? 0 : check(opt, err);
+}

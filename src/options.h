@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * options.h - the command line, parsed and validated.
+ *
+ * Names, defaults and ranges are upcall_cost.py's, so its users need not
+ * relearn anything; the options it does not have are marked "new".
+ */
+#ifndef UC_OPTIONS_H
+#define UC_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "trace_file.h"
+
+#define UC_MAX_COMPARE_FILES 16
+
+enum uc_probe_set {
+	UC_PROBES_ALL = 0,
+	UC_PROBES_KERNEL = 1,
+	UC_PROBES_USER = 2,
+};
+
+struct uc_options {
+	int histogram_buckets;        /* -b, default 20 */
+	uint32_t buffer_page_count;   /* --buffer-page-count, rounded up to 2^k */
+	uint64_t debug;               /* -D */
+	uint32_t flow_key_size;       /* -f, 64..2048, default 64 */
+	const char *handler_filter;   /* --handler-filter, comma separated */
+	uint32_t packet_size;         /* -P, 64..2048, default 256 */
+	int64_t pid;                  /* -p, -1 when not given */
+	bool quiet;                   /* -q */
+	const char *read_events;      /* -r FILE */
+	bool sets;                    /* --sets */
+	uint64_t stop;                /* -s, 0 = no limit */
+	const char *write_events;     /* -w FILE */
+	enum uc_file_format write_format; /* new: --write-format native|py */
+	enum uc_probe_set probes;     /* new: --probes kernel|user|all */
+	bool verbose;                 /* new: -v, libbpf debug output */
+	bool compat;                  /* new: --compat, only what upcall_cost.py prints */
+	int top;                      /* new: --top N outliers, default 10 */
+	const char *json_path;        /* new: --json FILE */
+	const char *plot_path;        /* new: --plot FILE.svg */
+	const char *compare[UC_MAX_COMPARE_FILES]; /* new: --compare A B ... */
+	int n_compare;
+	bool help;
+	bool version;
+};
+
+/* Fills OPT with the defaults. */
+void uc_options_init(struct uc_options *opt);
+/*
+ * Parses argv.  Returns 0, or -1 with ERR set to a one-line message (the
+ * caller prints it and exits non-zero).  Does not print anything itself.
+ */
+int uc_options_parse(struct uc_options *opt, int argc, char **argv,
+		     struct uc_error *err);
+/* The --help text. */
+const char *uc_options_usage(void);
+
+#endif /* UC_OPTIONS_H */

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "port_map.h"
+#include "pyrepr.h"
+
+void uc_port_map_init(struct uc_port_map *map)
+{
+	memset(map, 0, sizeof(*map));
+}
+
+void uc_port_map_free(struct uc_port_map *map)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		free(map->entries[i].dp);
+		free(map->entries[i].port);
+	}
+	free(map->entries);
+	uc_port_map_init(map);
+}
+
+static struct uc_port_entry *find(const struct uc_port_map *map,
+				  const char *dp, size_t dp_len,
+				  const char *port, size_t port_len)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		struct uc_port_entry *e = &map->entries[i];
+
+		if (strlen(e->dp) == dp_len && !memcmp(e->dp, dp, dp_len) &&
+		    strlen(e->port) == port_len &&
+		    !memcmp(e->port, port, port_len))
+			return e;
+	}
+	return NULL;
+}
+
+int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
+		    const char *port, size_t port_len, int64_t number)
+{
+	struct uc_port_entry *e = find(map, dp, dp_len, port, port_len);
+
+	map->valid = true;
+	if (e) {
+		e->number = number;
+		return 0;
+	}
+	if (map->n == map->cap) {
+		size_t cap = map->cap ? map->cap * 2 : 16;
+		void *p = realloc(map->entries, cap * sizeof(*map->entries));
+
+		if (!p)
+			return -ENOMEM;
+		map->entries = p;
+		map->cap = cap;
+	}
+	e = &map->entries[map->n];
+	e->dp = strndup(dp, dp_len);
+	e->port = strndup(port, port_len);
+	if (!e->dp || !e->port) {
+		free(e->dp);
+		free(e->port);
+		return -ENOMEM;
+	}
+	e->number = number;
+	map->n++;
+	return 0;
+}
+
+bool uc_port_map_lookup(const struct uc_port_map *map, const char *dp,
+			const char *port, int64_t *number)
+{
+	const struct uc_port_entry *e =
+		find(map, dp, strlen(dp), port, strlen(port));
+
+	if (!e)
+		return false;
+	*number = e->number;
+	return true;
+}
+
+const char *uc_port_map_name(const struct uc_port_map *map, const char *dp,
+			     int64_t number)
+{
+	for (size_t i = 0; i < map->n; i++)
+		if (map->entries[i].number == number &&
+		    !strcmp(map->entries[i].dp, dp))
+			return map->entries[i].port;
+	return NULL;
+}
+
+int uc_port_map_copy(struct uc_port_map *dst, const struct uc_port_map *src)
+{
+	uc_port_map_init(dst);
+	for (size_t i = 0; i < src->n; i++) {
+		const struct uc_port_entry *e = &src->entries[i];
+
+		if (uc_port_map_set(dst, e->dp, strlen(e->dp), e->port,
+				    strlen(e->port), e->number)) {
+			uc_port_map_free(dst);
+			return -ENOMEM;
+		}
+	}
+	dst->valid = src->valid;
+	return 0;
+}
+
+/* "system@NAME:" exactly (upcall_cost.py's ^system@(.*):$). */
+static bool dpctl_datapath_line(const char *line, size_t len,
+				const char **name, size_t *name_len)
+{
+	static const char prefix[] = "system@";
+
+	if (len < sizeof(prefix) || memcmp(line, prefix, sizeof(prefix) - 1) ||
+	    line[len - 1] != ':')
+		return false;
+	*name = line + sizeof(prefix) - 1;
+	*name_len = len - sizeof(prefix);
+	return true;
+}
+
+/* "  port N: NAME" (upcall_cost.py's ^  port ([0-9]+): ([^ /]*)). */
+static bool dpctl_port_line(const char *line, size_t len, int64_t *number,
+			    const char **name, size_t *name_len)
+{
+	static const char prefix[] = "  port ";
+	size_t i = sizeof(prefix) - 1;
+	int64_t n = 0;
+
+	if (len < i || memcmp(line, prefix, i))
+		return false;
+	if (i >= len || line[i] < '0' || line[i] > '9')
+		return false;
+	for (; i < len && line[i] >= '0' && line[i] <= '9'; i++) {
+		if (n > (INT64_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (line[i] - '0');
+	}
+	if (i + 2 > len || line[i] != ':' || line[i + 1] != ' ')
+		return false;
+	i += 2;
+	*name = line + i;
+	while (i < len && line[i] != ' ' && line[i] != '/')
+		i++;
+	*name_len = (size_t)(line + i - *name);
+	*number = n;
+	return true;
+}
+
+int uc_port_map_parse_dpctl(struct uc_port_map *map, const char *text)
+{
+	const char *dp = NULL;
+	size_t dp_len = 0;
+
+	map->valid = true;
+	while (*text) {
+		const char *end = strchr(text, '\n');
+		size_t len = end ? (size_t)(end - text) : strlen(text);
+		const char *name;
+		size_t name_len;
+		int64_t number;
+
+		if (dpctl_datapath_line(text, len, &name, &name_len)) {
+			dp = name;
+			dp_len = name_len;
+		} else if (dp && dpctl_port_line(text, len, &number, &name,
+						 &name_len)) {
+			if (uc_port_map_set(map, dp, dp_len, name, name_len,
+					    number))
+				return -ENOMEM;
+		}
+		text += len + (end ? 1 : 0);
+	}
+	return 0;
+}
+
+/* Python's dict repr: datapaths in first-seen order, ports in insertion
+ * order within each. */
+void uc_port_map_write_py(const struct uc_port_map *map, FILE *out)
+{
+	bool first_dp = true;
+
+	if (!map->valid) {
+		fputs("None", out);
+		return;
+	}
+	fputc('{', out);
+	for (size_t i = 0; i < map->n; i++) {
+		const char *dp = map->entries[i].dp;
+		bool seen = false, first_port = true;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(map->entries[j].dp, dp);
+		if (seen)
+			continue;
+		fputs(first_dp ? "" : ", ", out);
+		first_dp = false;
+		uc_py_write_str(out, dp, strlen(dp));
+		fputs(": {", out);
+		for (size_t j = i; j < map->n; j++) {
+			const struct uc_port_entry *e = &map->entries[j];
+
+			if (strcmp(e->dp, dp))
+				continue;
+			fputs(first_port ? "" : ", ", out);
+			first_port = false;
+			uc_py_write_str(out, e->port, strlen(e->port));
+			fprintf(out, ": %lld", (long long)e->number);
+		}
+		fputc('}', out);
+	}
+	fputc('}', out);
+}

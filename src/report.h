@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * report.h - the report upcall_cost.py prints after a capture or a replay,
+ * in its exact layout (see report.c for each part).
+ */
+#ifndef UC_REPORT_H
+#define UC_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "correlate.h"
+#include "metrics.h"
+#include "trace.h"
+
+struct uc_report_opts {
+	int buckets;        /* -b */
+	bool sets;          /* --sets: print each metric's samples */
+	uint64_t debug;     /* -D: 0x1000000 prints each set's events */
+};
+
+/* "- Analyzing results" and the events-per-type table. */
+void uc_report_events(FILE *out, const struct uc_trace *t);
+/* The matching line and its warnings. */
+void uc_report_matching(FILE *out, const struct uc_correlation *c);
+/* From "- Analyzing N event sets..." to the last histogram.  Prints
+ * "No upcall data sets where found!!" when there is no set. */
+void uc_report_sets(FILE *out, const struct uc_trace *t,
+		    const struct uc_correlation *c,
+		    const struct uc_metric m[UC_M_COUNT],
+		    const struct uc_report_opts *opts);
+
+#endif /* UC_REPORT_H */

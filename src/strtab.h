@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * strtab.h - interned short strings (thread and datapath names), so that
+ * millions of events refer to a handful of names by index.
+ */
+#ifndef UC_STRTAB_H
+#define UC_STRTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct uc_strtab {
+	char **str;
+	size_t n, cap;
+	uint32_t *slots;      /* open addressing: index + 1, 0 = empty */
+	size_t n_slots;
+};
+
+void uc_strtab_init(struct uc_strtab *tab);
+void uc_strtab_free(struct uc_strtab *tab);
+/* Index of S, added if new; UINT32_MAX when out of memory. */
+uint32_t uc_strtab_intern(struct uc_strtab *tab, const char *s);
+static inline const char *uc_strtab_get(const struct uc_strtab *tab, uint32_t i)
+{
+	return i < tab->n ? tab->str[i] : "";
+}
+
+#endif /* UC_STRTAB_H */

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * trace.c - builds a struct uc_trace from raw events: upcall_cost.py's
+ * receive_event() and the handle_event() rules of its event classes.
+ *
+ * Which events are usable (everything else is only counted):
+ *  - RECV_UPCALL: pkt_size > 0, key_size > 0, upcall type DPIF_UC_MISS and
+ *    a datapath port: OVS_KEY_ATTR_IN_PORT, else "tunnel" when the key has
+ *    OVS_KEY_ATTR_TUNNEL, else the port named "ovs-system" in the map;
+ *  - DP_UPCALL: some packet bytes and a (datapath, device) found in the
+ *    port map;
+ *  - OP_FLOW_EXECUTE: some packet bytes;
+ *  - OP_FLOW_PUT, OVS_PKT_EXEC: always.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow_key.h"
+#include "hash.h"
+#include "packet.h"
+#include "trace.h"
+
+void uc_trace_init(struct uc_trace *t, const struct uc_trace_config *cfg)
+{
+	memset(t, 0, sizeof(*t));
+	if (cfg)
+		t->cfg = *cfg;
+	uc_strtab_init(&t->names);
+	uc_port_map_init(&t->map);
+}
+
+void uc_trace_free(struct uc_trace *t)
+{
+	free(t->ev);
+	free(t->pkts);
+	free(t->bytes);
+	uc_strtab_free(&t->names);
+	uc_port_map_free(&t->map);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Doubling growth; glibc moves large blocks with mremap, not copies. */
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 1024;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- filter */
+
+/* --handler-filter: exact thread names, comma separated. */
+static bool handler_listed(const char *filter, const char *comm)
+{
+	size_t len = strlen(comm);
+
+	while (filter) {
+		const char *comma = strchr(filter, ',');
+		size_t n = comma ? (size_t)(comma - filter) : strlen(filter);
+
+		if (n == len && !memcmp(filter, comm, n))
+			return true;
+		filter = comma ? comma + 1 : NULL;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- ports */
+
+static bool dp_upcall_port(const struct uc_trace *t,
+			   const struct uc_raw_event *ev, int64_t *port)
+{
+	return t->map.valid &&
+	       uc_port_map_lookup(&t->map, ev->dpif_name, ev->dev_name, port);
+}
+
+/* vswitchd names the datapath "system@NAME"; the map knows it as NAME. */
+static const char *strip_system(const char *dpif_name)
+{
+	return strncmp(dpif_name, "system@", 7) ? dpif_name : dpif_name + 7;
+}
+
+static bool recv_upcall_port(const struct uc_trace *t,
+			     const struct uc_raw_event *ev, int64_t *port)
+{
+	uint32_t in_port;
+
+	switch (uc_flow_key_port(ev->key, ev->key_cap, &in_port)) {
+	case UC_KEY_PORT_IN_PORT:
+		*port = in_port;
+		return true;
+	case UC_KEY_PORT_TUNNEL:
+		*port = UC_DP_TUNNEL_PORT;
+		return true;
+	case UC_KEY_PORT_NONE:
+		return t->map.valid &&
+		       uc_port_map_lookup(&t->map, strip_system(ev->dpif_name),
+					  "ovs-system", port);
+	default:
+		return false;
+	}
+}
+
+/* ---------------------------------------------------------------- usable */
+
+static bool usable(const struct uc_trace *t, const struct uc_raw_event *ev,
+		   int64_t *port)
+{
+	switch (ev->event) {
+	case UC_EV_RECV_UPCALL:
+		return ev->pkt_size > 0 && ev->key_size > 0 &&
+		       ev->upcall_type == UC_DPIF_UC_MISS &&
+		       recv_upcall_port(t, ev, port);
+	case UC_EV_DP_UPCALL:
+		return ev->pkt_cap > 0 && ev->pkt_size != 0 &&
+		       dp_upcall_port(t, ev, port);
+	case UC_EV_OP_FLOW_EXECUTE:
+		return ev->pkt_cap > 0 && ev->pkt_size != 0;
+	default:
+		return true;
+	}
+}
+
+/* Keeps the bytes of a packet that will be compared. */
+static int store_packet(struct uc_trace *t, const struct uc_raw_event *ev,
+			int64_t port, uint32_t dp_name, uint32_t *index)
+{
+	uint8_t masked[65536];
+	struct uc_pkt *p;
+	uint32_t cap = ev->pkt_cap;
+
+	if (grow((void **)&t->pkts, &t->cap_pkts, t->n_pkts + 1, sizeof(*p)) ||
+	    grow((void **)&t->bytes, &t->cap_bytes, t->n_bytes + cap, 1))
+		return -ENOMEM;
+	p = &t->pkts[t->n_pkts];
+	memset(p, 0, sizeof(*p));
+	p->off = t->n_bytes;
+	p->cap = cap;
+	p->frag_len = ev->event == UC_EV_DP_UPCALL ? ev->pkt_frag_size : 0;
+	p->dp_port = (int32_t)port;
+	p->dp_name = dp_name;
+	p->csum_off = UC_NO_OFFSET;
+	if (cap)
+		memcpy(t->bytes + t->n_bytes, ev->pkt, cap);
+	if (ev->event != UC_EV_OP_FLOW_EXECUTE && cap <= sizeof(masked)) {
+		/* Kernel and vswitchd copies may differ in the L4 checksum
+		 * only: hash them with it zeroed so they index together. */
+		p->csum_off = uc_packet_l4_csum_offset(ev->pkt, cap);
+		memcpy(masked, ev->pkt, cap);
+		for (uint32_t i = p->csum_off; i < cap && i < p->csum_off + 2u; i++)
+			masked[i] = 0;
+		p->hash = uc_hash_bytes(masked, cap, 0);
+	}
+	t->n_bytes += cap;
+	*index = (uint32_t)t->n_pkts++;
+	return 0;
+}
+
+static int store_event(struct uc_trace *t, const struct uc_raw_event *ev,
+		       int64_t port)
+{
+	struct uc_event *e;
+	uint32_t comm = uc_strtab_intern(&t->names, ev->comm);
+	uint32_t pkt = UC_NONE;
+
+	if (comm == UINT32_MAX ||
+	    grow((void **)&t->ev, &t->cap, t->n + 1, sizeof(*e)))
+		return -ENOMEM;
+	if (ev->event == UC_EV_DP_UPCALL || ev->event == UC_EV_RECV_UPCALL ||
+	    ev->event == UC_EV_OP_FLOW_EXECUTE) {
+		const char *dp = ev->event == UC_EV_RECV_UPCALL ?
+					 strip_system(ev->dpif_name) : ev->dpif_name;
+		uint32_t dp_name = uc_strtab_intern(&t->names, dp);
+
+		if (dp_name == UINT32_MAX ||
+		    store_packet(t, ev, port, dp_name, &pkt))
+			return -ENOMEM;
+	}
+	e = &t->ev[t->n++];
+	e->ts = ev->ts;
+	e->tid = ev->pid;
+	e->pkt_len = ev->pkt_size;
+	e->pkt = pkt;
+	e->cpu = ev->cpu;
+	e->comm = comm;
+	e->type = (uint8_t)ev->event;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- live */
+
+void uc_live_print_header(FILE *out)
+{
+	fprintf(out, "%-24s %-16s %8s  %-3s  %-18s  %s\n", "EVENT", "COMM",
+		"PID", "CPU", "TIME",
+		"EVENT DATA[dpif_name/dp_port/pkt_len/pkt_frag_len]");
+}
+
+/* upcall_cost.py's Event.__str__() and its subclasses'. */
+static void live_print(FILE *out, const struct uc_raw_event *ev, int64_t port)
+{
+	const char *name = ev->event == UC_EV_DP_UPCALL ||
+					   ev->event == UC_EV_RECV_UPCALL ?
+				   uc_event_type_name(ev->event) :
+				   uc_event_type_short_name(ev->event);
+
+	fprintf(out, "[%-22s] %-16s %8u [%03u] %18.9f", name, ev->comm,
+		ev->pid, ev->cpu, (double)((long double)ev->ts / 1e9L));
+	switch (ev->event) {
+	case UC_EV_DP_UPCALL:
+		fprintf(out, ": %-17s %4lld %4u %4u", ev->dpif_name,
+			(long long)port, ev->pkt_size, ev->pkt_frag_size);
+		break;
+	case UC_EV_RECV_UPCALL:
+		fprintf(out, ": %-17s %4lld %4u", strip_system(ev->dpif_name),
+			(long long)port, ev->pkt_size);
+		break;
+	case UC_EV_OP_FLOW_EXECUTE:
+		fprintf(out, ": %-17s %4s %4u", "", "", ev->pkt_size);
+		break;
+	default:
+		break;
+	}
+	fputc('\n', out);
+}
+
+/* ---------------------------------------------------------------- sink */
+
+static int on_event(void *ctx, const struct uc_raw_event *ev)
+{
+	struct uc_trace *t = ctx;
+	int64_t port = 0;
+	int ret = 0;
+
+	if (ev->event >= UC_EV_MAX)
+		return 0;
+	if (t->cfg.handler_filter && ev->event != UC_EV_DP_UPCALL &&
+	    !handler_listed(t->cfg.handler_filter, ev->comm))
+		return 0;
+	t->events_received++;
+	t->total[ev->event]++;
+	t->listed[ev->event] = true;
+	if (usable(t, ev, &port)) {
+		t->usable[ev->event]++;
+		ret = store_event(t, ev, port);
+		if (!ret && t->cfg.live_out)
+			live_print(t->cfg.live_out, ev, port);
+	}
+	if (!ret && t->cfg.stop && t->events_received >= t->cfg.stop)
+		ret = UC_SINK_STOP;
+	return ret;
+}
+
+static int on_port_map(void *ctx, const struct uc_port_map *map)
+{
+	struct uc_trace *t = ctx;
+	struct uc_port_map copy;
+
+	if (uc_port_map_copy(&copy, map))
+		return -ENOMEM;
+	uc_port_map_free(&t->map);
+	t->map = copy;
+	return 0;
+}
+
+static int on_missed(void *ctx, uint32_t type, uint64_t count)
+{
+	struct uc_trace *t = ctx;
+
+	if (type >= UC_EV_MAX || !count)
+		return 0;
+	t->missed[type] = count;
+	t->listed[type] = true;
+	return 0;
+}
+
+static int on_info(void *ctx, const struct uc_capture_info *info)
+{
+	struct uc_trace *t = ctx;
+
+	t->info = *info;
+	t->have_info = true;
+	return 0;
+}
+
+struct uc_event_sink uc_trace_sink(struct uc_trace *t)
+{
+	return (struct uc_event_sink){
+		.ctx = t,
+		.on_info = on_info,
+		.on_port_map = on_port_map,
+		.on_event = on_event,
+		.on_missed = on_missed,
+	};
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * upcall_cost - measures what an Open vSwitch upcall costs.
+ *
+ * main() wires the parts together: options, then either a live capture
+ * (capture.c, the only BPF code) or a recorded file (trace_file.h), into a
+ * trace (trace.c), which is correlated (correlate.c) and reported
+ * (report.c, and the extended statistics unless --compat).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "correlate.h"
+#include "metrics.h"
+#include "options.h"
+#include "report.h"
+#include "sink_tee.h"
+#include "trace.h"
+#include "trace_file.h"
+
+#define EXIT_ERROR 1
+
+static int fail(const struct uc_error *err)
+{
+	fflush(stdout);
+	fprintf(stderr, "ERROR: %s\n", err->msg);
+	return EXIT_ERROR;
+}
+
+/* Correlates the trace and prints the report. */
+static int analyze(struct uc_trace *t, const struct uc_options *opt)
+{
+	struct uc_report_opts ropts = {
+		.buckets = opt->histogram_buckets,
+		.sets = opt->sets,
+		.debug = opt->debug,
+	};
+	struct uc_metric m[UC_M_COUNT];
+	struct uc_correlation c;
+	struct uc_error err;
+
+	uc_report_events(stdout, t);
+	if (uc_correlate(t, &c) || uc_metrics_compute(t, &c, m)) {
+		uc_correlation_free(&c);
+		uc_error_set(&err, "out of memory while correlating %zu events", t->n);
+		return fail(&err);
+	}
+	uc_report_matching(stdout, &c);
+	uc_report_sets(stdout, t, &c, m, &ropts);
+	uc_metrics_free(m);
+	uc_correlation_free(&c);
+	return 0;
+}
+
+static void trace_config(const struct uc_options *opt, bool replay,
+			 struct uc_trace_config *cfg)
+{
+	cfg->handler_filter = opt->handler_filter;
+	cfg->stop = replay ? opt->stop : 0;   /* live: capture stops itself */
+	cfg->live_out = opt->quiet ? NULL : stdout;
+}
+
+static int replay(const struct uc_options *opt)
+{
+	struct uc_trace_config cfg;
+	struct uc_event_sink sink;
+	struct uc_trace t;
+	struct uc_error err;
+	int ret;
+
+	trace_config(opt, true, &cfg);
+	uc_trace_init(&t, &cfg);
+	sink = uc_trace_sink(&t);
+	if (!opt->quiet) {
+		printf("- Reading events from \"%s\"...\n\n", opt->read_events);
+		uc_live_print_header(stdout);
+	}
+	if (uc_trace_read(opt->read_events, &sink, &err)) {
+		uc_trace_free(&t);
+		return fail(&err);
+	}
+	if (opt->quiet)
+		printf("- Reading events from \"%s\"...\n", opt->read_events);
+	ret = analyze(&t, opt);
+	uc_trace_free(&t);
+	return ret;
+}
+
+/* What the recording says about itself (native files keep all of it). */
+static void capture_info(const struct uc_options *opt,
+			 struct uc_capture_info *info)
+{
+	struct utsname u;
+	struct timespec rt, mono;
+
+	memset(info, 0, sizeof(*info));
+	info->packet_size = opt->packet_size;
+	info->flow_key_size = opt->flow_key_size;
+	info->buffer_page_count = opt->buffer_page_count;
+	snprintf(info->tool_version, sizeof(info->tool_version), "%s", UC_VERSION);
+	if (!uname(&u)) {
+		snprintf(info->host, sizeof(info->host), "%.63s", u.nodename);
+		snprintf(info->kernel, sizeof(info->kernel), "%.63s", u.release);
+	}
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	info->start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
+	info->start_monotonic_ns = (uint64_t)mono.tv_sec * 1000000000u +
+				   (uint64_t)mono.tv_nsec;
+}
+
+/*
+ * Live capture.  Whatever happens (Ctrl-C, -s, an error during capture),
+ * what was received is in the trace and in the -w file, which is closed
+ * with its trailer, and the report is printed.
+ */
+static int live(const struct uc_options *opt)
+{
+	struct uc_trace_config cfg;
+	struct uc_trace_writer *w = NULL;
+	struct uc_capture_stats stats = { 0 };
+	struct uc_capture_info info;
+	struct uc_sink_tee tee = { 0 };
+	struct uc_event_sink sink;
+	struct uc_trace t;
+	struct uc_error err, cap_err = { { 0 } };
+	int cap_ret, ret = 0;
+
+	if (opt->write_events) {
+		w = uc_trace_writer_open(opt->write_events, opt->write_format, &err);
+		if (!w)
+			return fail(&err);
+	}
+	trace_config(opt, false, &cfg);
+	uc_trace_init(&t, &cfg);
+	tee.a = uc_trace_sink(&t);
+	if (w)
+		tee.b = uc_trace_writer_sink(w);
+	sink = uc_sink_tee(&tee);
+	capture_info(opt, &info);
+	sink.on_info(sink.ctx, &info);
+
+	cap_ret = uc_capture_run(opt, &sink, &stats, &cap_err);
+	if (w && uc_trace_writer_close(w, &err) && !cap_ret) {
+		uc_trace_free(&t);
+		return fail(&err);
+	}
+	if (cap_ret && !stats.events_received) {
+		uc_trace_free(&t);
+		return fail(&cap_err);
+	}
+	putchar('\n');
+	ret = analyze(&t, opt);
+	uc_trace_free(&t);
+	if (cap_ret)
+		return fail(&cap_err);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct uc_options opt;
+	struct uc_error err;
+
+	uc_options_init(&opt);
+	if (uc_options_parse(&opt, argc, argv, &err))
+		return fail(&err);
+	if (opt.help) {
+		fputs(uc_options_usage(), stdout);
+		return 0;
+	}
+	if (opt.version) {
+		printf("upcall_cost %s\n", UC_VERSION);
+		return 0;
+	}
+	if (opt.read_events) {
+		/* Large buffered writes: replayed live lines can be many. */
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+		return replay(&opt);
+	}
+	return live(&opt);
+}
