@@ -12,6 +12,7 @@
 # Debian 12 machine as root.
 
 VERSION    := 0.1.0
+BIN        ?= upcall_cost
 CC         ?= cc
 CLANG      ?= clang
 BPFTOOL    ?= bpftool
@@ -20,8 +21,9 @@ ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 WARN       := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2
 CFLAGS     ?= -O2 -g
-CFLAGS     += -std=gnu11 $(WARN) -D_GNU_SOURCE -DUC_VERSION='"$(VERSION)"' \
-              -Isrc -I$(BUILD)
+# What every object needs, whatever CFLAGS the command line gives.
+ALL_CFLAGS := $(CFLAGS) -std=gnu11 $(WARN) -D_GNU_SOURCE \
+              -DUC_VERSION='"$(VERSION)"' -Isrc -I$(BUILD)
 LDLIBS_BPF := -lbpf -lelf -lz
 
 # The analysis library: everything in src/ that does not touch BPF.
@@ -36,11 +38,11 @@ LIB          := $(BUILD)/libupcall_cost.a
 TEST_SRCS  := $(wildcard tests/test_*.c)
 TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit parity sanitize bench fuzz e2e clean
+.PHONY: all deps demo check unit-bins unit parity sanitize bench fuzz e2e clean tools
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: upcall_cost tools
+all: $(BIN) tools
 
 deps:
 	@sh tools/install-deps.sh
@@ -65,16 +67,16 @@ $(BUILD):
 	mkdir -p $(BUILD)/lib $(BUILD)/capture $(BUILD)/tests $(BUILD)/tools
 
 $(BUILD)/lib/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/capture/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/upcall_cost.skel.h | $(BUILD)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	rm -f $@; ar rcs $@ $^
 
-upcall_cost: $(MAIN_SRC) $(LIB) $(CAPTURE_OBJS) $(wildcard src/*.h)
-	$(CC) $(CFLAGS) $(MAIN_SRC) $(CAPTURE_OBJS) $(LIB) -o $@ $(LDLIBS_BPF) -lm
+$(BIN): $(MAIN_SRC) $(LIB) $(CAPTURE_OBJS) $(wildcard src/*.h)
+	$(CC) $(ALL_CFLAGS) $(MAIN_SRC) $(CAPTURE_OBJS) $(LIB) -o $@ $(LDLIBS_BPF) -lm
 
 # ---------------------------------------------------------------- tools
 TOOL_SRCS := $(wildcard tools/*.c)
@@ -82,7 +84,7 @@ TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
 tools: $(TOOL_BINS)
 
 $(BUILD)/tools/%: tools/%.c $(LIB) | $(BUILD)
-	$(CC) $(CFLAGS) $< $(LIB) -o $@ -lm $(TOOL_LDLIBS_$*)
+	$(CC) $(ALL_CFLAGS) $< $(LIB) -o $@ -lm $(TOOL_LDLIBS_$*)
 
 # ---------------------------------------------------------------- demo
 demo: deps
@@ -91,27 +93,28 @@ demo: deps
 
 # ---------------------------------------------------------------- tests
 $(BUILD)/tests/%: tests/%.c tests/test_util.h $(LIB) | $(BUILD)
-	$(CC) $(CFLAGS) -Itests $< $(LIB) -o $@ -lcmocka -lm
+	$(CC) $(ALL_CFLAGS) -Itests $< $(LIB) -o $@ -lcmocka -lm
 
-unit: $(TEST_BINS)
-	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+unit-bins: $(TEST_BINS)
 
-parity: upcall_cost
-	@sh tests/parity.sh ./upcall_cost
+unit: unit-bins
+	@sh tests/run.sh --only unit --build $(BUILD) --bin ./$(BIN)
 
-# The unit tests and the parity run again under ASan and UBSan.
-sanitize: deps
-	$(MAKE) --no-print-directory BUILD=build-san CC=clang \
-		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-		unit parity
+parity: $(BIN)
+	@sh tests/parity.sh ./$(BIN)
 
+# The same code built with ASan and UBSan, for tests/run.sh.
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+sanitize-build:
+	$(MAKE) --no-print-directory BUILD=build-san BIN=build-san/upcall_cost \
+		CC=clang CFLAGS="$(SAN_FLAGS)" build-san/upcall_cost unit-bins
+
+# Every test: unit tests, parity with upcall_cost.py, both again under
+# ASan/UBSan, live capture of the USDT half.  One summary line at the end.
 check: deps
-	$(MAKE) --no-print-directory all
-	$(MAKE) --no-print-directory unit
-	$(MAKE) --no-print-directory parity
-	$(MAKE) --no-print-directory sanitize
-	@if [ -x tests/capture.sh ]; then sh tests/capture.sh ./upcall_cost; fi
-	@sh tests/summary.sh
+	$(MAKE) --no-print-directory all unit-bins
+	$(MAKE) --no-print-directory sanitize-build
+	@sh tests/run.sh --build $(BUILD) --bin ./$(BIN)
 
 bench: deps
 	$(MAKE) --no-print-directory all

@@ -307,8 +307,12 @@ static int batch_event(struct batcher *b, uint32_t i)
 	if (b->batching) {
 		if (type == UC_EV_RECV_UPCALL)
 			return add_recv(b, i);
-		if (!batch_len(b))
-			return 0;   /* nothing to attach it to */
+		if (!batch_len(b)) {
+			/* No upcall to attach it to: count what is lost. */
+			b->out->puts_dropped += type == UC_EV_OP_FLOW_PUT;
+			b->out->executes_dropped += type == UC_EV_OP_FLOW_EXECUTE;
+			return 0;
+		}
 		b->batching = false;
 		b->collecting = 0;
 	}

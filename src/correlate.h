@@ -48,8 +48,8 @@ struct uc_correlation {
 	uint64_t n_recv_upcalls; /* usable received upcalls */
 	uint64_t recv_no_put;    /* received upcalls given no flow put */
 	uint64_t recv_no_execute;/* ... no execute */
-	uint64_t puts_dropped;   /* flow puts beyond their batch (dropped) */
-	uint64_t executes_dropped; /* executes matching no upcall of their batch */
+	uint64_t puts_dropped;   /* flow puts attached to no upcall */
+	uint64_t executes_dropped; /* executes attached to no upcall */
 	bool warn_partial;       /* compared packets of different captured sizes */
 	bool warn_frag;          /* compared a kernel packet with fragments */
 };

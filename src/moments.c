@@ -23,8 +23,9 @@ void uc_moments_init(struct uc_moments *m)
 static bool to_fixed(double x, __int128 *out)
 {
 	int exp;
-	double frac = frexp(x, &exp);   /* x = frac * 2^exp, 0.5 <= |frac| < 1 */
-	int64_t mant;
+	double frac = frexp(fabs(x), &exp);  /* |x| = frac * 2^exp */
+	uint64_t mant;
+	u128 mag;
 
 	if (x == 0) {
 		*out = 0;
@@ -32,17 +33,18 @@ static bool to_fixed(double x, __int128 *out)
 	}
 	if (!isfinite(x) || exp > FIXED_MAX_EXP)
 		return false;
-	mant = (int64_t)ldexp(frac, 53);         /* exact: 53-bit mantissa */
-	exp -= 53;                               /* x = mant * 2^exp */
+	mant = (uint64_t)ldexp(frac, 53);        /* exact: 53-bit mantissa */
+	exp -= 53;                               /* |x| = mant * 2^exp */
 	if (exp + FIXED_FRAC_BITS < 0) {
 		int shift = -(exp + FIXED_FRAC_BITS);
 
-		if (shift >= 53 || (mant & ((INT64_C(1) << shift) - 1)))
+		if (shift >= 53 || (mant & ((UINT64_C(1) << shift) - 1)))
 			return false;
-		*out = (__int128)(mant >> shift);
-		return true;
+		mag = mant >> shift;
+	} else {
+		mag = (u128)mant << (exp + FIXED_FRAC_BITS);
 	}
-	*out = (__int128)mant << (exp + FIXED_FRAC_BITS);
+	*out = x < 0 ? -(__int128)mag : (__int128)mag;
 	return true;
 }
 

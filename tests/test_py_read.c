@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * test_py_read.c - reading upcall_cost.py's event files: every bytes
+ * escape, the replay rules (map first, unknown lines, event_miss), the
+ * captured-size rule, and malformed lines.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "test_util.h"
+#include "trace_file.h"
+
+#define MAP "dp_port_map = {'ovs-system': {'ovs-system': 0, 'br0': 1, 'eth0': 2}}\n"
+
+static const char event_line[] =
+	"event = {'event': 1, 'cpu': 3, 'pid': 0, 'upcall_type': 1, 'ts': 1800000000045404, "
+	"'pkt_frag_size': 0, 'pkt_size': 4, 'key_size': 0, 'comm': b'swapper/3', "
+	"'dpif_name': b'ovs-system', 'dev_name': b'eth0', 'pkt': b'\\x02\\x00ab\\x00\\x00', 'key': b''}\n";
+
+static int read_text(const char *text, struct tu_recorder *r, struct uc_error *err)
+{
+	struct uc_event_sink sink = tu_recorder_sink(r);
+
+	return uc_trace_read_buffer(text, strlen(text), "t.dat", &sink, err);
+}
+
+static void test_reads_event_fields(void **state)
+{
+	struct tu_recorder r = { 0 };
+	struct uc_error err;
+	char text[2048];
+	int64_t port;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s%s", MAP, event_line);
+	assert_int_equal(read_text(text, &r, &err), 0);
+	assert_int_equal(r.n_maps, 1);
+	assert_true(uc_port_map_lookup(&r.map, "ovs-system", "eth0", &port));
+	assert_int_equal(port, 2);
+	assert_int_equal(r.n_events, 1);
+	assert_int_equal(r.events[0].event, 1);
+	assert_int_equal(r.events[0].cpu, 3);
+	assert_int_equal(r.events[0].ts, 1800000000045404ULL);
+	assert_string_equal(r.events[0].comm, "swapper/3");
+	assert_string_equal(r.events[0].dev_name, "eth0");
+	/* pkt_size 4 of a 6-byte array: the original keeps min(size, len) */
+	assert_int_equal(r.events[0].pkt_cap, 4);
+	assert_memory_equal(r.events[0].pkt, "\x02\x00" "ab", 4);
+	assert_int_equal(r.events[0].key_cap, 0);
+	tu_recorder_free(&r);
+}
+
+/* Every escape Python's bytes repr writes, and the others it reads. */
+static void test_bytes_escapes(void **state)
+{
+	static const struct {
+		const char *literal;
+		const char *bytes;
+		size_t len;
+	} cases[] = {
+		{ "b'\\\\'", "\\", 1 },
+		{ "b'\\''", "'", 1 },
+		{ "b\"it's\"", "it's", 4 },
+		{ "b'\\t\\n\\r'", "\t\n\r", 3 },
+		{ "b'\\x00\\x7f\\x80\\xff'", "\x00\x7f\x80\xff", 4 },
+		{ "b'\\xAb'", "\xab", 1 },
+		{ "b'\"'", "\"", 1 },
+		{ "b'\\\"'", "\"", 1 },
+		{ "b'\\a\\b\\f\\v'", "\a\b\f\v", 4 },
+		{ "b'\\0\\12\\101\\1011'", "\0\nAA1", 5 },
+		{ "b'\\q'", "\\q", 2 },
+		{ "B'x'", "x", 1 },
+		{ "b''", "", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tu_recorder r = { 0 };
+		struct uc_error err;
+		char text[1024];
+
+		snprintf(text, sizeof(text),
+			 MAP "event = {'event': 2, 'cpu': 0, 'pid': 7, 'upcall_type': 0, "
+			 "'ts': 5, 'pkt_frag_size': 0, 'pkt_size': 100, 'key_size': 0, "
+			 "'comm': b'h', 'dpif_name': b'', 'dev_name': b'', 'pkt': %s, "
+			 "'key': b''}\n", cases[i].literal);
+		assert_int_equal(read_text(text, &r, &err), 0);
+		assert_int_equal(r.n_events, 1);
+		assert_int_equal(r.events[0].pkt_cap, cases[i].len);
+		if (cases[i].len)
+			assert_memory_equal(r.events[0].pkt, cases[i].bytes, cases[i].len);
+		tu_recorder_free(&r);
+	}
+}
+
+static void test_replay_rules(void **state)
+{
+	struct tu_recorder r = { 0 };
+	struct uc_error err;
+	char text[8192];
+	int64_t port;
+
+	(void)state;
+	/* An event before the map is ignored, as are unknown lines and a
+	 * second map; event_miss lines count wherever they are. */
+	snprintf(text, sizeof(text),
+		 "%s" "event_miss = {4: 1}\n" "# a comment\n" MAP
+		 "dp_port_map = {'other': {'x': 9}}\n" "%s" "garbage line\n"
+		 "event_miss = {1: 3, 4: 2}\n",
+		 event_line, event_line);
+	assert_int_equal(read_text(text, &r, &err), 0);
+	assert_int_equal(r.n_events, 1);
+	assert_int_equal(r.n_maps, 1);
+	assert_false(uc_port_map_lookup(&r.map, "other", "x", &port));
+	assert_int_equal(r.n_missed, 3);
+	assert_int_equal(r.missed[0].type, 4);
+	assert_int_equal(r.missed[0].count, 1);
+	assert_int_equal(r.missed[1].type, 1);
+	assert_int_equal(r.missed[1].count, 3);
+	assert_int_equal(r.missed[2].count, 2);
+	tu_recorder_free(&r);
+}
+
+/* "dp_port_map = None" is not a map: the original replays nothing. */
+static void test_none_map_ignores_events(void **state)
+{
+	struct tu_recorder r = { 0 };
+	struct uc_error err;
+	char text[4096];
+
+	(void)state;
+	snprintf(text, sizeof(text), "dp_port_map = None\n%s", event_line);
+	assert_int_equal(read_text(text, &r, &err), 0);
+	assert_int_equal(r.n_events, 0);
+	tu_recorder_free(&r);
+}
+
+static void test_sink_stop(void **state)
+{
+	struct tu_recorder r = { .stop_after = 2 };
+	struct uc_error err;
+	char text[8192];
+
+	(void)state;
+	snprintf(text, sizeof(text), MAP "%s%s%s" "event_miss = {1: 3}\n",
+		 event_line, event_line, event_line);
+	assert_int_equal(read_text(text, &r, &err), 0);
+	assert_int_equal(r.n_events, 2);
+	assert_int_equal(r.n_missed, 0);   /* nothing is read after a stop */
+	tu_recorder_free(&r);
+}
+
+/* Each malformed line: an error naming the file, line and expectation. */
+static void test_malformed(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *message;
+	} cases[] = {
+		{ "event = {'event': 1", "t.dat:2: malformed event: expected" },
+		{ "event = {'event': 9, 'cpu': 0, 'pid': 0, 'upcall_type': 0, 'ts': 0, "
+		  "'pkt_frag_size': 0, 'pkt_size': 0, 'key_size': 0, 'comm': b'', "
+		  "'dpif_name': b'', 'dev_name': b'', 'pkt': b'', 'key': b''}",
+		  "expected an event type 0..4, got 9" },
+		{ "event = {'event': 1}", "no 'cpu' field" },
+		{ "event = {'event': 1, 'cpu': 99999999999}", "expected a smaller integer" },
+		{ "event = {'event': 1, 'pkt': b'\\x4'}", "expected two hex digits" },
+		{ "event = {'event': 1, 'pkt': b'\xc3\xa9'}", "expected ASCII in a bytes literal" },
+		{ "event = {'event': 1, 'pkt': b'abc}", "expected a closing quote" },
+		{ "event = {'event': 1, 'comm': b'0123456789abcdefg'}", "expected a shorter bytes value" },
+		{ "event = {'event': -1}", "expected an integer" },
+		{ "event = {'event': 1} trailing", "expected the end of the line" },
+		{ "event = {1: 1}", "expected a string" },
+		{ "event_miss = {7: 1}", "expected an event type 0..4, got 7" },
+		{ "event_miss = {1 2}", "malformed event_miss" },
+		{ "dp_port_map = {'dp': {'p': x}}", "t.dat:1: malformed dp_port_map" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tu_recorder r = { 0 };
+		struct uc_error err;
+		char text[1024];
+
+		if (!strncmp(cases[i].line, "dp_port_map", 11))
+			snprintf(text, sizeof(text), "%s\n", cases[i].line);
+		else
+			snprintf(text, sizeof(text), MAP "%s\n", cases[i].line);
+		assert_int_equal(read_text(text, &r, &err), -1);
+		if (!strstr(err.msg, cases[i].message))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, cases[i].message);
+		assert_null(strchr(err.msg, '\n'));
+		tu_recorder_free(&r);
+	}
+}
+
+static void test_missing_file(void **state)
+{
+	struct tu_recorder r = { 0 };
+	struct uc_event_sink sink = tu_recorder_sink(&r);
+	struct uc_error err;
+
+	(void)state;
+	assert_int_equal(uc_trace_read("/nonexistent/x.dat", &sink, &err), -1);
+	assert_non_null(strstr(err.msg, "Can't open file \"/nonexistent/x.dat\""));
+}
+
+/* The port map's str literals: both quotes and escapes. */
+static void test_port_map_literals(void **state)
+{
+	struct tu_recorder r = { 0 };
+	struct uc_error err;
+	int64_t port;
+	const char *text = "dp_port_map = {\"ovs-system\": {'it\\'s': 3, \"a\\x41\": -1, },}\n";
+
+	(void)state;
+	assert_int_equal(read_text(text, &r, &err), 0);
+	assert_true(uc_port_map_lookup(&r.map, "ovs-system", "it's", &port));
+	assert_int_equal(port, 3);
+	assert_true(uc_port_map_lookup(&r.map, "ovs-system", "aA", &port));
+	assert_int_equal(port, -1);
+	tu_recorder_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reads_event_fields),
+		cmocka_unit_test(test_bytes_escapes),
+		cmocka_unit_test(test_replay_rules),
+		cmocka_unit_test(test_none_map_ignores_events),
+		cmocka_unit_test(test_sink_stop),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_port_map_literals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
