@@ -15,7 +15,7 @@
 struct entry {
 	uint32_t recv, put, exec, pkt_exec;   /* event indices or UC_NONE */
 	uint32_t batch_size, batch_pos;
-	uint32_t thread;                      /* index in out->threads */
+	uint32_t thread;                      /* slot of its thread */
 };
 
 struct u32_vec {
@@ -23,354 +23,350 @@ struct u32_vec {
 	size_t n, cap;
 };
 
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
 static int vec_push(struct u32_vec *vec, uint32_t x)
 {
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 64;
-		uint32_t *p = realloc(vec->v, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		vec->v = p;
-		vec->cap = cap;
-	}
+	if (grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof(*vec->v)))
+		return -ENOMEM;
 	vec->v[vec->n++] = x;
 	return 0;
-}
-
-/* ================================================================ threads */
-
-/* Maps a TID to the index of its thread (first-appearance order). */
-struct tid_map {
-	uint32_t *tid, *index;  /* open addressing, index UC_NONE = empty */
-	size_t size;
-};
-
-static int tid_map_init(struct tid_map *m, size_t expected)
-{
-	m->size = 64;
-	while (m->size < expected * 2)
-		m->size *= 2;
-	m->tid = calloc(m->size, sizeof(*m->tid));
-	m->index = malloc(m->size * sizeof(*m->index));
-	if (!m->tid || !m->index)
-		return -ENOMEM;
-	memset(m->index, 0xff, m->size * sizeof(*m->index));
-	return 0;
-}
-
-static void tid_map_free(struct tid_map *m)
-{
-	free(m->tid);
-	free(m->index);
-}
-
-/* The thread index of TID, assigning NEXT if it is new. */
-static uint32_t tid_map_get(struct tid_map *m, uint32_t tid, uint32_t next)
-{
-	size_t h = uc_hash_mix(tid) & (m->size - 1);
-
-	while (m->index[h] != UC_NONE && m->tid[h] != tid)
-		h = (h + 1) & (m->size - 1);
-	if (m->index[h] == UC_NONE) {
-		m->tid[h] = tid;
-		m->index[h] = next;
-	}
-	return m->index[h];
-}
-
-/*
- * Groups the vswitchd events (everything but kernel upcalls) by thread,
- * threads in order of first appearance, events in arrival order within
- * each: ORDER lists event indices, thread k owning ORDER[START[k]..
- * START[k+1]).  A counting sort: two passes, no per-thread lists.
- */
-static int split_threads(const struct uc_trace *t, uint32_t **order,
-			 uint32_t **start, size_t *n_threads, uint32_t **tids)
-{
-	struct tid_map map;
-	uint32_t *thread_of = malloc((t->n ? t->n : 1) * sizeof(uint32_t));
-	struct u32_vec count = { 0 }, tid_list = { 0 };
-	int ret = -ENOMEM;
-
-	*order = NULL;
-	*start = NULL;
-	if (!thread_of || tid_map_init(&map, 64))
-		goto out_free;
-	for (size_t i = 0; i < t->n; i++) {
-		uint32_t k;
-
-		if (t->ev[i].type == UC_EV_DP_UPCALL)
-			continue;
-		if (tid_list.n * 2 >= map.size) {
-			/* Keep the table sparse: rebuild it twice as large. */
-			struct tid_map bigger;
-
-			if (tid_map_init(&bigger, tid_list.n * 2))
-				goto out;
-			for (size_t j = 0; j < tid_list.n; j++)
-				tid_map_get(&bigger, tid_list.v[j], (uint32_t)j);
-			tid_map_free(&map);
-			map = bigger;
-		}
-		k = tid_map_get(&map, t->ev[i].tid, (uint32_t)tid_list.n);
-		if (k == tid_list.n &&
-		    (vec_push(&tid_list, t->ev[i].tid) || vec_push(&count, 0)))
-			goto out;
-		count.v[k]++;
-		thread_of[i] = k;
-	}
-	*start = malloc((count.n + 1) * sizeof(uint32_t));
-	*order = malloc((t->n ? t->n : 1) * sizeof(uint32_t));
-	if (!*start || !*order)
-		goto out;
-	(*start)[0] = 0;
-	for (size_t k = 0; k < count.n; k++)
-		(*start)[k + 1] = (*start)[k] + count.v[k];
-	memset(count.v, 0, count.n * sizeof(uint32_t));
-	for (size_t i = 0; i < t->n; i++) {
-		uint32_t k;
-
-		if (t->ev[i].type == UC_EV_DP_UPCALL)
-			continue;
-		k = thread_of[i];
-		(*order)[(*start)[k] + count.v[k]++] = (uint32_t)i;
-	}
-	*n_threads = count.n;
-	*tids = tid_list.v;
-	tid_list.v = NULL;
-	ret = 0;
-out:
-	tid_map_free(&map);
-out_free:
-	free(thread_of);
-	free(count.v);
-	free(tid_list.v);
-	if (ret) {
-		free(*order);
-		free(*start);
-		*order = *start = NULL;
-	}
-	return ret;
 }
 
 /* ================================================================ batches */
 
 /*
- * upcall_cost.py's per-thread state machine.  A handler reads a batch of
- * upcalls (RECV_UPCALLs back to back), then for each, in order, encodes an
- * optional flow put and an optional execute; the kernel executes follow.
+ * upcall_cost.py's per-thread state machine, run as events arrive.  A
+ * handler reads a batch of upcalls (RECV_UPCALLs back to back), then for
+ * each, in order, encodes an optional flow put and an optional execute;
+ * the kernel executes follow.  Running it online means an execute's packet
+ * is compared when it arrives and never stored.
  */
-struct batcher {
-	const struct uc_trace *t;
-	struct uc_correlation *out;
-	struct entry *entries;    /* all entries, of every thread */
-	size_t n_entries, cap_entries;
-	size_t batch;             /* first entry of the open batch */
-	struct u32_vec fifo;      /* kernel executes not yet given out */
+struct thread_state {
+	uint32_t tid;
+	uint32_t comm;           /* name of its first RECV */
+	uint64_t upcalls;        /* RECVs it received */
+	struct entry *batch;     /* the open batch */
+	size_t n_batch, cap_batch;
+	struct u32_vec fifo;     /* kernel executes not yet given out */
 	bool batching, has_put, has_exec;
-	size_t collecting;        /* position in the batch being filled */
+	size_t collecting;       /* position in the batch being filled */
 };
 
-static size_t batch_len(const struct batcher *b)
+struct uc_batcher {
+	struct thread_state *threads;   /* in order of first appearance */
+	size_t n_threads, cap_threads;
+	uint32_t *slot_tid, *slot_index; /* TID -> thread, open addressing */
+	size_t n_slots;
+	struct entry *entries;          /* closed batches, in closing order */
+	size_t n_entries, cap_entries;
+	struct u32_vec sizes;           /* their sizes */
+	uint64_t puts_dropped, executes_dropped;
+};
+
+struct uc_batcher *uc_batcher_new(void)
 {
-	return b->n_entries - b->batch;
+	return calloc(1, sizeof(struct uc_batcher));
 }
 
-static struct entry *batch_at(struct batcher *b, size_t pos)
+void uc_batcher_free(struct uc_batcher *b)
 {
-	return &b->entries[b->batch + pos];
-}
-
-static int add_recv(struct batcher *b, uint32_t recv)
-{
-	struct entry *e;
-
-	if (b->n_entries == b->cap_entries) {
-		size_t cap = b->cap_entries ? b->cap_entries * 2 : 1024;
-		struct entry *p = realloc(b->entries, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		b->entries = p;
-		b->cap_entries = cap;
+	if (!b)
+		return;
+	for (size_t k = 0; k < b->n_threads; k++) {
+		free(b->threads[k].batch);
+		free(b->threads[k].fifo.v);
 	}
-	e = &b->entries[b->n_entries++];
-	*e = (struct entry){ recv, UC_NONE, UC_NONE, UC_NONE, 0, 0, UC_NONE };
+	free(b->threads);
+	free(b->slot_tid);
+	free(b->slot_index);
+	free(b->entries);
+	free(b->sizes.v);
+	free(b);
+}
+
+static int rehash_threads(struct uc_batcher *b)
+{
+	size_t n = b->n_slots ? b->n_slots * 2 : 64;
+	uint32_t *tid = malloc(n * sizeof(*tid)), *index = malloc(n * sizeof(*index));
+
+	if (!tid || !index) {
+		free(tid);
+		free(index);
+		return -ENOMEM;
+	}
+	memset(index, 0xff, n * sizeof(*index));
+	for (size_t k = 0; k < b->n_threads; k++) {
+		size_t h = uc_hash_mix(b->threads[k].tid) & (n - 1);
+
+		while (index[h] != UC_NONE)
+			h = (h + 1) & (n - 1);
+		tid[h] = b->threads[k].tid;
+		index[h] = (uint32_t)k;
+	}
+	free(b->slot_tid);
+	free(b->slot_index);
+	b->slot_tid = tid;
+	b->slot_index = index;
+	b->n_slots = n;
 	return 0;
 }
 
-/* The batch is complete: hand out the kernel executes, first in, first
- * out, to the entries that have an execute; record its size. */
-static int next_batch(struct batcher *b)
+/* The state of thread TID, created on its first event. */
+static struct thread_state *thread_of(struct uc_batcher *b, uint32_t tid)
 {
-	size_t len = batch_len(b), next = 0;
+	size_t h;
 
-	if (len) {
-		for (size_t i = 0; i < len && next < b->fifo.n; i++) {
-			struct entry *e = batch_at(b, i);
+	if ((b->n_threads + 1) * 2 > b->n_slots && rehash_threads(b))
+		return NULL;
+	h = uc_hash_mix(tid) & (b->n_slots - 1);
+	while (b->slot_index[h] != UC_NONE && b->slot_tid[h] != tid)
+		h = (h + 1) & (b->n_slots - 1);
+	if (b->slot_index[h] != UC_NONE)
+		return &b->threads[b->slot_index[h]];
+	if (grow((void **)&b->threads, &b->cap_threads, b->n_threads + 1,
+		 sizeof(*b->threads)))
+		return NULL;
+	b->slot_tid[h] = tid;
+	b->slot_index[h] = (uint32_t)b->n_threads;
+	b->threads[b->n_threads] = (struct thread_state){
+		.tid = tid, .comm = UC_NONE, .batching = true,
+	};
+	return &b->threads[b->n_threads++];
+}
 
-			if (e->exec != UC_NONE)
-				e->pkt_exec = b->fifo.v[next++];
-		}
-		for (size_t i = 0; i < len; i++) {
-			batch_at(b, i)->batch_size = (uint32_t)len;
-			batch_at(b, i)->batch_pos = (uint32_t)i;
-		}
-		if (b->out->n_batches % 1024 == 0) {
-			uint32_t *p = realloc(b->out->batch_sizes,
-					      (b->out->n_batches + 1024) *
-						      sizeof(*p));
+/*
+ * A batch is complete: hand out the kernel executes, first in first out,
+ * to the entries that have an execute, and append the batch to ENTRIES
+ * and its size to SIZES.  Used when a batch closes and, on a copy, for
+ * the batches still open when the events end.
+ */
+static int flush_batch(const struct entry *batch, size_t len,
+		       const struct u32_vec *fifo, struct entry **entries,
+		       size_t *n_entries, size_t *cap_entries,
+		       struct u32_vec *sizes)
+{
+	size_t next = 0;
 
-			if (!p)
-				return -ENOMEM;
-			b->out->batch_sizes = p;
-		}
-		b->out->batch_sizes[b->out->n_batches++] = (uint32_t)len;
+	if (!len)
+		return 0;
+	if (grow((void **)entries, cap_entries, *n_entries + len, sizeof(**entries)) ||
+	    vec_push(sizes, (uint32_t)len))
+		return -ENOMEM;
+	for (size_t i = 0; i < len; i++) {
+		struct entry *e = &(*entries)[(*n_entries)++];
+
+		*e = batch[i];
+		if (e->exec != UC_NONE && next < fifo->n)
+			e->pkt_exec = fifo->v[next++];
+		e->batch_size = (uint32_t)len;
+		e->batch_pos = (uint32_t)i;
 	}
-	b->batch = b->n_entries;
-	b->fifo.n = 0;
-	b->batching = true;
-	b->has_put = b->has_exec = false;
-	b->collecting = 0;
 	return 0;
 }
 
-static void next_batch_set(struct batcher *b)
+static int next_batch(struct uc_batcher *b, struct thread_state *ts)
 {
-	b->has_put = b->has_exec = false;
-	b->collecting++;
+	int ret = flush_batch(ts->batch, ts->n_batch, &ts->fifo, &b->entries,
+			      &b->n_entries, &b->cap_entries, &b->sizes);
+
+	ts->n_batch = 0;
+	ts->fifo.n = 0;
+	ts->batching = true;
+	ts->has_put = ts->has_exec = false;
+	ts->collecting = 0;
+	return ret;
+}
+
+static void next_batch_set(struct thread_state *ts)
+{
+	ts->has_put = ts->has_exec = false;
+	ts->collecting++;
+}
+
+static int add_recv(struct uc_batcher *b, struct thread_state *ts,
+		    uint32_t i, uint32_t comm)
+{
+	if (grow((void **)&ts->batch, &ts->cap_batch, ts->n_batch + 1,
+		 sizeof(*ts->batch)))
+		return -ENOMEM;
+	ts->batch[ts->n_batch++] = (struct entry){
+		i, UC_NONE, UC_NONE, UC_NONE, 0, 0, (uint32_t)(ts - b->threads),
+	};
+	if (ts->comm == UC_NONE)
+		ts->comm = comm;
+	ts->upcalls++;
+	return 0;
 }
 
 /* An execute carries the packet it executes: the same as its upcall's. */
-static bool same_packet(const struct uc_trace *t, uint32_t a, uint32_t b)
+static bool same_packet(const struct uc_trace *t, uint32_t recv,
+			uint32_t pkt_len, const uint8_t *pkt, uint32_t cap)
 {
-	const struct uc_event *ea = &t->ev[a], *eb = &t->ev[b];
-	const struct uc_pkt *pa = &t->pkts[ea->pkt], *pb = &t->pkts[eb->pkt];
+	const struct uc_event *e = &t->ev[recv];
+	const struct uc_pkt *p = &t->pkts[e->pkt];
 
-	return ea->pkt_len == eb->pkt_len && pa->cap == pb->cap &&
-	       !memcmp(uc_trace_pkt_bytes(t, pa), uc_trace_pkt_bytes(t, pb),
-		       pa->cap);
+	return e->pkt_len == pkt_len && p->cap == cap &&
+	       !memcmp(uc_trace_pkt_bytes(t, p), pkt, cap);
 }
 
-static int on_put(struct batcher *b, uint32_t i)
+static int on_put(struct uc_batcher *b, struct thread_state *ts, uint32_t i)
 {
-	if (b->has_put) {
-		next_batch_set(b);
-		if (b->collecting >= batch_len(b)) {
-			b->out->puts_dropped++;
-			return next_batch(b);
+	if (ts->has_put) {
+		next_batch_set(ts);
+		if (ts->collecting >= ts->n_batch) {
+			b->puts_dropped++;
+			return next_batch(b, ts);
 		}
 	}
-	batch_at(b, b->collecting)->put = i;
-	b->has_put = true;
+	ts->batch[ts->collecting].put = i;
+	ts->has_put = true;
 	return 0;
 }
 
-static int on_execute(struct batcher *b, uint32_t i)
+static int on_execute(struct uc_batcher *b, struct thread_state *ts,
+		      const struct uc_trace *t, uint32_t i,
+		      const uint8_t *pkt, uint32_t cap)
 {
-	if (b->has_exec) {
-		next_batch_set(b);
-		if (b->collecting >= batch_len(b)) {
-			b->out->executes_dropped++;
-			return next_batch(b);
+	if (ts->has_exec) {
+		next_batch_set(ts);
+		if (ts->collecting >= ts->n_batch) {
+			b->executes_dropped++;
+			return next_batch(b, ts);
 		}
 	}
 	/* An upcall that made no execute puts us out of step: the execute
 	 * belongs to the next entry with its packet, and the flow put seen
 	 * so far moves along with it. */
-	for (size_t pos = b->collecting; pos < batch_len(b); pos++) {
-		struct entry *e = batch_at(b, pos);
+	for (size_t pos = ts->collecting; pos < ts->n_batch; pos++) {
+		struct entry *e = &ts->batch[pos];
 
-		if (!same_packet(b->t, i, e->recv))
+		if (!same_packet(t, e->recv, t->ev[i].pkt_len, pkt, cap))
 			continue;
-		if (pos != b->collecting) {
-			struct entry *from = batch_at(b, b->collecting);
+		if (pos != ts->collecting) {
+			struct entry *from = &ts->batch[ts->collecting];
 
 			e->put = from->put;
 			from->put = UC_NONE;
-			b->collecting = pos;
+			ts->collecting = pos;
 		}
 		e->exec = i;
-		b->has_put = b->has_exec = true;
+		ts->has_put = ts->has_exec = true;
 		return 0;
 	}
-	b->out->executes_dropped++;
-	return next_batch(b);
+	b->executes_dropped++;
+	return next_batch(b, ts);
 }
 
-static int batch_event(struct batcher *b, uint32_t i)
+int uc_batcher_feed(struct uc_batcher *b, const struct uc_trace *t,
+		    uint32_t i, uint32_t comm, const uint8_t *pkt, uint32_t cap)
 {
-	uint8_t type = b->t->ev[i].type;
+	uint8_t type = t->ev[i].type;
+	struct thread_state *ts;
 	int ret = 0;
 
-	if (b->batching) {
+	if (type == UC_EV_DP_UPCALL)
+		return 0;
+	ts = thread_of(b, t->ev[i].tid);
+	if (!ts)
+		return -ENOMEM;
+	if (ts->batching) {
 		if (type == UC_EV_RECV_UPCALL)
-			return add_recv(b, i);
-		if (!batch_len(b)) {
+			return add_recv(b, ts, i, comm);
+		if (!ts->n_batch) {
 			/* No upcall to attach it to: count what is lost. */
-			b->out->puts_dropped += type == UC_EV_OP_FLOW_PUT;
-			b->out->executes_dropped += type == UC_EV_OP_FLOW_EXECUTE;
+			b->puts_dropped += type == UC_EV_OP_FLOW_PUT;
+			b->executes_dropped += type == UC_EV_OP_FLOW_EXECUTE;
 			return 0;
 		}
-		b->batching = false;
-		b->collecting = 0;
+		ts->batching = false;
+		ts->collecting = 0;
 	}
 	switch (type) {
 	case UC_EV_RECV_UPCALL:
-		ret = next_batch(b);
-		return ret ? ret : add_recv(b, i);
+		ret = next_batch(b, ts);
+		return ret ? ret : add_recv(b, ts, i, comm);
 	case UC_EV_OP_FLOW_PUT:
-		ret = on_put(b, i);
+		ret = on_put(b, ts, i);
 		break;
 	case UC_EV_OP_FLOW_EXECUTE:
-		ret = on_execute(b, i);
+		ret = on_execute(b, ts, t, i, pkt, cap);
 		break;
 	case UC_EV_OVS_PKT_EXEC:
 		/* Kernel executes come after the whole chunk was sent. */
-		return vec_push(&b->fifo, i);
+		return vec_push(&ts->fifo, i);
 	default:
 		return 0;
 	}
-	if (!ret && !b->batching && b->collecting >= batch_len(b))
-		ret = next_batch(b);
+	if (!ret && !ts->batching && ts->collecting >= ts->n_batch)
+		ret = next_batch(b, ts);
 	return ret;
 }
 
-static int batch_threads(struct batcher *b, const uint32_t *order,
-			 const uint32_t *start, size_t n_threads,
-			 const uint32_t *tids)
+/*
+ * The batches as they stand at the end of the events: the closed ones,
+ * then each thread's open batch, closed on a copy (so the trace can still
+ * grow); and the threads that received upcalls.
+ */
+static int collect_batches(const struct uc_batcher *b, struct entry **entries,
+			   size_t *n_entries, struct uc_correlation *out)
 {
-	struct uc_correlation *out = b->out;
+	size_t cap = 0;
+	struct u32_vec sizes = { 0 };
+	uint32_t *index_of = calloc(b->n_threads + 1, sizeof(*index_of));
 
-	out->threads = calloc(n_threads ? n_threads : 1, sizeof(*out->threads));
-	if (!out->threads)
-		return -ENOMEM;
-	for (size_t k = 0; k < n_threads; k++) {
-		size_t first = b->n_entries;
-		int ret;
+	*entries = NULL;
+	*n_entries = 0;
+	out->threads = calloc(b->n_threads + 1, sizeof(*out->threads));
+	if (!index_of || !out->threads ||
+	    grow((void **)entries, &cap, b->n_entries + 1, sizeof(**entries)) ||
+	    grow((void **)&sizes.v, &sizes.cap, b->sizes.n + 1, sizeof(*sizes.v)))
+		goto fail;
+	memcpy(*entries, b->entries, b->n_entries * sizeof(**entries));
+	*n_entries = b->n_entries;
+	memcpy(sizes.v, b->sizes.v, b->sizes.n * sizeof(*sizes.v));
+	sizes.n = b->sizes.n;
+	for (size_t k = 0; k < b->n_threads; k++) {
+		const struct thread_state *ts = &b->threads[k];
 
-		b->batch = b->n_entries;
-		b->fifo.n = 0;
-		b->batching = true;
-		b->has_put = b->has_exec = false;
-		b->collecting = 0;
-		for (uint32_t j = start[k]; j < start[k + 1]; j++)
-			if ((ret = batch_event(b, order[j])))
-				return ret;
-		if ((ret = next_batch(b)))
-			return ret;
-		if (b->n_entries == first)
-			continue;   /* no upcalls: not a handler */
-		for (size_t i = first; i < b->n_entries; i++)
-			b->entries[i].thread = (uint32_t)out->n_threads;
-		out->threads[out->n_threads++] = (struct uc_thread_stat){
-			.tid = tids[k],
-			.comm = b->t->ev[b->entries[first].recv].comm,
-			.upcalls = b->n_entries - first,
-		};
+		if (flush_batch(ts->batch, ts->n_batch, &ts->fifo, entries,
+				n_entries, &cap, &sizes))
+			goto fail;
+		index_of[k] = (uint32_t)out->n_threads;
+		if (ts->upcalls)
+			out->threads[out->n_threads++] = (struct uc_thread_stat){
+				.tid = ts->tid, .comm = ts->comm, .upcalls = ts->upcalls,
+			};
 	}
+	for (size_t i = 0; i < *n_entries; i++)
+		(*entries)[i].thread = index_of[(*entries)[i].thread];
+	out->batch_sizes = sizes.v;
+	out->n_batches = sizes.n;
+	out->puts_dropped = b->puts_dropped;
+	out->executes_dropped = b->executes_dropped;
+	free(index_of);
 	return 0;
+fail:
+	free(index_of);
+	free(sizes.v);
+	free(*entries);
+	*entries = NULL;
+	return -ENOMEM;
 }
 
 /* ================================================================ matching */
@@ -401,7 +397,8 @@ struct chain {            /* a list of RECVs through next[] */
 
 struct chain_table {
 	struct chain *c;
-	size_t size;          /* power of two */
+	size_t size;          /* power of two, at least twice n_chains */
+	size_t n_chains;
 	uint32_t *next;       /* per RECV position */
 };
 
@@ -413,18 +410,23 @@ struct matcher {
 	struct chain_table by_key, by_len;
 };
 
+static struct chain *chain_array(size_t size)
+{
+	struct chain *c = malloc(size * sizeof(*c));
+
+	for (size_t i = 0; c && i < size; i++)
+		c[i] = (struct chain){ .head = UC_NONE, .tail = UC_NONE };
+	return c;
+}
+
+/* N: the number of RECV positions; the table grows with its chains. */
 static int chain_table_init(struct chain_table *ct, size_t n)
 {
 	ct->size = 64;
-	while (ct->size < n * 2)
-		ct->size *= 2;
-	ct->c = malloc(ct->size * sizeof(*ct->c));
+	ct->n_chains = 0;
+	ct->c = chain_array(ct->size);
 	ct->next = malloc((n ? n : 1) * sizeof(*ct->next));
-	if (!ct->c || !ct->next)
-		return -ENOMEM;
-	for (size_t i = 0; i < ct->size; i++)
-		ct->c[i] = (struct chain){ .head = UC_NONE, .tail = UC_NONE };
-	return 0;
+	return ct->c && ct->next ? 0 : -ENOMEM;
 }
 
 static void chain_table_free(struct chain_table *ct)
@@ -442,18 +444,39 @@ static struct chain *chain_find(struct chain_table *ct, uint64_t key)
 	return &ct->c[h];
 }
 
-static void chain_append(struct chain_table *ct, uint64_t key, uint32_t pos)
+static int chain_table_grow(struct chain_table *ct)
 {
-	struct chain *c = chain_find(ct, key);
+	struct chain_table bigger = { .size = ct->size * 2, .next = ct->next };
 
+	bigger.c = chain_array(bigger.size);
+	if (!bigger.c)
+		return -ENOMEM;
+	for (size_t i = 0; i < ct->size; i++)
+		if (ct->c[i].head != UC_NONE)
+			*chain_find(&bigger, ct->c[i].key) = ct->c[i];
+	bigger.n_chains = ct->n_chains;
+	free(ct->c);
+	*ct = bigger;
+	return 0;
+}
+
+static int chain_append(struct chain_table *ct, uint64_t key, uint32_t pos)
+{
+	struct chain *c;
+
+	if ((ct->n_chains + 1) * 2 > ct->size && chain_table_grow(ct))
+		return -ENOMEM;
+	c = chain_find(ct, key);
 	ct->next[pos] = UC_NONE;
 	if (c->head == UC_NONE) {
 		c->key = key;
 		c->head = pos;
+		ct->n_chains++;
 	} else {
 		ct->next[c->tail] = pos;
 	}
 	c->tail = pos;
+	return 0;
 }
 
 static uint64_t packet_key(uint32_t len, int32_t port, uint32_t cap,
@@ -496,15 +519,16 @@ static int matcher_init(struct matcher *m, const struct uc_trace *t,
 		pos = (uint32_t)m->n_recv;
 		m->recv[m->n_recv++] = (uint32_t)i;
 		p = &t->pkts[e->pkt];
-		chain_append(&m->by_key,
-			     packet_key(e->pkt_len, p->dp_port, p->cap, p->hash),
-			     pos);
+		if (chain_append(&m->by_key,
+				 packet_key(e->pkt_len, p->dp_port, p->cap, p->hash),
+				 pos) ||
+		    chain_append(&m->by_len, length_key(e->pkt_len), pos))
+			return -ENOMEM;
 		lc = chain_find(&m->by_len, length_key(e->pkt_len));
-		if (lc->head == UC_NONE)
+		if (lc->head == pos)
 			lc->cap = p->cap;
 		else if (lc->cap != p->cap)
 			lc->multi_cap = true;
-		chain_append(&m->by_len, length_key(e->pkt_len), pos);
 	}
 	return 0;
 }
@@ -652,11 +676,12 @@ static int add_set(struct uc_correlation *out, uint32_t dp_index,
 	return 0;
 }
 
-/* The entry and thread of every RECV, by RECV position. */
-static int index_entries(const struct batcher *b, const struct matcher *m,
+/* The entry of every RECV, by RECV position. */
+static int index_entries(const struct uc_trace *t, const struct entry *entries,
+			 size_t n_entries, const struct matcher *m,
 			 uint32_t **entry_of)
 {
-	uint32_t *pos_of = malloc((b->t->n ? b->t->n : 1) * sizeof(uint32_t));
+	uint32_t *pos_of = malloc((t->n ? t->n : 1) * sizeof(uint32_t));
 
 	*entry_of = malloc((m->n_recv ? m->n_recv : 1) * sizeof(uint32_t));
 	if (!pos_of || !*entry_of) {
@@ -667,30 +692,31 @@ static int index_entries(const struct batcher *b, const struct matcher *m,
 		pos_of[m->recv[p]] = (uint32_t)p;
 		(*entry_of)[p] = UC_NONE;
 	}
-	for (size_t i = 0; i < b->n_entries; i++)
-		(*entry_of)[pos_of[b->entries[i].recv]] = (uint32_t)i;
+	for (size_t i = 0; i < n_entries; i++)
+		(*entry_of)[pos_of[entries[i].recv]] = (uint32_t)i;
 	free(pos_of);
 	return 0;
 }
 
-static int match_all(struct batcher *b, struct matcher *m)
+static int match_all(const struct uc_trace *t, const struct entry *entries,
+		     size_t n_entries, struct matcher *m,
+		     struct uc_correlation *out)
 {
-	struct uc_correlation *out = b->out;
 	uint32_t *entry_of;
-	int ret = index_entries(b, m, &entry_of);
+	int ret = index_entries(t, entries, n_entries, m, &entry_of);
 
-	for (size_t i = 0; !ret && i < b->t->n; i++) {
+	for (size_t i = 0; !ret && i < t->n; i++) {
 		const struct entry *e;
 		uint32_t pos;
 
-		if (b->t->ev[i].type != UC_EV_DP_UPCALL)
+		if (t->ev[i].type != UC_EV_DP_UPCALL)
 			continue;
 		out->n_dp_upcalls++;
 		pos = match_dp(m, (uint32_t)i, out);
 		if (pos == UC_NONE || entry_of[pos] == UC_NONE)
 			continue;
 		m->matched[pos] = true;
-		e = &b->entries[entry_of[pos]];
+		e = &entries[entry_of[pos]];
 		ret = add_set(out, (uint32_t)i, e, e->thread);
 	}
 	free(entry_of);
@@ -699,41 +725,36 @@ static int match_all(struct batcher *b, struct matcher *m)
 
 /* ================================================================ driver */
 
-static void count_missing(struct uc_correlation *out, const struct batcher *b)
+static void count_missing(struct uc_correlation *out,
+			  const struct entry *entries, size_t n)
 {
-	out->n_recv_upcalls = b->n_entries;
-	for (size_t i = 0; i < b->n_entries; i++) {
-		out->recv_no_put += b->entries[i].put == UC_NONE;
-		out->recv_no_execute += b->entries[i].exec == UC_NONE;
+	out->n_recv_upcalls = n;
+	for (size_t i = 0; i < n; i++) {
+		out->recv_no_put += entries[i].put == UC_NONE;
+		out->recv_no_execute += entries[i].exec == UC_NONE;
 	}
 }
 
 int uc_correlate(const struct uc_trace *t, struct uc_correlation *out)
 {
-	struct batcher b = { .t = t, .out = out };
+	struct entry *entries = NULL;
+	size_t n_entries = 0;
 	struct matcher m;
-	uint32_t *order, *start, *tids = NULL;
-	size_t n_threads = 0;
-	int ret;
+	int ret = -ENOMEM;
 
 	memset(out, 0, sizeof(*out));
 	memset(&m, 0, sizeof(m));
-	ret = split_threads(t, &order, &start, &n_threads, &tids);
-	if (ret)
-		return ret;
-	ret = batch_threads(&b, order, start, n_threads, tids);
-	free(order);
-	free(start);
-	free(tids);
-	free(b.fifo.v);
+	if (!t->batcher)
+		return -EINVAL;
+	if (collect_batches(t->batcher, &entries, &n_entries, out))
+		goto out;
+	count_missing(out, entries, n_entries);
+	ret = matcher_init(&m, t, t->usable[UC_EV_RECV_UPCALL]);
 	if (!ret)
-		count_missing(out, &b);
-	if (!ret)
-		ret = matcher_init(&m, t, t->usable[UC_EV_RECV_UPCALL]);
-	if (!ret)
-		ret = match_all(&b, &m);
+		ret = match_all(t, entries, n_entries, &m, out);
+out:
 	matcher_free(&m);
-	free(b.entries);
+	free(entries);
 	if (ret)
 		uc_correlation_free(out);
 	return ret;

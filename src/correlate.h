@@ -54,8 +54,19 @@ struct uc_correlation {
 	bool warn_frag;          /* compared a kernel packet with fragments */
 };
 
-/* Returns 0, or -ENOMEM. */
+/* Returns 0, or -ENOMEM.  May be called again as the trace grows. */
 int uc_correlate(const struct uc_trace *t, struct uc_correlation *out);
+
+/*
+ * Step 2 runs while the trace is built: the trace sink feeds every usable
+ * vswitchd event (with the thread name of a RECV, and the packet of an
+ * execute, which is compared at once and not kept) to the trace's batcher.
+ */
+struct uc_batcher *uc_batcher_new(void);
+void uc_batcher_free(struct uc_batcher *b);
+int uc_batcher_feed(struct uc_batcher *b, const struct uc_trace *t,
+		    uint32_t index, uint32_t comm, const uint8_t *pkt,
+		    uint32_t cap);
 void uc_correlation_free(struct uc_correlation *c);
 
 #endif /* UC_CORRELATE_H */

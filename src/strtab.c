@@ -42,14 +42,20 @@ static int grow_slots(struct uc_strtab *tab)
 
 uint32_t uc_strtab_intern(struct uc_strtab *tab, const char *s)
 {
-	size_t len = strlen(s), h;
+	size_t len, h;
 
+	/* Names come in runs (one handler's events): try the last first. */
+	if (tab->last && !strcmp(tab->str[tab->last - 1], s))
+		return tab->last - 1;
+	len = strlen(s);
 	if ((tab->n + 1) * 2 > tab->n_slots && grow_slots(tab))
 		return UINT32_MAX;
 	h = uc_hash_bytes(s, len, 0) & (tab->n_slots - 1);
 	for (; tab->slots[h]; h = (h + 1) & (tab->n_slots - 1))
-		if (!strcmp(tab->str[tab->slots[h] - 1], s))
+		if (!strcmp(tab->str[tab->slots[h] - 1], s)) {
+			tab->last = tab->slots[h];
 			return tab->slots[h] - 1;
+		}
 	if (tab->n == tab->cap) {
 		size_t cap = tab->cap ? tab->cap * 2 : 16;
 		char **p = realloc(tab->str, cap * sizeof(*p));
@@ -63,5 +69,6 @@ uint32_t uc_strtab_intern(struct uc_strtab *tab, const char *s)
 	if (!tab->str[tab->n])
 		return UINT32_MAX;
 	tab->slots[h] = (uint32_t)tab->n + 1;
+	tab->last = tab->slots[h];
 	return (uint32_t)tab->n++;
 }

@@ -14,6 +14,7 @@ struct uc_strtab {
 	size_t n, cap;
 	uint32_t *slots;      /* open addressing: index + 1, 0 = empty */
 	size_t n_slots;
+	uint32_t last;        /* index + 1 of the last string asked for */
 };
 
 void uc_strtab_init(struct uc_strtab *tab);

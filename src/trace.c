@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "correlate.h"
 #include "flow_key.h"
 #include "hash.h"
 #include "packet.h"
@@ -37,6 +38,7 @@ void uc_trace_free(struct uc_trace *t)
 	free(t->bytes);
 	uc_strtab_free(&t->names);
 	uc_port_map_free(&t->map);
+	uc_batcher_free(t->batcher);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -153,7 +155,7 @@ static int store_packet(struct uc_trace *t, const struct uc_raw_event *ev,
 	p->csum_off = UC_NO_OFFSET;
 	if (cap)
 		memcpy(t->bytes + t->n_bytes, ev->pkt, cap);
-	if (ev->event != UC_EV_OP_FLOW_EXECUTE && cap <= sizeof(masked)) {
+	if (cap <= sizeof(masked)) {
 		/* Kernel and vswitchd copies may differ in the L4 checksum
 		 * only: hash them with it zeroed so they index together. */
 		p->csum_off = uc_packet_l4_csum_offset(ev->pkt, cap);
@@ -171,14 +173,13 @@ static int store_event(struct uc_trace *t, const struct uc_raw_event *ev,
 		       int64_t port)
 {
 	struct uc_event *e;
-	uint32_t comm = uc_strtab_intern(&t->names, ev->comm);
-	uint32_t pkt = UC_NONE;
+	uint32_t pkt = UC_NONE, comm = UC_NONE;
 
-	if (comm == UINT32_MAX ||
-	    grow((void **)&t->ev, &t->cap, t->n + 1, sizeof(*e)))
+	if (grow((void **)&t->ev, &t->cap, t->n + 1, sizeof(*e)))
 		return -ENOMEM;
-	if (ev->event == UC_EV_DP_UPCALL || ev->event == UC_EV_RECV_UPCALL ||
-	    ev->event == UC_EV_OP_FLOW_EXECUTE) {
+	if (!t->batcher && !(t->batcher = uc_batcher_new()))
+		return -ENOMEM;
+	if (ev->event == UC_EV_DP_UPCALL || ev->event == UC_EV_RECV_UPCALL) {
 		const char *dp = ev->event == UC_EV_RECV_UPCALL ?
 					 strip_system(ev->dpif_name) : ev->dpif_name;
 		uint32_t dp_name = uc_strtab_intern(&t->names, dp);
@@ -187,15 +188,19 @@ static int store_event(struct uc_trace *t, const struct uc_raw_event *ev,
 		    store_packet(t, ev, port, dp_name, &pkt))
 			return -ENOMEM;
 	}
+	/* A handler is known by the name of its first received upcall. */
+	if (ev->event == UC_EV_RECV_UPCALL &&
+	    (comm = uc_strtab_intern(&t->names, ev->comm)) == UINT32_MAX)
+		return -ENOMEM;
 	e = &t->ev[t->n++];
 	e->ts = ev->ts;
 	e->tid = ev->pid;
 	e->pkt_len = ev->pkt_size;
 	e->pkt = pkt;
-	e->cpu = ev->cpu;
-	e->comm = comm;
+	e->cpu = ev->cpu > UINT16_MAX ? UINT16_MAX : (uint16_t)ev->cpu;
 	e->type = (uint8_t)ev->event;
-	return 0;
+	return uc_batcher_feed(t->batcher, t, (uint32_t)(t->n - 1), comm,
+			       ev->pkt, ev->pkt_cap);
 }
 
 /* ---------------------------------------------------------------- live */

@@ -7,7 +7,8 @@
  * upcall_cost.py's "usable" rules (its receive_event() and the
  * handle_event() of each event class) and, unless quiet, prints each
  * usable event as a live line.  Packet bytes are kept only for the events
- * that are compared (kernel upcalls, received upcalls, executes).
+ * matched later (kernel and received upcalls); an execute is compared
+ * with its upcall as it arrives.
  */
 #ifndef UC_TRACE_H
 #define UC_TRACE_H
@@ -22,14 +23,15 @@
 
 #define UC_NONE UINT32_MAX
 
-/* A usable event. */
+struct uc_batcher;
+
+/* A usable event (24 bytes: there may be millions). */
 struct uc_event {
 	uint64_t ts;        /* ns, CLOCK_MONOTONIC */
 	uint32_t tid;
 	uint32_t pkt_len;   /* full packet length (DP, RECV, EXECUTE) */
-	uint32_t pkt;       /* index in trace->pkts, or UC_NONE */
-	uint32_t cpu;
-	uint32_t comm;      /* thread name, index in trace->names */
+	uint32_t pkt;       /* index in trace->pkts (DP, RECV), or UC_NONE */
+	uint16_t cpu;       /* saturates at 65535 */
 	uint8_t type;       /* enum uc_event_type */
 };
 
@@ -69,6 +71,9 @@ struct uc_trace {
 	struct uc_port_map map;
 	struct uc_capture_info info;
 	bool have_info;
+
+	/* Receive batches, rebuilt as events arrive (correlate.h). */
+	struct uc_batcher *batcher;
 };
 
 void uc_trace_init(struct uc_trace *t, const struct uc_trace_config *cfg);
