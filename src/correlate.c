@@ -8,6 +8,7 @@
 
 #include "correlate.h"
 #include "flow_key.h"
+#include "grow.h"
 #include "hash.h"
 #include "packet.h"
 
@@ -23,26 +24,9 @@ struct u32_vec {
 	size_t n, cap;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 64;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
 static int vec_push(struct u32_vec *vec, uint32_t x)
 {
-	if (grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof(*vec->v)))
+	if (uc_grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof(*vec->v)))
 		return -ENOMEM;
 	vec->v[vec->n++] = x;
 	return 0;
@@ -139,7 +123,7 @@ static struct thread_state *thread_of(struct uc_batcher *b, uint32_t tid)
 		h = (h + 1) & (b->n_slots - 1);
 	if (b->slot_index[h] != UC_NONE)
 		return &b->threads[b->slot_index[h]];
-	if (grow((void **)&b->threads, &b->cap_threads, b->n_threads + 1,
+	if (uc_grow((void **)&b->threads, &b->cap_threads, b->n_threads + 1,
 		 sizeof(*b->threads)))
 		return NULL;
 	b->slot_tid[h] = tid;
@@ -165,7 +149,7 @@ static int flush_batch(const struct entry *batch, size_t len,
 
 	if (!len)
 		return 0;
-	if (grow((void **)entries, cap_entries, *n_entries + len, sizeof(**entries)) ||
+	if (uc_grow((void **)entries, cap_entries, *n_entries + len, sizeof(**entries)) ||
 	    vec_push(sizes, (uint32_t)len))
 		return -ENOMEM;
 	for (size_t i = 0; i < len; i++) {
@@ -202,7 +186,7 @@ static void next_batch_set(struct thread_state *ts)
 static int add_recv(struct uc_batcher *b, struct thread_state *ts,
 		    uint32_t i, uint32_t comm)
 {
-	if (grow((void **)&ts->batch, &ts->cap_batch, ts->n_batch + 1,
+	if (uc_grow((void **)&ts->batch, &ts->cap_batch, ts->n_batch + 1,
 		 sizeof(*ts->batch)))
 		return -ENOMEM;
 	ts->batch[ts->n_batch++] = (struct entry){
@@ -334,8 +318,8 @@ static int collect_batches(const struct uc_batcher *b, struct entry **entries,
 	*n_entries = 0;
 	out->threads = calloc(b->n_threads + 1, sizeof(*out->threads));
 	if (!index_of || !out->threads ||
-	    grow((void **)entries, &cap, b->n_entries + 1, sizeof(**entries)) ||
-	    grow((void **)&sizes.v, &sizes.cap, b->sizes.n + 1, sizeof(*sizes.v)))
+	    uc_grow((void **)entries, &cap, b->n_entries + 1, sizeof(**entries)) ||
+	    uc_grow((void **)&sizes.v, &sizes.cap, b->sizes.n + 1, sizeof(*sizes.v)))
 		goto fail;
 	memcpy(*entries, b->entries, b->n_entries * sizeof(**entries));
 	*n_entries = b->n_entries;

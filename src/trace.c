@@ -18,6 +18,7 @@
 
 #include "correlate.h"
 #include "flow_key.h"
+#include "grow.h"
 #include "hash.h"
 #include "packet.h"
 #include "trace.h"
@@ -40,24 +41,6 @@ void uc_trace_free(struct uc_trace *t)
 	uc_port_map_free(&t->map);
 	uc_batcher_free(t->batcher);
 	memset(t, 0, sizeof(*t));
-}
-
-/* Doubling growth; glibc moves large blocks with mremap, not copies. */
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 1024;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
 }
 
 /* ---------------------------------------------------------------- filter */
@@ -142,8 +125,8 @@ static int store_packet(struct uc_trace *t, const struct uc_raw_event *ev,
 	struct uc_pkt *p;
 	uint32_t cap = ev->pkt_cap;
 
-	if (grow((void **)&t->pkts, &t->cap_pkts, t->n_pkts + 1, sizeof(*p)) ||
-	    grow((void **)&t->bytes, &t->cap_bytes, t->n_bytes + cap, 1))
+	if (uc_grow((void **)&t->pkts, &t->cap_pkts, t->n_pkts + 1, sizeof(*p)) ||
+	    uc_grow((void **)&t->bytes, &t->cap_bytes, t->n_bytes + cap, 1))
 		return -ENOMEM;
 	p = &t->pkts[t->n_pkts];
 	memset(p, 0, sizeof(*p));
@@ -175,7 +158,7 @@ static int store_event(struct uc_trace *t, const struct uc_raw_event *ev,
 	struct uc_event *e;
 	uint32_t pkt = UC_NONE, comm = UC_NONE;
 
-	if (grow((void **)&t->ev, &t->cap, t->n + 1, sizeof(*e)))
+	if (uc_grow((void **)&t->ev, &t->cap, t->n + 1, sizeof(*e)))
 		return -ENOMEM;
 	if (!t->batcher && !(t->batcher = uc_batcher_new()))
 		return -ENOMEM;

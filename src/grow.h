@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * grow.h - growing arrays by doubling.  Large blocks are moved by glibc
+ * with mremap, so growth costs no copy and no transient double memory.
+ */
+#ifndef UC_GROW_H
+#define UC_GROW_H
+
+#include <errno.h>
+#include <stdlib.h>
+
+/* Makes *P hold at least NEED elements of ELEM bytes.  0 or -ENOMEM. */
+static inline int uc_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+#endif /* UC_GROW_H */
