@@ -13,6 +13,7 @@
 
 VERSION    := 0.1.0
 BIN        ?= upcall_cost
+DEMO       ?= examples/synthetic.ucap
 CC         ?= cc
 CLANG      ?= clang
 BPFTOOL    ?= bpftool
@@ -54,7 +55,8 @@ deps:
 # libbpf-bootstrap.
 CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
 	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
-$(BUILD)/upcall_cost.bpf.o: src/upcall_cost.bpf.c src/upcall_cost.h $(wildcard src/*.bpf.h) | $(BUILD)
+$(BUILD)/upcall_cost.bpf.o: src/upcall_cost.bpf.c src/upcall_cost.h $(wildcard src/*.bpf.h)
+	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Isrc -I$(BUILD) \
 		$(CLANG_BPF_SYS_INCLUDES) -Wall -Werror -c $< -o $@
 	llvm-strip -g $@ 2>/dev/null || true
@@ -63,13 +65,12 @@ $(BUILD)/upcall_cost.skel.h: $(BUILD)/upcall_cost.bpf.o
 	$(BPFTOOL) gen skeleton $< name upcall_cost_bpf > $@
 
 # ---------------------------------------------------------------- user space
-$(BUILD):
-	mkdir -p $(BUILD)/lib $(BUILD)/capture $(BUILD)/tests $(BUILD)/tools
-
-$(BUILD)/lib/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+$(BUILD)/lib/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/capture/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/upcall_cost.skel.h | $(BUILD)
+$(BUILD)/capture/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/upcall_cost.skel.h
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
@@ -83,16 +84,18 @@ TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tools/%.c=$(BUILD)/tools/%)
 tools: $(TOOL_BINS)
 
-$(BUILD)/tools/%: tools/%.c $(LIB) | $(BUILD)
+$(BUILD)/tools/%: tools/%.c $(LIB)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $< $(LIB) -o $@ -lm $(TOOL_LDLIBS_$*)
 
 # ---------------------------------------------------------------- demo
 demo: deps
 	$(MAKE) --no-print-directory all
-	./upcall_cost -q -r examples/demo.dat
+	./$(BIN) -r $(DEMO)
 
 # ---------------------------------------------------------------- tests
-$(BUILD)/tests/%: tests/%.c tests/test_util.h $(LIB) | $(BUILD)
+$(BUILD)/tests/%: tests/%.c tests/test_util.h $(LIB)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests $< $(LIB) -o $@ -lcmocka -lm
 
 unit-bins: $(TEST_BINS)

@@ -39,7 +39,12 @@ static struct uc_port_entry *find(const struct uc_port_map *map,
 int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 		    const char *port, size_t port_len, int64_t number)
 {
-	struct uc_port_entry *e = find(map, dp, dp_len, port, port_len);
+	struct uc_port_entry *e;
+
+	/* An empty name may come without a buffer. */
+	dp = dp_len ? dp : "";
+	port = port_len ? port : "";
+	e = find(map, dp, dp_len, port, port_len);
 
 	map->valid = true;
 	if (e) {

@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * native_read.c - reads upcall_cost's native event files (native_format.h).
+ *
+ * The file is read sequentially through one buffer that holds at least the
+ * current record; events are handed to the sink straight from it (packet
+ * and key pointers point into the buffer), so memory stays at a few hundred
+ * KiB whatever the file size.  Every length is checked against the bytes
+ * that are really there before anything is read through it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "native_format.h"
+
+/* The on-disk structs must have exactly the documented layout. */
+_Static_assert(sizeof(struct uc_native_preamble) == UC_NATIVE_PREAMBLE_SIZE,
+	       "preamble layout");
+_Static_assert(sizeof(struct uc_native_rec_hdr) == UC_NATIVE_REC_HDR_SIZE,
+	       "record header layout");
+_Static_assert(sizeof(struct uc_native_info) == UC_NATIVE_INFO_SIZE,
+	       "info layout");
+_Static_assert(sizeof(struct uc_native_port_map) == UC_NATIVE_PORT_MAP_SIZE,
+	       "port map layout");
+_Static_assert(sizeof(struct uc_native_port_entry) ==
+		       UC_NATIVE_PORT_ENTRY_SIZE,
+	       "port entry layout");
+_Static_assert(sizeof(struct uc_native_event) == UC_NATIVE_EVENT_SIZE,
+	       "event layout");
+_Static_assert(offsetof(struct uc_native_event, pkt_cap) == 40,
+	       "event layout");
+_Static_assert(sizeof(struct uc_native_trailer) == UC_NATIVE_TRAILER_SIZE,
+	       "trailer layout");
+_Static_assert(sizeof(struct uc_native_missed) == UC_NATIVE_MISSED_SIZE,
+	       "missed layout");
+
+/* Large enough that refills (and the memmove before each) are rare. */
+#define READ_BUF_INITIAL (256u * 1024)
+/* Bound for record types a newer minor version added (skipped unread). */
+#define UNKNOWN_RECORD_MAX (16u * 1024 * 1024)
+
+/* Outcome of one step of the reader. */
+enum step {
+	STEP_OK = 0,
+	STEP_STOP = 1,    /* sink said stop, or the file is done */
+	STEP_ERROR = -1,
+};
+
+struct reader {
+	FILE *in;
+	const char *name;
+	const struct uc_event_sink *sink;
+	FILE *warn;
+	struct uc_error *err;
+
+	unsigned char *buf;
+	size_t cap;
+	size_t pos;        /* first unread byte */
+	size_t end;        /* one past the last byte read */
+	uint64_t base;     /* file offset of buf[0] */
+	bool eof;
+
+	uint16_t minor;    /* the file's minor version */
+	uint64_t n_events;
+	bool info_seen;
+};
+
+static uint64_t offset_of(const struct reader *r, size_t at)
+{
+	return r->base + at;
+}
+
+/* "NAME: byte N: <what>"; always returns STEP_ERROR. */
+__attribute__((format(printf, 3, 4)))
+static int fail(struct reader *r, uint64_t off, const char *fmt, ...)
+{
+	char what[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	uc_error_set(r->err, "%s: byte %" PRIu64 ": %s", r->name, off, what);
+	return STEP_ERROR;
+}
+
+/* ---------------------------------------------------------- buffering */
+
+/* Moves the unread bytes to the front, making room at the end. */
+static void compact(struct reader *r)
+{
+	if (r->pos == 0)
+		return;
+	memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+	r->base += r->pos;
+	r->end -= r->pos;
+	r->pos = 0;
+}
+
+/*
+ * The buffer only grows when it is full of real data, so a record size
+ * field that lies cannot make us allocate more than twice what the file
+ * holds.
+ */
+static int grow(struct reader *r, size_t need)
+{
+	size_t cap = r->cap * 2;
+	unsigned char *p;
+
+	if (cap > need)
+		cap = need;
+	p = realloc(r->buf, cap);
+	if (!p)
+		return fail(r, offset_of(r, r->pos),
+			    "out of memory for a %zu-byte record", need);
+	r->buf = p;
+	r->cap = cap;
+	return STEP_OK;
+}
+
+/*
+ * Makes N unread bytes available at buf + pos.  Returns STEP_OK when they
+ * are, STEP_STOP when the file ends first (fewer are available), or
+ * STEP_ERROR on a read error.
+ */
+static int fill(struct reader *r, size_t n)
+{
+	while (r->end - r->pos < n) {
+		size_t got;
+
+		if (r->eof)
+			return STEP_STOP;
+		compact(r);
+		if (r->end == r->cap && grow(r, n) < 0)
+			return STEP_ERROR;
+		got = fread(r->buf + r->end, 1, r->cap - r->end, r->in);
+		r->end += got;
+		if (got == 0) {
+			if (ferror(r->in))
+				return fail(r, offset_of(r, r->end),
+					    "read error: %s", strerror(errno));
+			r->eof = true;
+		}
+	}
+	return STEP_OK;
+}
+
+static size_t avail(const struct reader *r)
+{
+	return r->end - r->pos;
+}
+
+/* ------------------------------------------------------ sink plumbing */
+
+/* Turns a callback's return into a step; negative values are errors. */
+static int sink_result(struct reader *r, int rc, uint64_t off,
+		       const char *what)
+{
+	if (rc == 0)
+		return STEP_OK;
+	if (rc > 0)
+		return STEP_STOP;
+	return fail(r, off, "%s: %s", what, strerror(-rc));
+}
+
+static int truncated(struct reader *r)
+{
+	if (r->warn)
+		fprintf(r->warn,
+			"warning: %s: ends without a trailer (capture "
+			"interrupted?); %" PRIu64 " events read\n",
+			r->name, r->n_events);
+	return STEP_STOP;
+}
+
+/* ----------------------------------------------------------- preamble */
+
+bool uc_native_is_magic(const void *buf, size_t len)
+{
+	return buf && len >= UC_NATIVE_MAGIC_LEN &&
+	       !memcmp(buf, UC_NATIVE_MAGIC, UC_NATIVE_MAGIC_LEN);
+}
+
+static int read_preamble(struct reader *r)
+{
+	struct uc_native_preamble p;
+	int rc = fill(r, sizeof(p));
+
+	if (rc == STEP_ERROR)
+		return rc;
+	if (avail(r) >= UC_NATIVE_MAGIC_LEN &&
+	    !uc_native_is_magic(r->buf, avail(r)))
+		return fail(r, 0, "bad magic: not an upcall_cost native trace "
+			    "(expected 89 55 43 54 0d 0a 1a 0a)");
+	if (rc == STEP_STOP)
+		return fail(r, avail(r), "file ends inside the %d-byte header",
+			    UC_NATIVE_PREAMBLE_SIZE);
+	memcpy(&p, r->buf, sizeof(p));
+	if (uc_le32(p.bom) != UC_NATIVE_BOM)
+		return fail(r, 8, "byte-order mark 0x%08" PRIx32
+			    ": expected 0x%08x (little-endian)",
+			    uc_le32(p.bom), UC_NATIVE_BOM);
+	if (uc_le16(p.version_major) != UC_NATIVE_VERSION_MAJOR)
+		return fail(r, 12, "format version %u.%u: expected %u.x",
+			    uc_le16(p.version_major), uc_le16(p.version_minor),
+			    UC_NATIVE_VERSION_MAJOR);
+	r->minor = uc_le16(p.version_minor);
+	r->pos += sizeof(p);
+	return STEP_OK;
+}
+
+/* --------------------------------------------------------------- INFO */
+
+/* A u8 length and that many bytes into a NUL-terminated field of SIZE. */
+static int take_string(struct reader *r, const unsigned char **p,
+		       const unsigned char *end, char *dst, size_t size,
+		       uint64_t off, const char *what)
+{
+	size_t len;
+
+	if (*p >= end)
+		return fail(r, off, "info record: ends before its %s", what);
+	len = **p;
+	if (len >= size)
+		return fail(r, off, "info record: %s length %zu: expected at "
+			    "most %zu", what, len, size - 1);
+	if ((size_t)(end - *p - 1) < len)
+		return fail(r, off, "info record: %s (%zu bytes) runs past "
+			    "the record", what, len);
+	memcpy(dst, *p + 1, len);
+	dst[len] = '\0';
+	*p += 1 + len;
+	return STEP_OK;
+}
+
+static int check_info(struct reader *r, const struct uc_native_info *n,
+		      uint64_t off)
+{
+	bool host_be = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+	bool file_be = uc_le32(n->flags) & UC_NATIVE_INFO_F_BIG_ENDIAN;
+
+	if (uc_le32(n->packet_size) > UC_CAPTURE_MAX ||
+	    uc_le32(n->flow_key_size) > UC_CAPTURE_MAX)
+		return fail(r, off, "info record: capture sizes %u/%u: "
+			    "expected at most %d", uc_le32(n->packet_size),
+			    uc_le32(n->flow_key_size), UC_CAPTURE_MAX);
+	if (uc_le32(n->clock_id) != UC_NATIVE_CLOCK_MONOTONIC)
+		return fail(r, off, "info record: clock id %u: expected %u "
+			    "(CLOCK_MONOTONIC)", uc_le32(n->clock_id),
+			    UC_NATIVE_CLOCK_MONOTONIC);
+	if (file_be != host_be)
+		return fail(r, off, "info record: flow keys were captured on "
+			    "a %s-endian host; this one is %s-endian",
+			    file_be ? "big" : "little",
+			    host_be ? "big" : "little");
+	return STEP_OK;
+}
+
+static int read_info(struct reader *r, const unsigned char *body,
+		     size_t len, uint64_t off)
+{
+	const unsigned char *p = body + UC_NATIVE_INFO_SIZE, *end = body + len;
+	struct uc_capture_info info = { 0 };
+	struct uc_native_info n;
+
+	memcpy(&n, body, sizeof(n));
+	if (check_info(r, &n, off) < 0 ||
+	    take_string(r, &p, end, info.tool_version,
+			sizeof(info.tool_version), off, "tool version") < 0 ||
+	    take_string(r, &p, end, info.host, sizeof(info.host), off,
+			"host name") < 0 ||
+	    take_string(r, &p, end, info.kernel, sizeof(info.kernel), off,
+			"kernel release") < 0)
+		return STEP_ERROR;
+	info.packet_size = uc_le32(n.packet_size);
+	info.flow_key_size = uc_le32(n.flow_key_size);
+	info.buffer_page_count = uc_le32(n.buffer_page_count);
+	info.start_realtime_ns = uc_le64(n.start_realtime_ns);
+	info.start_monotonic_ns = uc_le64(n.start_monotonic_ns);
+	r->info_seen = true;
+	if (!r->sink->on_info)
+		return STEP_OK;
+	return sink_result(r, r->sink->on_info(r->sink->ctx, &info), off,
+			   "info record");
+}
+
+/* ----------------------------------------------------------- PORT_MAP */
+
+static int add_port_entries(struct reader *r, struct uc_port_map *map,
+			    const unsigned char *p, const unsigned char *end,
+			    uint32_t n_entries, uint64_t off)
+{
+	for (uint32_t i = 0; i < n_entries; i++) {
+		struct uc_native_port_entry e;
+		size_t dp_len, port_len;
+
+		if ((size_t)(end - p) < UC_NATIVE_PORT_ENTRY_SIZE)
+			return fail(r, off, "port map record: entry %u of %u "
+				    "runs past the record", i, n_entries);
+		memcpy(&e, p, sizeof(e));
+		p += UC_NATIVE_PORT_ENTRY_SIZE;
+		dp_len = uc_le16(e.dp_len);
+		port_len = uc_le16(e.port_len);
+		if ((size_t)(end - p) < dp_len + port_len)
+			return fail(r, off, "port map record: names of entry "
+				    "%u (%zu + %zu bytes) run past the record",
+				    i, dp_len, port_len);
+		if (uc_port_map_set(map, (const char *)p, dp_len,
+				    (const char *)p + dp_len, port_len,
+				    (int64_t)uc_le64((uint64_t)e.number)))
+			return fail(r, off, "port map record: out of memory");
+		p += dp_len + port_len;
+	}
+	return STEP_OK;
+}
+
+static int read_port_map(struct reader *r, const unsigned char *body,
+			 size_t len, uint64_t off)
+{
+	struct uc_native_port_map h;
+	struct uc_port_map map;
+	uint32_t n_entries;
+	int rc;
+
+	memcpy(&h, body, sizeof(h));
+	n_entries = uc_le32(h.n_entries);
+	/* Cheap bound first, so a huge count fails before any allocation. */
+	if ((uint64_t)n_entries * UC_NATIVE_PORT_ENTRY_SIZE >
+	    len - UC_NATIVE_PORT_MAP_SIZE)
+		return fail(r, off, "port map record: %u entries do not fit "
+			    "in %zu bytes", n_entries, len);
+	uc_port_map_init(&map);
+	rc = add_port_entries(r, &map, body + UC_NATIVE_PORT_MAP_SIZE,
+			      body + len, n_entries, off);
+	map.valid = uc_le32(h.flags) & UC_NATIVE_PORT_MAP_F_VALID;
+	if (rc == STEP_OK && r->sink->on_port_map)
+		rc = sink_result(r, r->sink->on_port_map(r->sink->ctx, &map),
+				 off, "port map record");
+	uc_port_map_free(&map);
+	return rc;
+}
+
+/* -------------------------------------------------------------- EVENT */
+
+static void copy_string(char *dst, const unsigned char *src, size_t len)
+{
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+static int check_event(struct reader *r, const struct uc_native_event *h,
+		       size_t len, uint64_t off)
+{
+	size_t pkt_cap = uc_le16(h->pkt_cap), key_cap = uc_le16(h->key_cap);
+
+	if (pkt_cap > UC_CAPTURE_MAX || key_cap > UC_CAPTURE_MAX)
+		return fail(r, off, "event record: capture lengths %zu/%zu: "
+			    "expected at most %d", pkt_cap, key_cap,
+			    UC_CAPTURE_MAX);
+	if (h->comm_len > UC_TASK_COMM_LEN ||
+	    h->dpif_name_len > UC_DPIF_NAME_LEN ||
+	    h->dev_name_len > UC_DEV_NAME_LEN)
+		return fail(r, off, "event record: string lengths %u/%u/%u: "
+			    "expected at most %d/%d/%d", h->comm_len,
+			    h->dpif_name_len, h->dev_name_len,
+			    UC_TASK_COMM_LEN, UC_DPIF_NAME_LEN,
+			    UC_DEV_NAME_LEN);
+	if (UC_NATIVE_EVENT_SIZE + pkt_cap + key_cap + h->comm_len +
+		    h->dpif_name_len + h->dev_name_len > len)
+		return fail(r, off, "event record: %zu + %zu captured bytes "
+			    "and its names do not fit in %zu bytes",
+			    pkt_cap, key_cap, len);
+	return STEP_OK;
+}
+
+/* The hot path: one record to one on_event call, no allocation. */
+static int read_event(struct reader *r, const unsigned char *body,
+		      size_t len, uint64_t off)
+{
+	struct uc_raw_event ev = { 0 };
+	struct uc_native_event h;
+	const unsigned char *p;
+
+	memcpy(&h, body, sizeof(h));
+	if (check_event(r, &h, len, off) < 0)
+		return STEP_ERROR;
+	ev.event = uc_le32(h.event);
+	ev.cpu = uc_le32(h.cpu);
+	ev.pid = uc_le32(h.pid);
+	ev.upcall_type = uc_le32(h.upcall_type);
+	ev.ts = uc_le64(h.ts);
+	ev.pkt_frag_size = uc_le32(h.pkt_frag_size);
+	ev.pkt_size = uc_le32(h.pkt_size);
+	ev.key_size = uc_le64(h.key_size);
+	ev.pkt_cap = uc_le16(h.pkt_cap);
+	ev.key_cap = uc_le16(h.key_cap);
+	p = body + UC_NATIVE_EVENT_SIZE;
+	ev.pkt = p;
+	p += ev.pkt_cap;
+	ev.key = p;
+	p += ev.key_cap;
+	copy_string(ev.comm, p, h.comm_len);
+	p += h.comm_len;
+	copy_string(ev.dpif_name, p, h.dpif_name_len);
+	p += h.dpif_name_len;
+	copy_string(ev.dev_name, p, h.dev_name_len);
+	r->n_events++;
+	if (!r->sink->on_event)
+		return STEP_OK;
+	return sink_result(r, r->sink->on_event(r->sink->ctx, &ev), off,
+			   "event record");
+}
+
+/* ------------------------------------------------------------ TRAILER */
+
+/* Only end of file may follow the trailer. */
+static int expect_eof(struct reader *r, uint64_t off)
+{
+	int rc = fill(r, 1);
+
+	if (rc == STEP_ERROR)
+		return rc;
+	if (rc == STEP_OK)
+		return fail(r, offset_of(r, r->pos), "data after the trailer "
+			    "(which starts at byte %" PRIu64 "): expected the "
+			    "end of the file", off);
+	return STEP_STOP;
+}
+
+static int report_missed(struct reader *r, const unsigned char *p,
+			 uint32_t n_missed, uint64_t off)
+{
+	for (uint32_t i = 0; i < n_missed; i++) {
+		struct uc_native_missed m;
+		int rc;
+
+		memcpy(&m, p + (size_t)i * UC_NATIVE_MISSED_SIZE, sizeof(m));
+		if (!r->sink->on_missed)
+			continue;
+		rc = sink_result(r, r->sink->on_missed(r->sink->ctx,
+						       uc_le32(m.type),
+						       uc_le64(m.count)),
+				 off, "trailer record");
+		if (rc != STEP_OK)
+			return rc;
+	}
+	return STEP_OK;
+}
+
+static int read_trailer(struct reader *r, const unsigned char *body,
+			size_t len, uint64_t off)
+{
+	struct uc_native_trailer t;
+	uint32_t n_missed;
+	int rc;
+
+	memcpy(&t, body, sizeof(t));
+	n_missed = uc_le32(t.n_missed);
+	if ((uint64_t)n_missed * UC_NATIVE_MISSED_SIZE >
+	    len - UC_NATIVE_TRAILER_SIZE)
+		return fail(r, off, "trailer record: %u missed counts do not "
+			    "fit in %zu bytes", n_missed, len);
+	if (uc_le64(t.n_events) != r->n_events)
+		return fail(r, off, "trailer record: counts %" PRIu64
+			    " events: expected %" PRIu64 ", the number of "
+			    "event records read", uc_le64(t.n_events),
+			    r->n_events);
+	rc = report_missed(r, body + UC_NATIVE_TRAILER_SIZE, n_missed, off);
+	if (rc != STEP_OK)
+		return rc;
+	return expect_eof(r, off + UC_NATIVE_REC_HDR_SIZE + len);
+}
+
+/* ------------------------------------------------------------ records */
+
+struct rec_kind {
+	const char *name;
+	size_t min, max;     /* whole record, header included */
+	int (*read)(struct reader *r, const unsigned char *body, size_t len,
+		    uint64_t off);
+};
+
+static const struct rec_kind rec_kinds[] = {
+	[UC_NATIVE_REC_INFO] = {
+		"info", UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_INFO_SIZE + 3,
+		UC_NATIVE_INFO_MAX, read_info },
+	[UC_NATIVE_REC_PORT_MAP] = {
+		"port map", UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_PORT_MAP_SIZE,
+		UC_NATIVE_PORT_MAP_MAX, read_port_map },
+	[UC_NATIVE_REC_EVENT] = {
+		"event", UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_EVENT_SIZE,
+		UC_NATIVE_EVENT_MAX, read_event },
+	[UC_NATIVE_REC_TRAILER] = {
+		"trailer", UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_TRAILER_SIZE,
+		UC_NATIVE_TRAILER_MAX, read_trailer },
+};
+#define N_REC_KINDS (sizeof(rec_kinds) / sizeof(rec_kinds[0]))
+
+static const struct rec_kind *rec_kind(uint16_t type)
+{
+	if (type < N_REC_KINDS && rec_kinds[type].read)
+		return &rec_kinds[type];
+	return NULL;
+}
+
+/*
+ * Checks a record header.  Sets *KIND (NULL for a record type of a newer
+ * minor version, which is skipped).
+ */
+static int check_header(struct reader *r, uint32_t size, uint16_t type,
+			uint64_t off, const struct rec_kind **kind)
+{
+	*kind = rec_kind(type);
+	if (!*kind && r->minor <= UC_NATIVE_VERSION_MINOR)
+		return fail(r, off, "unknown record type %u: expected 1 to %zu",
+			    type, N_REC_KINDS - 1);
+	if (!r->info_seen && type != UC_NATIVE_REC_INFO)
+		return fail(r, off, "record type %u: expected the info record "
+			    "(type %d) first", type, UC_NATIVE_REC_INFO);
+	if (*kind && (size < (*kind)->min || size > (*kind)->max))
+		return fail(r, off, "%s record size %" PRIu32 ": expected "
+			    "%zu to %zu bytes", (*kind)->name, size,
+			    (*kind)->min, (*kind)->max);
+	if (!*kind && (size < UC_NATIVE_REC_HDR_SIZE ||
+		       size > UNKNOWN_RECORD_MAX))
+		return fail(r, off, "record size %" PRIu32 ": expected %d to "
+			    "%u bytes", size, UC_NATIVE_REC_HDR_SIZE,
+			    UNKNOWN_RECORD_MAX);
+	return STEP_OK;
+}
+
+/* Reads and handles one record; STEP_STOP at the end of the file. */
+static int read_record(struct reader *r)
+{
+	const struct rec_kind *kind;
+	struct uc_native_rec_hdr h;
+	uint64_t off;
+	int rc = fill(r, sizeof(h));
+
+	if (rc != STEP_OK)
+		return rc == STEP_STOP ? truncated(r) : rc;
+	off = offset_of(r, r->pos);
+	memcpy(&h, r->buf + r->pos, sizeof(h));
+	if (check_header(r, uc_le32(h.size), uc_le16(h.type), off, &kind) < 0)
+		return STEP_ERROR;
+	rc = fill(r, uc_le32(h.size));
+	if (rc != STEP_OK)
+		return rc == STEP_STOP ? truncated(r) : rc;
+	/* Advance first: a handler may look past the record (expect_eof). */
+	r->pos += uc_le32(h.size);
+	if (!kind)
+		return STEP_OK;
+	return kind->read(r, r->buf + r->pos - uc_le32(h.size) +
+				     UC_NATIVE_REC_HDR_SIZE,
+			  uc_le32(h.size) - UC_NATIVE_REC_HDR_SIZE, off);
+}
+
+int uc_native_read_stream_warn(FILE *in, const char *name,
+			       const struct uc_event_sink *sink, FILE *warn,
+			       struct uc_error *err)
+{
+	struct reader r = {
+		.in = in, .name = name, .sink = sink, .warn = warn, .err = err,
+	};
+	int rc;
+
+	r.cap = READ_BUF_INITIAL;
+	r.buf = malloc(r.cap);
+	if (!r.buf)
+		return uc_error_set(err, "%s: out of memory", name);
+	rc = read_preamble(&r);
+	while (rc == STEP_OK)
+		rc = read_record(&r);
+	free(r.buf);
+	return rc == STEP_ERROR ? -1 : 0;
+}
+
+int uc_native_read_stream(FILE *in, const char *name,
+			  const struct uc_event_sink *sink,
+			  struct uc_error *err)
+{
+	return uc_native_read_stream_warn(in, name, sink, stderr, err);
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * py_write.c - writes upcall_cost.py's event file format, byte for byte as
+ * that script does (its str.format() of a dict of ctypes values):
+ *
+ *   dp_port_map = {'ovs-system': {'ovs-system': 0, 'br0': 1}}
+ *   event = {'event': 1, 'cpu': 0, ..., 'pkt': b'...', 'key': b''}
+ *   event_miss = {1: 3, 4: 1}
+ *
+ * Event lines are the bulk of such a file (about 1.4 KB each with the
+ * default capture sizes, mostly "\x00"), so they are formatted straight
+ * into the output buffer with a bound computed up front, not with stdio.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "native_format.h"
+
+/* Worst case of one escaped byte: \xhh. */
+#define ESC_MAX 4
+/* Room for the keys, punctuation and the eight integers of a line. */
+#define EVENT_FIXED_MAX 512
+
+static unsigned char *put_lit(unsigned char *o, const char *s)
+{
+	size_t len = strlen(s);
+
+	memcpy(o, s, len);
+	return o + len;
+}
+
+static unsigned char *put_u64(unsigned char *o, uint64_t v)
+{
+	unsigned char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (unsigned char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*o++ = tmp[--n];
+	return o;
+}
+
+/* Python's bytes repr quote: ' unless the data holds ' and no ". */
+static char pick_quote(const unsigned char *s, size_t len)
+{
+	bool single = len && memchr(s, '\'', len);
+	bool dbl = len && memchr(s, '"', len);
+
+	return single && !dbl ? '"' : '\'';
+}
+
+static unsigned char *put_escaped(unsigned char *o, unsigned char c,
+				  char quote)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c >= 0x20 && c < 0x7f) {
+		if (c == '\\' || c == (unsigned char)quote)
+			*o++ = '\\';
+		*o++ = c;
+		return o;
+	}
+	*o++ = '\\';
+	switch (c) {
+	case '\t':
+		*o++ = 't';
+		return o;
+	case '\n':
+		*o++ = 'n';
+		return o;
+	case '\r':
+		*o++ = 'r';
+		return o;
+	default:
+		*o++ = 'x';
+		*o++ = (unsigned char)hex[c >> 4];
+		*o++ = (unsigned char)hex[c & 0xf];
+		return o;
+	}
+}
+
+/* b'...' of LEN bytes of S followed by PAD zero bytes. */
+static unsigned char *put_bytes(unsigned char *o, const void *s, size_t len,
+				size_t pad)
+{
+	const unsigned char *b = s;
+	char quote = pick_quote(b, len);
+
+	*o++ = 'b';
+	*o++ = (unsigned char)quote;
+	for (size_t i = 0; i < len; i++)
+		o = put_escaped(o, b[i], quote);
+	for (size_t i = 0; i < pad; i++)
+		o = put_lit(o, "\\x00");
+	*o++ = (unsigned char)quote;
+	return o;
+}
+
+/*
+ * Bytes written for a pkt/key field: none when SIZE (the full length) is
+ * 0, as the script writes b'' then; else the capture array, whose length
+ * is the capture size, padded with zeros (it never truncates: a capture
+ * longer than the configured size is written whole).
+ */
+static size_t array_len(uint64_t size, uint32_t cap, uint32_t capture_size)
+{
+	if (!size)
+		return 0;
+	return cap > capture_size ? cap : capture_size;
+}
+
+int uc_py_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev,
+		      uint32_t packet_size, uint32_t key_size)
+{
+	size_t pkt_len = array_len(ev->pkt_size, ev->pkt_cap, packet_size);
+	size_t key_len = array_len(ev->key_size, ev->key_cap, key_size);
+	size_t pkt_cap = pkt_len < ev->pkt_cap ? pkt_len : ev->pkt_cap;
+	size_t key_cap = key_len < ev->key_cap ? key_len : ev->key_cap;
+	size_t comm = strnlen(ev->comm, UC_TASK_COMM_LEN);
+	size_t dpif = strnlen(ev->dpif_name, UC_DPIF_NAME_LEN);
+	size_t dev = strnlen(ev->dev_name, UC_DEV_NAME_LEN);
+	size_t max = EVENT_FIXED_MAX +
+		     ESC_MAX * (pkt_len + key_len + comm + dpif + dev);
+	unsigned char *start = uc_wbuf_reserve(b, max), *o = start;
+
+	if (!o)
+		return b->err ? -b->err : -EIO;
+	o = put_lit(o, "event = {'event': ");
+	o = put_u64(o, ev->event);
+	o = put_lit(o, ", 'cpu': ");
+	o = put_u64(o, ev->cpu);
+	o = put_lit(o, ", 'pid': ");
+	o = put_u64(o, ev->pid);
+	o = put_lit(o, ", 'upcall_type': ");
+	o = put_u64(o, ev->upcall_type);
+	o = put_lit(o, ", 'ts': ");
+	o = put_u64(o, ev->ts);
+	o = put_lit(o, ", 'pkt_frag_size': ");
+	o = put_u64(o, ev->pkt_frag_size);
+	o = put_lit(o, ", 'pkt_size': ");
+	o = put_u64(o, ev->pkt_size);
+	o = put_lit(o, ", 'key_size': ");
+	o = put_u64(o, ev->key_size);
+	o = put_lit(o, ", 'comm': ");
+	o = put_bytes(o, ev->comm, comm, 0);
+	o = put_lit(o, ", 'dpif_name': ");
+	o = put_bytes(o, ev->dpif_name, dpif, 0);
+	o = put_lit(o, ", 'dev_name': ");
+	o = put_bytes(o, ev->dev_name, dev, 0);
+	o = put_lit(o, ", 'pkt': ");
+	o = put_bytes(o, ev->pkt, pkt_cap, pkt_len - pkt_cap);
+	o = put_lit(o, ", 'key': ");
+	o = put_bytes(o, ev->key, key_cap, key_len - key_cap);
+	o = put_lit(o, "}\n");
+	b->len += (size_t)(o - start);
+	return 0;
+}
+
+/*
+ * The map goes through port_map.c's repr writer, straight to the file:
+ * it is one line per file, so the buffer is flushed first to keep order.
+ */
+int uc_py_write_port_map(struct uc_wbuf *b, const struct uc_port_map *map)
+{
+	int rc = uc_wbuf_flush(b);
+
+	if (rc)
+		return rc;
+	fputs("dp_port_map = ", b->out);
+	uc_port_map_write_py(map, b->out);
+	fputc('\n', b->out);
+	if (ferror(b->out)) {
+		b->err = errno ? errno : EIO;
+		return -b->err;
+	}
+	return 0;
+}
+
+/* event_miss = {1: 3, 4: 1}: a dict repr of int keys and values. */
+int uc_py_write_missed(struct uc_wbuf *b, const struct uc_missed_entry *missed,
+		       size_t n_missed)
+{
+	unsigned char *o;
+
+	if (!n_missed)
+		return 0;
+	for (size_t i = 0; i < n_missed; i++) {
+		o = uc_wbuf_reserve(b, 64);
+		if (!o)
+			return b->err ? -b->err : -EIO;
+		o = put_lit(o, i ? ", " : "event_miss = {");
+		o = put_u64(o, missed[i].type);
+		o = put_lit(o, ": ");
+		o = put_u64(o, missed[i].count);
+		b->len = (size_t)(o - b->data);
+	}
+	o = uc_wbuf_reserve(b, 2);
+	if (!o)
+		return b->err ? -b->err : -EIO;
+	o = put_lit(o, "}\n");
+	b->len = (size_t)(o - b->data);
+	return 0;
+}
