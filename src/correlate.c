@@ -377,6 +377,7 @@ struct chain {            /* a list of RECVs through next[] */
 	uint32_t head, tail;  /* positions in the RECV list, UC_NONE = empty */
 	uint32_t cap;         /* (length chains) captured size of the first */
 	bool multi_cap;       /* (length chains) other sizes too */
+	bool tunnel;          /* (length chains) has tunnel RECVs */
 };
 
 struct chain_table {
@@ -444,12 +445,14 @@ static int chain_table_grow(struct chain_table *ct)
 	return 0;
 }
 
-static int chain_append(struct chain_table *ct, uint64_t key, uint32_t pos)
+/* Appends POS to KEY's chain; returns the chain, NULL out of memory. */
+static struct chain *chain_append(struct chain_table *ct, uint64_t key,
+				  uint32_t pos)
 {
 	struct chain *c;
 
 	if ((ct->n_chains + 1) * 2 > ct->size && chain_table_grow(ct))
-		return -ENOMEM;
+		return NULL;
 	c = chain_find(ct, key);
 	ct->next[pos] = UC_NONE;
 	if (c->head == UC_NONE) {
@@ -460,7 +463,7 @@ static int chain_append(struct chain_table *ct, uint64_t key, uint32_t pos)
 		ct->next[c->tail] = pos;
 	}
 	c->tail = pos;
-	return 0;
+	return c;
 }
 
 static uint64_t packet_key(uint32_t len, int32_t port, uint32_t cap,
@@ -503,16 +506,16 @@ static int matcher_init(struct matcher *m, const struct uc_trace *t,
 		pos = (uint32_t)m->n_recv;
 		m->recv[m->n_recv++] = (uint32_t)i;
 		p = &t->pkts[e->pkt];
-		if (chain_append(&m->by_key,
-				 packet_key(e->pkt_len, p->dp_port, p->cap, p->hash),
-				 pos) ||
-		    chain_append(&m->by_len, length_key(e->pkt_len), pos))
+		if (!chain_append(&m->by_key,
+				  packet_key(e->pkt_len, p->dp_port, p->cap, p->hash),
+				  pos) ||
+		    !(lc = chain_append(&m->by_len, length_key(e->pkt_len), pos)))
 			return -ENOMEM;
-		lc = chain_find(&m->by_len, length_key(e->pkt_len));
 		if (lc->head == pos)
 			lc->cap = p->cap;
 		else if (lc->cap != p->cap)
 			lc->multi_cap = true;
+		lc->tunnel |= p->dp_port == UC_DP_TUNNEL_PORT;
 	}
 	return 0;
 }
@@ -626,7 +629,7 @@ static uint32_t match_dp(struct matcher *m, uint32_t dp_index,
 	a = match_in_key_chain(m, packet_key(e->pkt_len, dp->dp_port, dp->cap,
 					     dp->hash),
 			       dp_index, dp, e->pkt_len);
-	b = dp->dp_port == UC_DP_TUNNEL_PORT ? UC_NONE :
+	b = dp->dp_port == UC_DP_TUNNEL_PORT || !lc->tunnel ? UC_NONE :
 		    match_in_key_chain(m, packet_key(e->pkt_len, UC_DP_TUNNEL_PORT,
 						     dp->cap, dp->hash),
 				       dp_index, dp, e->pkt_len);

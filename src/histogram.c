@@ -7,6 +7,7 @@
 #include "histogram.h"
 #include "moments.h"
 #include "pyrepr.h"
+#include "sort.h"
 
 #define BAR "\xe2\x88\x8e"   /* U+220E, one character, three bytes */
 #define BATCH_BUCKETS 64
@@ -36,13 +37,6 @@ static void print_bar(FILE *out, uint64_t count, int pad_to)
 		fputs(BAR, out);
 	for (; i < pad_to; i++)
 		fputc(' ', out);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 double uc_median_sorted(const double *sorted, size_t n)
@@ -164,7 +158,7 @@ static void full_histogram(FILE *out, const double *samples, size_t n,
 			counts[bucket_of(&b, samples[i])]++;
 	}
 	memcpy(sorted, samples, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	uc_sort_doubles(sorted, n);
 	fprintf(out, "# NumSamples = %zu; Min = %0.2f; Max = %0.2f\n", n, min, max);
 	if (skipped)
 		fprintf(out, "# %llu value%s outside of min/max\n",

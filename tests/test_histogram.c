@@ -15,6 +15,7 @@
 #include "histogram.h"
 #include "moments.h"
 #include "pyrepr.h"
+#include "sort.h"
 #include "test_util.h"
 
 struct capture {
@@ -215,6 +216,36 @@ static void test_python_float_repr(void **state)
 		assert_string_equal(uc_py_float_repr(cases[i].v, buf), cases[i].repr);
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The radix sort agrees with qsort, negatives, zeros and ties included. */
+static void test_radix_sort(void **state)
+{
+	enum { N = 5000 };
+	static double a[N], b[N];
+	uint64_t s = 88172645463325252ULL;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		a[i] = (double)(int64_t)(s % 2000001 - 1000000) / 1000.0;
+		if (i % 97 == 0)
+			a[i] = i % 2 ? 0.0 : -0.0;
+	}
+	memcpy(b, a, sizeof(a));
+	assert_int_equal(uc_sort_doubles(a, N), 0);
+	qsort(b, N, sizeof(double), cmp_d);
+	for (int i = 0; i < N; i++)
+		assert_true(a[i] == b[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_batch_histogram),
 		cmocka_unit_test(test_exact_moments),
 		cmocka_unit_test(test_python_float_repr),
+		cmocka_unit_test(test_radix_sort),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
