@@ -321,9 +321,11 @@ static int collect_batches(const struct uc_batcher *b, struct entry **entries,
 	    uc_grow((void **)entries, &cap, b->n_entries + 1, sizeof(**entries)) ||
 	    uc_grow((void **)&sizes.v, &sizes.cap, b->sizes.n + 1, sizeof(*sizes.v)))
 		goto fail;
-	memcpy(*entries, b->entries, b->n_entries * sizeof(**entries));
+	if (b->n_entries)
+		memcpy(*entries, b->entries, b->n_entries * sizeof(**entries));
 	*n_entries = b->n_entries;
-	memcpy(sizes.v, b->sizes.v, b->sizes.n * sizeof(*sizes.v));
+	if (b->sizes.n)
+		memcpy(sizes.v, b->sizes.v, b->sizes.n * sizeof(*sizes.v));
 	sizes.n = b->sizes.n;
 	for (size_t k = 0; k < b->n_threads; k++) {
 		const struct thread_state *ts = &b->threads[k];

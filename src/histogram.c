@@ -149,16 +149,15 @@ static void full_histogram(FILE *out, const double *samples, size_t n,
 		goto out;
 	}
 	compute_bounds(&b, min, max, identical);
-	uc_moments_init(&m);
+	uc_moments_of(&m, samples, n);
 	for (size_t i = 0; i < n; i++) {
-		uc_moments_add(&m, samples[i]);
 		if (samples[i] < min || samples[i] > max)
 			skipped++;
 		else
 			counts[bucket_of(&b, samples[i])]++;
 	}
 	memcpy(sorted, samples, n * sizeof(*sorted));
-	uc_sort_doubles(sorted, n);
+	uc_sort_samples(sorted, NULL, n);
 	fprintf(out, "# NumSamples = %zu; Min = %0.2f; Max = %0.2f\n", n, min, max);
 	if (skipped)
 		fprintf(out, "# %llu value%s outside of min/max\n",

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "moments.h"
@@ -169,4 +170,115 @@ double uc_moments_variance(const struct uc_moments *m)
 	u256_sub(&num, &sq);
 	return (double)(ldexpl(u256_to_ld(&num), -2 * FIXED_FRAC_BITS) /
 			((long double)m->n * m->n));
+}
+
+/*
+ * x * 2^64 as MANT << SHIFT (MANT < 2^53), when that is an exact integer
+ * and |x| < 2^38: the conditions under which moments.c keeps x exactly
+ * (its to_fixed()), read straight off the bits of the double.
+ */
+static bool fixed_parts(double x, uint64_t *mant, int *shift, bool *neg)
+{
+	uint64_t u, frac;
+	int biased;
+
+	memcpy(&u, &x, sizeof(u));
+	biased = (int)((u >> 52) & 0x7ff);
+	frac = u & ((UINT64_C(1) << 52) - 1);
+	*neg = u >> 63;
+	if (!biased) {                     /* zero, or subnormal (not exact) */
+		*mant = 0;
+		*shift = 0;
+		return !frac;
+	}
+	if (biased > 1060)                 /* |x| >= 2^38, or not finite */
+		return false;
+	*mant = frac | (UINT64_C(1) << 52);
+	*shift = biased - 1011;            /* x * 2^64 = mant * 2^shift */
+	if (*shift >= 0)
+		return true;
+	if (-*shift >= 53 || (*mant & ((UINT64_C(1) << -*shift) - 1)))
+		return false;
+	*mant >>= -*shift;
+	*shift = 0;
+	return true;
+}
+
+/* SUM += V << SHIFT, V < 2^128, SHIFT <= 127; no overflow past 256 bits. */
+static void u256_add_shifted(struct uc_u256 *sum, u128 v, int shift)
+{
+	uint64_t part[4] = { (uint64_t)v, (uint64_t)(v >> 64), 0, 0 };
+	int words = shift / 64, bits = shift % 64;
+	u128 carry = 0;
+
+	if (bits) {
+		part[2] = part[1] >> (64 - bits);
+		part[1] = (part[1] << bits) | (part[0] >> (64 - bits));
+		part[0] <<= bits;
+	}
+	for (int i = 0; i < 4; i++) {
+		uint64_t add = i >= words ? part[i - words] : 0;
+		u128 t = (u128)sum->w[i] + add + carry;
+
+		sum->w[i] = (uint64_t)t;
+		carry = t >> 64;
+	}
+}
+
+#define MAX_SHIFT 49   /* fixed_parts(): |x| < 2^38 */
+
+/* Squares summed per shift, so that the 256-bit sum is formed once per
+ * shift at the end rather than once per sample. */
+struct square_sums {
+	u128 lo[MAX_SHIFT + 1];  /* sum of mant^2, mod 2^128 */
+	uint64_t hi[MAX_SHIFT + 1];           /* its carries out of 2^128 */
+};
+
+static void square_sums_total(const struct square_sums *q, struct uc_u256 *sum)
+{
+	for (int s = 0; s <= MAX_SHIFT; s++) {
+		u256_add_shifted(sum, q->lo[s], 2 * s);
+		if (q->hi[s])
+			u256_add_shifted(sum, q->hi[s], 128 + 2 * s);
+	}
+}
+
+/*
+ * uc_moments_of(): the moments of V[0..N), exactly as uc_moments_add()
+ * would have accumulated them (same fixed point), but without frexp/ldexp and 128x128 multiplies per sample: a double's
+ * mantissa has 53 bits, so its square fits 128 bits, and squares are
+ * summed per shift.  This is most of the cost of the statistics on
+ * millions of samples.  If a sample does not fit the fixed point, or
+ * there are more samples than it allows, uc_moments_add() does it all.
+ */
+void uc_moments_of(struct uc_moments *m, const double *v, size_t n)
+{
+	struct square_sums q;
+	size_t i;
+
+	uc_moments_init(m);
+	memset(&q, 0, sizeof(q));
+	for (i = 0; i < n && n <= (1u << 24); i++) {
+		uint64_t mant;
+		int shift;
+		bool neg;
+		__int128 f;
+		u128 sq;
+
+		if (!fixed_parts(v[i], &mant, &shift, &neg))
+			break;
+		f = (__int128)((u128)mant << shift);
+		m->sum += neg ? -f : f;
+		sq = (u128)mant * mant;
+		q.lo[shift] += sq;
+		q.hi[shift] += q.lo[shift] < sq;
+	}
+	if (i == n && n <= (1u << 24)) {
+		m->n = n;
+		square_sums_total(&q, &m->sum_sq);
+		return;
+	}
+	uc_moments_init(m);
+	for (i = 0; i < n; i++)
+		uc_moments_add(m, v[i]);
 }

@@ -30,6 +30,8 @@ struct uc_moments {
 
 void uc_moments_init(struct uc_moments *m);
 void uc_moments_add(struct uc_moments *m, double x);
+/* M = the moments of V[0..N) (faster than adding them one by one). */
+void uc_moments_of(struct uc_moments *m, const double *v, size_t n);
 double uc_moments_mean(const struct uc_moments *m);
 double uc_moments_variance(const struct uc_moments *m);
 

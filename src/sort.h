@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * sort.h - sorting latency samples: an LSD radix sort of doubles (each
- * mapped to an unsigned key in the same order), linear in the number of
- * samples, several times faster than qsort() on millions of them.
+ * sort.h - sorting latency samples: an LSD radix sort, linear in the
+ * number of samples, several times faster than qsort() on millions.
  */
 #ifndef UC_SORT_H
 #define UC_SORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-/* Sorts V[0..N) ascending (NaNs last).  Returns 0, or -1 out of memory
- * (V is then sorted with qsort). */
-int uc_sort_doubles(double *v, size_t n);
+/*
+ * Sorts V[0..N) ascending (negative values and -0.0 included; no NaN),
+ * carrying PAYLOAD[i] along with V[i] when PAYLOAD is not NULL.  Stable.
+ * Samples that are whole nanoseconds / 1000 (every latency) sort as
+ * integers, in fewer passes.  Returns 0 or -ENOMEM (V is then unchanged).
+ */
+int uc_sort_samples(double *v, uint32_t *payload, size_t n);
 
 #endif /* UC_SORT_H */

@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "compare.h"
 #include "correlate.h"
 #include "metrics.h"
 #include "options.h"
 #include "report.h"
+#include "report_ext.h"
 #include "sink_tee.h"
 #include "trace.h"
 #include "trace_file.h"
@@ -44,6 +46,7 @@ static int analyze(struct uc_trace *t, const struct uc_options *opt)
 	struct uc_metric m[UC_M_COUNT];
 	struct uc_correlation c;
 	struct uc_error err;
+	int ret;
 
 	uc_report_events(stdout, t);
 	if (uc_correlate(t, &c) || uc_metrics_compute(t, &c, m)) {
@@ -53,9 +56,10 @@ static int analyze(struct uc_trace *t, const struct uc_options *opt)
 	}
 	uc_report_matching(stdout, &c);
 	uc_report_sets(stdout, t, &c, m, &ropts);
+	ret = uc_ext_report(stdout, t, &c, m, opt, &err);
 	uc_metrics_free(m);
 	uc_correlation_free(&c);
-	return 0;
+	return ret ? fail(&err) : 0;
 }
 
 static void trace_config(const struct uc_options *opt, bool replay,
@@ -179,6 +183,8 @@ int main(int argc, char **argv)
 		printf("upcall_cost %s\n", UC_VERSION);
 		return 0;
 	}
+	if (opt.n_compare)
+		return uc_compare_run(stdout, &opt, &err) ? fail(&err) : 0;
 	if (opt.read_events) {
 		/* Large buffered writes: replayed live lines can be many. */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -240,7 +240,7 @@ static void test_radix_sort(void **state)
 			a[i] = i % 2 ? 0.0 : -0.0;
 	}
 	memcpy(b, a, sizeof(a));
-	assert_int_equal(uc_sort_doubles(a, N), 0);
+	assert_int_equal(uc_sort_samples(a, NULL, N), 0);
 	qsort(b, N, sizeof(double), cmp_d);
 	for (int i = 0; i < N; i++)
 		assert_true(a[i] == b[i]);

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * compare.c - --compare (see compare.h).  Each run is summarised into a
+ * struct uc_ext and its trace freed before the next file is read, so
+ * memory holds one trace at a time plus the sorted samples of every run.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "correlate.h"
+#include "metrics.h"
+#include "report_json.h"
+#include "svg_plot.h"
+#include "trace.h"
+#include "trace_file.h"
+
+#define COL 12   /* width of a run's column */
+
+static int summarise(const char *path, const struct uc_options *opt,
+		     const struct uc_trace *t, struct uc_ext *x,
+		     struct uc_error *err)
+{
+	struct uc_ext_config cfg = { .source = path, .top = opt->top };
+	struct uc_metric m[UC_M_COUNT];
+	struct uc_correlation c;
+	int ret;
+
+	if (uc_correlate(t, &c))
+		return uc_error_set(err, "%s: out of memory while correlating %zu events",
+				    path, t->n);
+	if (uc_metrics_compute(t, &c, m)) {
+		uc_correlation_free(&c);
+		return uc_error_set(err, "%s: out of memory while correlating %zu events",
+				    path, t->n);
+	}
+	ret = uc_ext_compute(x, t, &c, m, &cfg, err);
+	uc_metrics_free(m);
+	uc_correlation_free(&c);
+	return ret;
+}
+
+int uc_compare_load(const char *path, const struct uc_options *opt,
+		    struct uc_ext *x, struct uc_error *err)
+{
+	struct uc_trace_config cfg = {
+		.handler_filter = opt->handler_filter,
+		.stop = opt->stop,
+		.live_out = NULL,
+	};
+	struct uc_event_sink sink;
+	struct uc_trace t;
+	int ret;
+
+	uc_trace_init(&t, &cfg);
+	sink = uc_trace_sink(&t);
+	ret = uc_trace_read(path, &sink, err);
+	if (!ret)
+		ret = summarise(path, opt, &t, x, err);
+	uc_trace_free(&t);
+	return ret;
+}
+
+static void header_row(FILE *out, const char *what, size_t n)
+{
+	char label[32];
+
+	fprintf(out, "  %-22s", what);
+	for (size_t r = 0; r < n; r++) {
+		snprintf(label, sizeof(label), "[%zu]", r + 1);
+		fprintf(out, " %*s", COL, label);
+	}
+	fputc('\n', out);
+}
+
+/* One row of counts: FIELD_OF(run) for each run. */
+static void count_row(FILE *out, const char *what, const struct uc_ext *runs,
+		      size_t n, uint64_t (*field_of)(const struct uc_ext *x))
+{
+	fprintf(out, "  %-22s", what);
+	for (size_t r = 0; r < n; r++)
+		fprintf(out, " %*llu", COL, (unsigned long long)field_of(&runs[r]));
+	fputc('\n', out);
+}
+
+static uint64_t f_events(const struct uc_ext *x) { return x->events; }
+static uint64_t f_dp(const struct uc_ext *x) { return x->acct.dp_usable; }
+static uint64_t f_dp_lost(const struct uc_ext *x) { return x->acct.dp_missed; }
+static uint64_t f_sets(const struct uc_ext *x) { return x->acct.sets; }
+static uint64_t f_unrecv(const struct uc_ext *x) { return x->acct.dp_unmatched; }
+static uint64_t f_threads(const struct uc_ext *x) { return x->threads.n; }
+static uint64_t f_batches(const struct uc_ext *x) { return x->n_batches; }
+
+static void print_runs(FILE *out, const struct uc_ext *runs, size_t n)
+{
+	fprintf(out, "- Comparing %zu runs:\n", n);
+	for (size_t r = 0; r < n; r++)
+		fprintf(out, "  [%zu] %s\n", r + 1, runs[r].source);
+	fputs("\n=> Runs:\n", out);
+	header_row(out, "", n);
+	count_row(out, "usable events", runs, n, f_events);
+	count_row(out, "kernel upcalls", runs, n, f_dp);
+	count_row(out, "kernel upcalls lost", runs, n, f_dp_lost);
+	count_row(out, "event sets", runs, n, f_sets);
+	count_row(out, "never received", runs, n, f_unrecv);
+	count_row(out, "handler threads", runs, n, f_threads);
+	count_row(out, "batches", runs, n, f_batches);
+}
+
+static double stat_value(const struct uc_stats *st, int k)
+{
+	const double v[] = { st->min, st->p50, st->p90, st->p99, st->p999,
+			     st->max, st->mean, st->sd };
+
+	return v[k];
+}
+
+static void print_metric(FILE *out, const struct uc_ext *runs, size_t n,
+			 enum uc_metric_id id)
+{
+	static const char *const names[] = { "min", "p50", "p90", "p99",
+					     "p99.9", "max", "mean", "sd" };
+
+	fprintf(out, "\n=> %s: %s:\n", uc_metric_name(id), uc_metric_title(id));
+	header_row(out, "", n);
+	fprintf(out, "  %-22s", "count");
+	for (size_t r = 0; r < n; r++)
+		fprintf(out, " %*zu", COL, runs[r].metric[id].st.n);
+	fputc('\n', out);
+	for (int k = 0; k < 8; k++) {
+		fprintf(out, "  %-22s", names[k]);
+		for (size_t r = 0; r < n; r++) {
+			const struct uc_stats *st = &runs[r].metric[id].st;
+
+			if (st->n)
+				fprintf(out, " %*.3f", COL, stat_value(st, k));
+			else
+				fprintf(out, " %*s", COL, "-");
+		}
+		fputc('\n', out);
+	}
+}
+
+void uc_compare_print(FILE *out, const struct uc_ext *runs, size_t n)
+{
+	print_runs(out, runs, n);
+	for (int i = 0; i < UC_M_COUNT; i++)
+		print_metric(out, runs, n, uc_ext_metric_order[i]);
+}
+
+int uc_compare_run(FILE *out, const struct uc_options *opt, struct uc_error *err)
+{
+	size_t n = (size_t)opt->n_compare, loaded = 0;
+	struct uc_ext *runs = calloc(n, sizeof(*runs));
+	int ret = 0;
+
+	if (!runs)
+		return uc_error_set(err, "out of memory");
+	for (; loaded < n && !ret; loaded++)
+		ret = uc_compare_load(opt->compare[loaded], opt, &runs[loaded], err);
+	if (!ret) {
+		uc_compare_print(out, runs, n);
+		if (opt->json_path)
+			ret = uc_report_json_write(opt->json_path, runs, n, true, err);
+		if (!ret && opt->plot_path)
+			ret = uc_svg_plot_write(opt->plot_path, runs, n, err);
+	}
+	for (size_t r = 0; r < loaded; r++)
+		uc_ext_free(&runs[r]);
+	free(runs);
+	return ret;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * report_ext.h - what upcall_cost.py does not report: exact statistics of
+ * every latency segment, the slowest upcalls, breakdowns (per handler
+ * thread, datapath port, batch size, interval of the capture) and the
+ * accounting of what could not be matched.
+ *
+ * uc_ext_compute() derives all of it once, from the trace, its
+ * correlation and its metrics, into a self-contained struct uc_ext (no
+ * pointer back into the trace, so --compare can free each run's trace
+ * once it is summarised).  The text report (here), the JSON document
+ * (report_json.h), the figures (svg_plot.h) and the comparison
+ * (compare.h) all render that one struct.
+ *
+ * Cost: each metric is sorted once (an O(n) radix sort) and every
+ * percentile, outlier and breakdown is read off the sorted arrays; the
+ * breakdowns distribute the sorted samples of the primary metric into
+ * their groups with a counting pass, which keeps each group sorted.
+ */
+#ifndef UC_REPORT_EXT_H
+#define UC_REPORT_EXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "correlate.h"
+#include "error.h"
+#include "metrics.h"
+#include "options.h"
+#include "stats.h"
+#include "trace.h"
+
+/* The six metrics in the order of an upcall's life, for tables. */
+extern const enum uc_metric_id uc_ext_metric_order[UC_M_COUNT];
+
+struct uc_ext_config {
+	const char *source;   /* the event file, or NULL for a live capture */
+	int top;              /* slowest upcalls to keep */
+	bool timeline;        /* also the fine time bins of the plot */
+};
+
+struct uc_metric_summary {
+	double *sorted;       /* the samples, ascending (owned) */
+	struct uc_stats st;
+};
+
+/* One row of a breakdown.  Statistics are of the primary metric over the
+ * row's event sets (quantiles only: st.mean and st.sd are 0). */
+struct uc_group {
+	int64_t key;          /* tid, port number, batch size, interval index */
+	char label[64];       /* thread name, port name, "" */
+	char detail[40];      /* port: datapath name */
+	uint64_t upcalls;     /* thread: upcalls received; port, interval:
+			       * usable kernel upcalls; batch size: upcalls
+			       * received in batches of that size */
+	uint64_t batches;     /* batch size: batches of that size */
+	uint64_t sets;        /* event sets (matched upcalls) */
+	struct uc_stats st;
+};
+
+struct uc_groups {
+	struct uc_group *g;
+	size_t n;
+};
+
+/* One of the slowest upcalls: enough to find it in a capture. */
+struct uc_outlier {
+	uint32_t set;             /* index in the correlation's sets */
+	double value;             /* of the primary metric, µs */
+	double seg[UC_M_COUNT];   /* every metric of this set, µs ... */
+	uint8_t has_seg;          /* ... bit id set when it has that metric */
+	uint64_t ts_ns;           /* kernel upcall, CLOCK_MONOTONIC */
+	int64_t wall_ns;          /* the same in CLOCK_REALTIME, if have_wall */
+	char handler[40];
+	uint32_t tid;
+	uint32_t cpu;             /* CPU of the kernel upcall */
+	uint32_t batch_size, batch_pos;   /* batch_pos 0-based */
+	char dp[32];
+	int32_t port;
+	char port_name[32];       /* "" if the port map does not know it */
+	uint32_t pkt_len;
+	char packet[128];         /* decoded headers, uc_packet_describe() */
+};
+
+/* What could not be matched, and why when the correlation knows. */
+struct uc_accounting {
+	uint64_t dp_total, dp_usable, dp_missed;       /* kernel upcalls */
+	uint64_t recv_total, recv_usable, recv_missed; /* vswitchd receives */
+	uint64_t put_missed, exec_missed, pkt_exec_missed; /* ring buffer */
+	uint64_t dp_unmatched;     /* usable kernel upcalls with no receive */
+	uint64_t recv_unmatched;   /* receives matched to no kernel upcall */
+	uint64_t sets;
+	uint64_t sets_no_put;      /* sets without a flow put */
+	uint64_t sets_no_execute;  /* ... without an execute */
+	uint64_t sets_no_pkt_exec; /* ... without a kernel execute */
+	uint64_t sets_exec_no_pkt_exec; /* ... of which had an execute */
+	uint64_t recv_no_put, recv_no_execute;     /* correlation counters */
+	uint64_t puts_dropped, executes_dropped;
+	bool handler_filter;       /* --handler-filter hid some threads */
+};
+
+struct uc_ext {
+	char source[256];         /* file name, or "live capture" */
+	bool have_info;
+	struct uc_capture_info info;
+	bool have_wall;           /* wall-clock times can be given */
+	int64_t wall_offset_ns;   /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	uint64_t events;          /* usable events */
+	uint64_t ev_usable[UC_EV_MAX], ev_total[UC_EV_MAX], ev_missed[UC_EV_MAX];
+	uint64_t t0_ns, t1_ns;    /* first and last usable event */
+
+	struct uc_metric_summary metric[UC_M_COUNT];
+	enum uc_metric_id primary;  /* total, or kernel_to_vswitchd if no set
+				     * has a kernel execute */
+	struct uc_outlier *top;     /* slowest first */
+	size_t n_top;
+
+	struct uc_groups threads;   /* first-appearance order */
+	double imbalance;           /* busiest thread / mean, 1 = even */
+	struct uc_groups ports;     /* by datapath, then port number */
+	struct uc_groups batch_sizes; /* ascending, non-empty only */
+	uint64_t n_batches;
+	struct uc_groups intervals; /* every interval_ns from t0_ns */
+	uint64_t interval_ns;
+	struct uc_groups timeline;  /* finer, for the plot (config.timeline) */
+	uint64_t timeline_ns;
+
+	struct uc_accounting acct;
+};
+
+/* Returns 0, or -1 with ERR set (out of memory). */
+int uc_ext_compute(struct uc_ext *x, const struct uc_trace *t,
+		   const struct uc_correlation *c,
+		   const struct uc_metric m[UC_M_COUNT],
+		   const struct uc_ext_config *cfg, struct uc_error *err);
+void uc_ext_free(struct uc_ext *x);
+
+/* The text report: everything above, as tables. */
+void uc_ext_print(FILE *out, const struct uc_ext *x);
+/* Just the latency statistics table. */
+void uc_ext_print_stats(FILE *out, const struct uc_ext *x);
+
+/* Kernel upcalls per second in interval G of x->intervals, over the part
+ * of it the capture covers (the last one is usually cut short). */
+double uc_ext_interval_rate(const struct uc_ext *x, const struct uc_group *g);
+
+/* "2025-11-25T22:00:01.123456Z" (UTC); returns BUF. */
+char *uc_ext_format_wall(int64_t wall_ns, char *buf, size_t size);
+
+/*
+ * What main() calls after the compatible report: computes the extension
+ * when anything needs it, prints it unless --compat, and writes --json and
+ * --plot.  Returns 0, or -1 with ERR set.
+ */
+int uc_ext_report(FILE *out, const struct uc_trace *t,
+		  const struct uc_correlation *c,
+		  const struct uc_metric m[UC_M_COUNT],
+		  const struct uc_options *opt, struct uc_error *err);
+
+#endif /* UC_REPORT_EXT_H */

@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * svg_plot.c - the figures (see svg_plot.h).  Coordinates are in pixels,
+ * y growing downwards; every panel maps its data through a struct axis.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "svg_plot.h"
+
+#define WIDTH 960.0
+#define LEFT 84.0             /* room for the y tick labels */
+#define RIGHT 24.0
+#define BOX_PANEL_H 380.0
+#define BATCH_PANEL_H 250.0
+#define TIME_PANEL_H 280.0
+#define LOG_RATIO 50.0        /* max/min beyond which the axis is log */
+#define FONT "DejaVu Sans, Helvetica, Arial, sans-serif"
+
+static const char *const palette[] = {
+	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+	"#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+};
+#define N_COLORS (sizeof(palette) / sizeof(palette[0]))
+
+/* ================================================================ basics */
+
+struct axis {
+	double lo, hi;    /* data at the two ends (log: both > 0) */
+	bool log;
+	double step;      /* linear: between ticks */
+	double p0, p1;    /* their pixels */
+};
+
+static double axis_px(const struct axis *a, double v)
+{
+	double f;
+
+	if (a->log)
+		f = v > 0 ? (log10(v) - log10(a->lo)) / (log10(a->hi) - log10(a->lo)) : 0;
+	else
+		f = (v - a->lo) / (a->hi - a->lo);
+	f = f < 0 ? 0 : f > 1 ? 1 : f;
+	return a->p0 + f * (a->p1 - a->p0);
+}
+
+/* 1, 2 or 5 times a power of ten, near RANGE / 5. */
+static double nice_step(double range)
+{
+	double raw = range / 5, mag = pow(10, floor(log10(raw))), f = raw / mag;
+
+	return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+}
+
+/* Chooses the scale: logarithmic when allowed and the samples span more
+ * than LOG_RATIO (latencies: a few slow upcalls would otherwise squash
+ * every box into a line), else linear on round numbers. */
+static void axis_fit(struct axis *a, double min, double max, bool allow_log)
+{
+	a->log = allow_log && min > 0 && max / min >= LOG_RATIO;
+	if (a->log) {
+		a->lo = pow(10, floor(log10(min)));
+		a->hi = pow(10, ceil(log10(max)));
+		if (a->hi <= a->lo)
+			a->hi = a->lo * 10;
+		return;
+	}
+	if (max <= min) {
+		double pad = fabs(min) > 0 ? fabs(min) * 0.1 : 1;
+
+		min -= pad;
+		max += pad;
+	}
+	a->step = nice_step(max - min);
+	a->lo = floor(min / a->step) * a->step;
+	a->hi = ceil(max / a->step) * a->step;
+}
+
+static void xml_text(FILE *o, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", o); break;
+		case '<': fputs("&lt;", o); break;
+		case '>': fputs("&gt;", o); break;
+		case '"': fputs("&quot;", o); break;
+		default:
+			/* Control characters are not allowed in XML 1.0. */
+			fputc((unsigned char)*s < 0x20 ? '?' : *s, o);
+		}
+	}
+}
+
+static void text(FILE *o, double x, double y, const char *anchor, double size,
+		 const char *extra, const char *s)
+{
+	fprintf(o, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\" "
+		"text-anchor=\"%s\"%s%s>", x, y, size, anchor, extra ? " " : "",
+		extra ? extra : "");
+	xml_text(o, s);
+	fputs("</text>\n", o);
+}
+
+static void line(FILE *o, double x1, double y1, double x2, double y2,
+		 const char *stroke, double width)
+{
+	fprintf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+		"stroke=\"%s\" stroke-width=\"%.1f\"/>\n", x1, y1, x2, y2, stroke,
+		width);
+}
+
+/* "0.1", "250", "1000000": never the exponent form "1e+06". */
+static void tick_label(char *buf, size_t size, double v)
+{
+	if (fabs(v) >= 1e5)
+		snprintf(buf, size, "%.0f", v);
+	else
+		snprintf(buf, size, "%g", fabs(v) < 1e-12 ? 0 : v);
+}
+
+/* Horizontal grid lines and labels of Y across [X0, X1]. */
+static void y_grid(FILE *o, const struct axis *y, double x0, double x1)
+{
+	char label[32];
+
+	if (y->log) {
+		for (double d = y->lo; d <= y->hi * 1.0001; d *= 10) {
+			for (int k = 2; k < 10 && d * k < y->hi; k++)
+				line(o, x0, axis_px(y, d * k), x1, axis_px(y, d * k),
+				     "#eeeeee", 1);
+			line(o, x0, axis_px(y, d), x1, axis_px(y, d), "#cccccc", 1);
+			tick_label(label, sizeof(label), d);
+			text(o, x0 - 6, axis_px(y, d) + 4, "end", 11, NULL, label);
+		}
+		return;
+	}
+	for (int i = 0; y->lo + i * y->step <= y->hi + y->step * 1e-6; i++) {
+		double v = y->lo + i * y->step;
+
+		line(o, x0, axis_px(y, v), x1, axis_px(y, v), "#cccccc", 1);
+		tick_label(label, sizeof(label), v);
+		text(o, x0 - 6, axis_px(y, v) + 4, "end", 11, NULL, label);
+	}
+}
+
+static void frame(FILE *o, double x0, double y0, double x1, double y1)
+{
+	fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		"fill=\"none\" stroke=\"#666666\"/>\n", x0, y0, x1 - x0, y1 - y0);
+}
+
+/* ================================================================ boxplots */
+
+struct box {
+	double q1, median, q3, mean;
+	double wlo, whi;      /* whisker ends: samples */
+	size_t lo, hi;        /* samples [lo, hi) are within the whiskers */
+};
+
+/* Tukey's box: whiskers reach the farthest samples within 1.5 IQR. */
+static void box_of(const double *s, size_t n, double mean, struct box *b)
+{
+	double iqr, lim;
+
+	b->q1 = uc_percentile(s, n, 250000);
+	b->median = uc_percentile(s, n, UC_PPM_P50);
+	b->q3 = uc_percentile(s, n, 750000);
+	b->mean = mean;
+	iqr = b->q3 - b->q1;
+	lim = b->q1 - 1.5 * iqr;
+	for (b->lo = 0; b->lo < n && s[b->lo] < lim; b->lo++)
+		;
+	lim = b->q3 + 1.5 * iqr;
+	for (b->hi = n; b->hi > b->lo && s[b->hi - 1] > lim; b->hi--)
+		;
+	b->wlo = s[b->lo];
+	b->whi = s[b->hi - 1];
+}
+
+/* Every sample outside the whiskers, but one dot per half pixel: the
+ * samples are sorted, so a dot that would cover the last one is skipped
+ * (this bounds the file size whatever the number of samples). */
+static void outlier_dots(FILE *o, const struct axis *y, double cx,
+			 const double *s, size_t from, size_t to,
+			 const char *color)
+{
+	double last = -1e9;
+
+	for (size_t i = from; i < to; i++) {
+		double py = axis_px(y, s[i]);
+
+		if (fabs(py - last) < 0.5)
+			continue;
+		fprintf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\" "
+			"fill-opacity=\"0.5\"/>\n", cx, py, color);
+		last = py;
+	}
+}
+
+static void draw_box(FILE *o, const struct axis *y, double cx, double bw,
+		     const struct uc_metric_summary *ms, const char *color)
+{
+	const double *s = ms->sorted;
+	size_t n = ms->st.n;
+	struct box b;
+	double top, bottom, my;
+
+	box_of(s, n, ms->st.mean, &b);
+	top = axis_px(y, b.q3);
+	bottom = axis_px(y, b.q1);
+	line(o, cx, axis_px(y, b.whi), cx, top, "#333333", 1);
+	line(o, cx, bottom, cx, axis_px(y, b.wlo), "#333333", 1);
+	line(o, cx - bw / 4, axis_px(y, b.whi), cx + bw / 4, axis_px(y, b.whi),
+	     "#333333", 1);
+	line(o, cx - bw / 4, axis_px(y, b.wlo), cx + bw / 4, axis_px(y, b.wlo),
+	     "#333333", 1);
+	fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		"fill=\"%s\" fill-opacity=\"0.45\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
+		cx - bw / 2, top, bw, bottom - top > 1 ? bottom - top : 1, color, color);
+	line(o, cx - bw / 2, axis_px(y, b.median), cx + bw / 2,
+	     axis_px(y, b.median), "#111111", 2.5);
+	my = axis_px(y, b.mean);
+	fprintf(o, "<path d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#d62728\" "
+		"stroke=\"white\" stroke-width=\"1\"/>\n", cx, my - 5);
+	outlier_dots(o, y, cx, s, 0, b.lo, color);
+	outlier_dots(o, y, cx, s, b.hi, n, color);
+}
+
+/* The samples of every run, for one shared axis. */
+struct sample_range {
+	double min, max;       /* of all samples */
+	double min_pos;        /* of the positive ones (0: none) */
+	size_t n, nonpos;      /* samples, and those <= 0 */
+};
+
+static void sample_range(const struct uc_ext *runs, size_t n,
+			 struct sample_range *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (size_t k = 0; k < n; k++)
+		for (int id = 0; id < UC_M_COUNT; id++) {
+			const struct uc_metric_summary *ms = &runs[k].metric[id];
+			size_t first_pos = 0;
+
+			if (!ms->st.n)
+				continue;
+			r->min = !r->n || ms->st.min < r->min ? ms->st.min : r->min;
+			r->max = !r->n || ms->st.max > r->max ? ms->st.max : r->max;
+			while (first_pos < ms->st.n && ms->sorted[first_pos] <= 0)
+				first_pos++;
+			if (first_pos < ms->st.n && (!r->min_pos ||
+						     ms->sorted[first_pos] < r->min_pos))
+				r->min_pos = ms->sorted[first_pos];
+			r->nonpos += first_pos;
+			r->n += ms->st.n;
+		}
+}
+
+/*
+ * A log axis when the positive samples span a wide range, even if a few
+ * are <= 0 (clock skew between CPUs can make a segment slightly negative):
+ * up to 1% of them are drawn on the bottom edge rather than lose the log
+ * scale, and the title says so.
+ */
+static void box_axis(struct axis *y, const struct sample_range *r)
+{
+	if (r->min_pos > 0 && r->nonpos * 100 <= r->n &&
+	    r->max / r->min_pos >= LOG_RATIO)
+		axis_fit(y, r->min_pos, r->max, true);
+	else
+		axis_fit(y, r->min, r->max, false);
+}
+
+static void box_legend(FILE *o, double x, double y)
+{
+	fprintf(o, "<path d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#d62728\"/>\n",
+		x + 5, y - 9);
+	text(o, x + 14, y, "start", 11, NULL,
+	     "mean;  box: p25 to p75 with the median;  whiskers: farthest "
+	     "sample within 1.5 IQR;  dots: samples beyond");
+}
+
+static void box_panel(FILE *o, const struct uc_ext *runs, size_t n,
+		      double top, double width)
+{
+	double x0 = LEFT, x1 = width - RIGHT, y0 = top + 30;
+	double y1 = top + BOX_PANEL_H - 62, cat_w = (x1 - x0) / UC_M_COUNT;
+	double slot = cat_w * 0.8 / (double)n;
+	struct axis y = { .p0 = y1, .p1 = y0 };
+	struct sample_range range;
+	char title[200], label[64];
+
+	sample_range(runs, n, &range);
+	if (!range.n) {
+		text(o, width / 2, top + BOX_PANEL_H / 2, "middle", 14, NULL,
+		     "no latency samples");
+		return;
+	}
+	box_axis(&y, &range);
+	if (y.log && range.nonpos)
+		snprintf(title, sizeof(title), "Latency per segment (microseconds, "
+			 "logarithmic scale; %zu samples <= 0 on the bottom edge)",
+			 range.nonpos);
+	else
+		snprintf(title, sizeof(title), "Latency per segment (microseconds, %s scale)",
+			 y.log ? "logarithmic" : "linear");
+	text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
+	y_grid(o, &y, x0, x1);
+	for (int i = 0; i < UC_M_COUNT; i++) {
+		enum uc_metric_id id = uc_ext_metric_order[i];
+		double cx0 = x0 + cat_w * i + cat_w * 0.1;
+
+		for (size_t r = 0; r < n; r++) {
+			const struct uc_metric_summary *ms = &runs[r].metric[id];
+			double cx = cx0 + slot * ((double)r + 0.5);
+
+			if (ms->st.n)
+				draw_box(o, &y, cx, slot * 0.7, ms, palette[r % N_COLORS]);
+		}
+		text(o, x0 + cat_w * (i + 0.5), y1 + 18, "middle", 12, NULL,
+		     uc_metric_name(id));
+		if (n == 1) {
+			snprintf(label, sizeof(label), "n = %zu", runs[0].metric[id].st.n);
+			text(o, x0 + cat_w * (i + 0.5), y1 + 33, "middle", 11,
+			     "fill=\"#555555\"", label);
+		}
+	}
+	frame(o, x0, y0, x1, y1);
+	box_legend(o, x0, top + BOX_PANEL_H - 12);
+}
+
+/* ================================================================ batches */
+
+static void batch_panel(FILE *o, const struct uc_ext *x, double top)
+{
+	double x0 = LEFT, x1 = WIDTH - RIGHT, y0 = top + 30;
+	double y1 = top + BATCH_PANEL_H - 40, max_count = 0, bar;
+	struct axis y = { .p0 = y1, .p1 = y0 };
+	int64_t max_size = 64, step;
+	char title[160], label[32];
+
+	for (size_t k = 0; k < x->batch_sizes.n; k++) {
+		const struct uc_group *g = &x->batch_sizes.g[k];
+
+		max_size = g->key > max_size ? g->key : max_size;
+		max_count = (double)g->batches > max_count ? (double)g->batches : max_count;
+	}
+	snprintf(title, sizeof(title), "Upcalls per batch (%llu batches)",
+		 (unsigned long long)x->n_batches);
+	text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
+	axis_fit(&y, 0, max_count > 0 ? max_count : 1, false);
+	y_grid(o, &y, x0, x1);
+	bar = (x1 - x0) / (double)max_size;
+	for (size_t k = 0; k < x->batch_sizes.n; k++) {
+		const struct uc_group *g = &x->batch_sizes.g[k];
+		double py = axis_px(&y, (double)g->batches);
+
+		fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			"fill=\"%s\"/>\n", x0 + bar * ((double)g->key - 1) + bar * 0.1,
+			py, bar * 0.8, y1 - py, palette[0]);
+	}
+	step = max_size <= 64 ? 8 : (int64_t)nice_step((double)max_size);
+	for (int64_t s = 1; s <= max_size; s = s == 1 ? step : s + step) {
+		snprintf(label, sizeof(label), "%lld", (long long)s);
+		text(o, x0 + bar * ((double)s - 0.5), y1 + 16, "middle", 11, NULL, label);
+	}
+	text(o, (x0 + x1) / 2, y1 + 32, "middle", 12, NULL,
+	     "upcalls in the batch (number of batches of each size)");
+	frame(o, x0, y0, x1, y1);
+}
+
+/* ================================================================ time */
+
+struct series {
+	const char *name, *color, *dash;
+	double (*get)(const struct uc_stats *st);
+};
+
+static double get_p50(const struct uc_stats *st) { return st->p50; }
+static double get_p99(const struct uc_stats *st) { return st->p99; }
+static double get_max(const struct uc_stats *st) { return st->max; }
+
+static const struct series time_series[] = {
+	{ "max", "#999999", "4 3", get_max },
+	{ "p99", "#f28e2b", NULL, get_p99 },
+	{ "p50", "#4e79a7", NULL, get_p50 },
+};
+
+static void polyline_start(FILE *o, const struct series *s)
+{
+	fprintf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"",
+		s->color);
+	if (s->dash)
+		fprintf(o, " stroke-dasharray=\"%s\"", s->dash);
+	fputs(" points=\"", o);
+}
+
+/* One series as polylines broken where a bin has no sample, and a dot on
+ * each point when there are few (a lone point has no line). */
+static void draw_series(FILE *o, const struct uc_ext *x, const struct series *s,
+			const struct axis *xa, const struct axis *ya)
+{
+	const struct uc_groups *tl = &x->timeline;
+	double bin = (double)x->timeline_ns / 1e9;
+	bool open = false;
+
+	for (size_t k = 0; k < tl->n; k++) {
+		const struct uc_stats *st = &tl->g[k].st;
+
+		if (!st->n) {
+			if (open)
+				fputs("\"/>\n", o);
+			open = false;
+			continue;
+		}
+		if (!open)
+			polyline_start(o, s);
+		fprintf(o, "%s%.1f,%.1f", open ? " " : "",
+			axis_px(xa, ((double)k + 0.5) * bin), axis_px(ya, s->get(st)));
+		open = true;
+	}
+	if (open)
+		fputs("\"/>\n", o);
+	for (size_t k = 0; tl->n <= 60 && k < tl->n; k++)
+		if (tl->g[k].st.n)
+			fprintf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
+				"fill=\"%s\"/>\n", axis_px(xa, ((double)k + 0.5) * bin),
+				axis_px(ya, s->get(&tl->g[k].st)), s->color);
+}
+
+static bool time_range(const struct uc_groups *tl, double *min, double *max)
+{
+	bool any = false;
+
+	for (size_t k = 0; k < tl->n; k++) {
+		const struct uc_stats *st = &tl->g[k].st;
+
+		if (!st->n)
+			continue;
+		*min = !any || st->p50 < *min ? st->p50 : *min;
+		*max = !any || st->max > *max ? st->max : *max;
+		any = true;
+	}
+	return any;
+}
+
+static void time_x_axis(FILE *o, const struct axis *xa, double y1)
+{
+	double step = nice_step(xa->hi - xa->lo);
+	char label[32];
+
+	for (int i = 0; i * step <= xa->hi + step * 1e-6; i++) {
+		double v = i * step;
+
+		line(o, axis_px(xa, v), y1, axis_px(xa, v), y1 + 4, "#666666", 1);
+		tick_label(label, sizeof(label), v);
+		text(o, axis_px(xa, v), y1 + 16, "middle", 11, NULL, label);
+	}
+}
+
+static void time_panel(FILE *o, const struct uc_ext *x, double top)
+{
+	double x0 = LEFT, x1 = WIDTH - RIGHT, y0 = top + 30;
+	double y1 = top + TIME_PANEL_H - 40, min = 0, max = 0;
+	struct axis ya = { .p0 = y1, .p1 = y0 }, xa = { .p0 = x0, .p1 = x1 };
+	char title[200];
+
+	if (!time_range(&x->timeline, &min, &max))
+		return;
+	axis_fit(&ya, min, max, true);
+	xa.lo = 0;
+	xa.hi = (double)x->timeline.n * (double)x->timeline_ns / 1e9;
+	snprintf(title, sizeof(title), "%s latency over time (microseconds, %s "
+		 "scale; per %g s)", uc_metric_name(x->primary),
+		 ya.log ? "logarithmic" : "linear", (double)x->timeline_ns / 1e9);
+	text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
+	y_grid(o, &ya, x0, x1);
+	for (size_t i = 0; i < sizeof(time_series) / sizeof(time_series[0]); i++) {
+		const struct series *s = &time_series[i];
+		double lx = x1 - 190 + 65 * (double)i;
+
+		draw_series(o, x, s, &xa, &ya);
+		line(o, lx, top + 14, lx + 20, top + 14, s->color, 2);
+		text(o, lx + 24, top + 18, "start", 11, NULL, s->name);
+	}
+	time_x_axis(o, &xa, y1);
+	text(o, (x0 + x1) / 2, y1 + 32, "middle", 12, NULL,
+	     "seconds since the first event");
+	frame(o, x0, y0, x1, y1);
+}
+
+/* ================================================================ pages */
+
+static void begin(FILE *o, double w, double h)
+{
+	fprintf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+		"width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+		"font-family=\"%s\">\n"
+		"<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n",
+		w, h, w, h, FONT, w, h);
+}
+
+static void single(FILE *o, const struct uc_ext *x)
+{
+	double h = 60 + BOX_PANEL_H + BATCH_PANEL_H + (x->timeline.n ? TIME_PANEL_H : 0);
+	char sub[200];
+
+	begin(o, WIDTH, h);
+	text(o, LEFT, 26, "start", 18, "font-weight=\"bold\"", x->source);
+	snprintf(sub, sizeof(sub), "upcall_cost: %llu upcalls matched of %llu "
+		 "kernel upcalls, %.3f s of capture",
+		 (unsigned long long)x->acct.sets,
+		 (unsigned long long)x->acct.dp_usable,
+		 (double)(x->t1_ns - x->t0_ns) / 1e9);
+	text(o, LEFT, 46, "start", 12, "fill=\"#555555\"", sub);
+	box_panel(o, x, 1, 60, WIDTH);
+	batch_panel(o, x, 60 + BOX_PANEL_H);
+	if (x->timeline.n)
+		time_panel(o, x, 60 + BOX_PANEL_H + BATCH_PANEL_H);
+	fputs("</svg>\n", o);
+}
+
+/* The file name without its directories. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static void compare(FILE *o, const struct uc_ext *runs, size_t n)
+{
+	double w = WIDTH + (n > 4 ? (double)(n - 4) * 6 * 24 : 0);
+	double rows = (double)((n + 2) / 3), legend_h = rows * 18 + 10;
+	char title[64];
+
+	begin(o, w, 50 + legend_h + BOX_PANEL_H);
+	snprintf(title, sizeof(title), "upcall_cost: %zu runs compared", n);
+	text(o, LEFT, 26, "start", 18, "font-weight=\"bold\"", title);
+	for (size_t r = 0; r < n; r++) {
+		double lx = LEFT + (double)(r % 3) * 290;
+		double ly = 50 + (double)(r / 3) * 18;
+		char name[48];
+
+		snprintf(name, sizeof(name), "%s", base_name(runs[r].source));
+		fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
+			"fill=\"%s\" fill-opacity=\"0.6\" stroke=\"%s\"/>\n", lx,
+			ly - 10, palette[r % N_COLORS], palette[r % N_COLORS]);
+		text(o, lx + 18, ly, "start", 12, NULL, name);
+	}
+	box_panel(o, runs, n, 50 + legend_h, w);
+	fputs("</svg>\n", o);
+}
+
+int uc_svg_plot_stream(FILE *out, const struct uc_ext *runs, size_t n)
+{
+	if (n == 1)
+		single(out, runs);
+	else
+		compare(out, runs, n);
+	return ferror(out) ? -1 : 0;
+}
+
+int uc_svg_plot_write(const char *path, const struct uc_ext *runs, size_t n,
+		      struct uc_error *err)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return uc_error_set(err, "cannot write %s: %s", path, strerror(errno));
+	errno = 0;
+	ret = uc_svg_plot_stream(f, runs, n);
+	if (fclose(f) || ret)
+		return uc_error_set(err, "cannot write %s: %s", path,
+				    errno ? strerror(errno) : "write failed");
+	return 0;
+}
