@@ -25,8 +25,8 @@ trap 'rm -f "$log"' EXIT
 # Adds the counts a suite printed; a suite that crashed or printed no
 # count is one failure.
 account() {  # name exit-code
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/^\([0-9]*\) passed, [0-9]* failed.*/\1/p' "$log" | tail -1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/^[0-9]* passed, \([0-9]*\) failed.*/\1/p' "$log" | tail -1)
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/^\([A-Za-z_-]*: \)\{0,1\}\([0-9]*\) passed, [0-9]* failed.*/\2/p' "$log" | tail -1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/^\([A-Za-z_-]*: \)\{0,1\}[0-9]* passed, \([0-9]*\) failed.*/\2/p' "$log" | tail -1)
 	p=${p:-0} f=${f:-0}
 	if [ "$2" != 0 ] && [ "$f" = 0 ]; then f=1; fi
 	pass=$((pass + p)) fail=$((fail + f))
