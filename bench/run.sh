@@ -154,3 +154,31 @@ END {
 	      "; py >= 100 MB/s: " verdict(py_ok) \
 	      "; peak RSS < file size: " verdict(rss_ok)
 }' "$results"
+
+# What the extended report (everything --compat leaves out) costs: the
+# target is at most 20% over the compatible analysis.
+if [ "$have_tool" = 1 ]; then
+	echo
+	echo "extended report cost (native traces, best of $RUNS runs):"
+	printf "%9s | %10s %10s %8s\n" "events" "--compat s" "default s" "extra"
+	for n in $SIZES; do
+		f=$DIR/trace-$n.uct
+		# shellcheck disable=SC2046 # seconds, RSS
+		set -- $(best_of "$TOOL" -q --compat -r "$f")
+		c=$1
+		# shellcheck disable=SC2046
+		set -- $(best_of "$TOOL" -q -r "$f")
+		awk -v n="$n" -v c="$c" -v d="$1" \
+			'BEGIN { printf "%9d | %10.3f %10.3f %7.1f%%\n", n, c, d, (d / c - 1) * 100 }'
+	done
+fi
+
+# Live capture: events/s without loss, the probe effect, start-up time
+# (root only: it attaches uprobes to a test program).
+if [ "$(id -u)" = 0 ]; then
+	echo
+	sh bench/capture.sh "$TOOL" || die "bench/capture.sh failed"
+else
+	echo
+	echo "live capture figures skipped: they need root"
+fi
