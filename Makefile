@@ -13,7 +13,7 @@
 
 VERSION    := 0.1.0
 BIN        ?= upcall_cost
-DEMO       ?= examples/synthetic.ucap
+DEMO       ?= examples/real-burst.dat
 CC         ?= cc
 CLANG      ?= clang
 BPFTOOL    ?= bpftool
@@ -91,7 +91,7 @@ $(BUILD)/tools/%: tools/%.c $(LIB)
 # ---------------------------------------------------------------- demo
 demo: deps
 	$(MAKE) --no-print-directory all
-	./$(BIN) -r $(DEMO)
+	./$(BIN) -q -r $(DEMO)
 
 # ---------------------------------------------------------------- tests
 $(BUILD)/tests/%: tests/%.c tests/test_util.h $(LIB)

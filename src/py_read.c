@@ -8,7 +8,10 @@
  *  - only the first port map counts; event lines before it are ignored;
  *  - event_miss lines add per-type missed counts wherever they are;
  *  - the capture sizes are those of each record: the packet handed on is
- *    the first min(pkt_size, len(pkt)) bytes, the key likewise.
+ *    the first min(pkt_size, len(pkt)) bytes, the key likewise;
+ *  - our own "capture_info = {" line (the native header's facts: tool
+ *    version, capture sizes, host, clocks) is handed on as on_info; the
+ *    original skips it like any line it does not know.
  *
  * Unlike the original, a malformed line is an error naming the file, the
  * line and what was expected, instead of a Python traceback.
@@ -318,6 +321,70 @@ done:
 	return ret;
 }
 
+/* ---------------------------------------------------------------- info */
+
+/* One value of the capture_info dict into INFO (unknown keys skipped). */
+static bool info_value(struct uc_pylit *cur, struct py_reader *r,
+		       struct uc_capture_info *info)
+{
+	static const char *const strs[] = { "tool_version", "host", "kernel" };
+	char *const str_dst[] = { info->tool_version, info->host, info->kernel };
+	const size_t str_size[] = { sizeof(info->tool_version),
+				    sizeof(info->host), sizeof(info->kernel) };
+	struct uc_pybuf *key = &r->key;
+	uint64_t v;
+
+	if (uc_pylit_peek_bytes(cur))   /* no such key yet: skip it */
+		return uc_pylit_bytes(cur, &r->str, PY_MAX_BYTES);
+	if (uc_pylit_peek_str(cur)) {
+		if (!uc_pylit_str(cur, &r->str))
+			return false;
+		for (int i = 0; i < 3; i++)
+			if (key->len == strlen(strs[i]) &&
+			    !memcmp(key->data, strs[i], key->len))
+				set_name(str_dst[i], str_size[i], &r->str);
+		return true;
+	}
+	if (!uc_pylit_uint(cur, &v))
+		return false;
+#define INFO_INT(name, field, max)                                        \
+	if (key->len == strlen(name) && !memcmp(key->data, name, key->len)) \
+		info->field = v > (max) ? (max) : v;
+	INFO_INT("packet_size", packet_size, UINT32_MAX)
+	INFO_INT("flow_key_size", flow_key_size, UINT32_MAX)
+	INFO_INT("buffer_page_count", buffer_page_count, UINT32_MAX)
+	INFO_INT("start_realtime_ns", start_realtime_ns, UINT64_MAX)
+	INFO_INT("start_monotonic_ns", start_monotonic_ns, UINT64_MAX)
+#undef INFO_INT
+	return true;
+}
+
+/* capture_info = {...}: our own line (upcall_cost.py skips it). */
+static int read_info(struct py_reader *r, const char *text, size_t len)
+{
+	struct uc_capture_info info = { 0 };
+	struct uc_pylit cur;
+
+	uc_pylit_init(&cur, text, len);
+	if (!uc_pylit_expect(&cur, '{'))
+		return syntax_error(r, &cur, "capture_info");
+	do {
+		if (uc_pylit_accept(&cur, '}'))
+			goto done;
+		if (!uc_pylit_str(&cur, &r->key) || !uc_pylit_expect(&cur, ':') ||
+		    !info_value(&cur, r, &info))
+			return syntax_error(r, &cur, "capture_info");
+	} while (uc_pylit_accept(&cur, ','));
+	if (!uc_pylit_expect(&cur, '}'))
+		return syntax_error(r, &cur, "capture_info");
+done:
+	if (!uc_pylit_at_end(&cur)) {
+		cur.expected = "the end of the line";
+		return syntax_error(r, &cur, "capture_info");
+	}
+	return r->sink->on_info ? r->sink->on_info(r->sink->ctx, &info) : 0;
+}
+
 /* ---------------------------------------------------------------- lines */
 
 static bool has_prefix(const char *line, size_t len, const char *prefix,
@@ -341,6 +408,8 @@ static int read_line(struct py_reader *r, const char *line, size_t len)
 		return read_event(r, line + skip, len - skip);
 	if (has_prefix(line, len, "event_miss = {", &skip))
 		return read_event_miss(r, line + skip, len - skip);
+	if (has_prefix(line, len, "capture_info = {", &skip))
+		return read_info(r, line + skip, len - skip);
 	return 0;
 }
 

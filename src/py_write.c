@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "native_format.h"
+#include "pyrepr.h"
 
 /* Worst case of one escaped byte: \xhh. */
 #define ESC_MAX 4
@@ -173,6 +174,36 @@ int uc_py_write_port_map(struct uc_wbuf *b, const struct uc_port_map *map)
 	uc_port_map_write_py(map, b->out);
 	fputc('\n', b->out);
 	if (ferror(b->out)) {
+		b->err = errno ? errno : EIO;
+		return -b->err;
+	}
+	return 0;
+}
+
+/*
+ * capture_info = {'tool_version': '0.1.0', 'packet_size': 256, ...}: what
+ * the native header keeps, so that a replay of a py file can show wall
+ * clock times too.  upcall_cost.py ignores lines it does not know.
+ */
+int uc_py_write_info(struct uc_wbuf *b, const struct uc_capture_info *info)
+{
+	int rc = uc_wbuf_flush(b);
+	FILE *out = b->out;
+
+	if (rc)
+		return rc;
+	fputs("capture_info = {'tool_version': ", out);
+	uc_py_write_str(out, info->tool_version, strlen(info->tool_version));
+	fprintf(out, ", 'packet_size': %u, 'flow_key_size': %u, "
+		     "'buffer_page_count': %u, 'host': ",
+		info->packet_size, info->flow_key_size, info->buffer_page_count);
+	uc_py_write_str(out, info->host, strlen(info->host));
+	fputs(", 'kernel': ", out);
+	uc_py_write_str(out, info->kernel, strlen(info->kernel));
+	fprintf(out, ", 'start_realtime_ns': %llu, 'start_monotonic_ns': %llu}\n",
+		(unsigned long long)info->start_realtime_ns,
+		(unsigned long long)info->start_monotonic_ns);
+	if (ferror(out)) {
 		b->err = errno ? errno : EIO;
 		return -b->err;
 	}

@@ -31,6 +31,7 @@ struct uc_trace_writer {
 	enum uc_file_format format;
 	struct uc_wbuf buf;
 	struct uc_capture_info info;   /* py: the capture sizes for padding */
+	bool have_info;
 	/* native: preamble and INFO written; py: the dp_port_map line */
 	bool started;
 	uint64_t n_events;
@@ -106,6 +107,14 @@ static int note(struct uc_trace_writer *w, int rc)
 	return rc;
 }
 
+/* The py header: our capture_info line, then the script's map line. */
+static int py_start(struct uc_trace_writer *w, const struct uc_port_map *map)
+{
+	int rc = w->have_info ? uc_py_write_info(&w->buf, &w->info) : 0;
+
+	return rc ? rc : uc_py_write_port_map(&w->buf, map);
+}
+
 /* What must come before anything else in the file. */
 static int start(struct uc_trace_writer *w)
 {
@@ -118,7 +127,7 @@ static int start(struct uc_trace_writer *w)
 	if (w->format == UC_FORMAT_PY)
 		/* The script always writes the map first; without one it
 		 * wrote None (ovs-appctl failed). */
-		return uc_py_write_port_map(&w->buf, &no_map);
+		return py_start(w, &no_map);
 	rc = uc_native_write_preamble(&w->buf);
 	return rc ? rc : uc_native_write_info(&w->buf, &w->info);
 }
@@ -132,6 +141,7 @@ static int on_info(void *ctx, const struct uc_capture_info *info)
 	if (w->err)
 		return w->err;
 	w->info = *info;
+	w->have_info = true;
 	if (w->format == UC_FORMAT_PY)
 		return 0;
 	rc = start(w);
@@ -153,7 +163,7 @@ static int on_port_map(void *ctx, const struct uc_port_map *map)
 		if (w->started)
 			return 0;
 		w->started = true;
-		return note(w, uc_py_write_port_map(&w->buf, map));
+		return note(w, py_start(w, map));
 	}
 	rc = start(w);
 	return note(w, rc ? rc : uc_native_write_port_map(&w->buf, map));

@@ -120,6 +120,10 @@ static __always_inline void copy_payload(struct bpf_dynptr *rec, __u32 off,
 		n = len - done;
 		if (n > CHUNK)
 			n = CHUNK;
+		/* A no-op (n <= CHUNK < 512) that the 6.1 verifier needs: clang
+		 * turns len - done into a running counter whose bounds that
+		 * verifier loses ("R2 min value is negative"). */
+		asm volatile("%0 &= 0x1ff" : "+r"(n));
 		if (user)
 			bpf_probe_read_user(buf, n, src + done);
 		else

@@ -225,6 +225,35 @@ static void test_port_map_literals(void **state)
 	tu_recorder_free(&r);
 }
 
+/* Our capture_info line: the facts of the native header, for py files. */
+static void test_capture_info(void **state)
+{
+	struct tu_recorder r = { 0 };
+	struct uc_error err;
+	const char *text =
+		"capture_info = {'tool_version': '0.1.0', 'packet_size': 128, "
+		"'flow_key_size': 96, 'buffer_page_count': 2048, 'host': 'h\\\\x', "
+		"'kernel': '6.1.0', 'start_realtime_ns': 1764110000000000000, "
+		"'start_monotonic_ns': 5000, 'future_key': 7, 'other': b'x'}\n" MAP;
+
+	(void)state;
+	assert_int_equal(read_text(text, &r, &err), 0);
+	assert_int_equal(r.n_info, 1);
+	assert_string_equal(r.info.tool_version, "0.1.0");
+	assert_int_equal(r.info.packet_size, 128);
+	assert_int_equal(r.info.flow_key_size, 96);
+	assert_int_equal(r.info.buffer_page_count, 2048);
+	assert_string_equal(r.info.host, "h\\x");
+	assert_string_equal(r.info.kernel, "6.1.0");
+	assert_int_equal(r.info.start_realtime_ns, 1764110000000000000ULL);
+	assert_int_equal(r.info.start_monotonic_ns, 5000);
+	tu_recorder_free(&r);
+
+	assert_int_equal(read_text("capture_info = {'packet_size': x}\n", &r, &err), -1);
+	assert_non_null(strstr(err.msg, "t.dat:1: malformed capture_info"));
+	tu_recorder_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_port_map_literals),
+		cmocka_unit_test(test_capture_info),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
