@@ -44,15 +44,6 @@ static unsigned char *put_u64(unsigned char *o, uint64_t v)
 	return o;
 }
 
-/* Python's bytes repr quote: ' unless the data holds ' and no ". */
-static char pick_quote(const unsigned char *s, size_t len)
-{
-	bool single = len && memchr(s, '\'', len);
-	bool dbl = len && memchr(s, '"', len);
-
-	return single && !dbl ? '"' : '\'';
-}
-
 static unsigned char *put_escaped(unsigned char *o, unsigned char c,
 				  char quote)
 {
@@ -88,7 +79,7 @@ static unsigned char *put_bytes(unsigned char *o, const void *s, size_t len,
 				size_t pad)
 {
 	const unsigned char *b = s;
-	char quote = pick_quote(b, len);
+	char quote = uc_py_pick_quote(b, len);
 
 	*o++ = 'b';
 	*o++ = (unsigned char)quote;

@@ -6,22 +6,19 @@
 
 #include "pyrepr.h"
 
-/* Python picks ' unless the text holds ' and no ". */
-static char pick_quote(const unsigned char *s, size_t len)
+char uc_py_pick_quote(const void *s, size_t len)
 {
-	bool single = memchr(s, '\'', len) != NULL;
-	bool dbl = memchr(s, '"', len) != NULL;
+	bool single = len && memchr(s, '\'', len);
+	bool dbl = len && memchr(s, '"', len);
 
 	return single && !dbl ? '"' : '\'';
 }
 
-static void write_quoted(FILE *out, const unsigned char *s, size_t len,
-			 bool is_bytes)
+void uc_py_write_str(FILE *out, const char *str, size_t len)
 {
-	char quote = pick_quote(s, len);
+	const unsigned char *s = (const unsigned char *)str;
+	char quote = uc_py_pick_quote(s, len);
 
-	if (is_bytes)
-		fputc('b', out);
 	fputc(quote, out);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
@@ -35,24 +32,14 @@ static void write_quoted(FILE *out, const unsigned char *s, size_t len,
 			fputs("\\n", out);
 		} else if (c == '\r') {
 			fputs("\\r", out);
-		} else if (c < 0x20 || c == 0x7f || (is_bytes && c > 0x7f)) {
+		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(out, "\\x%02x", c);
 		} else {
-			/* str: UTF-8 bytes of printable characters pass */
+			/* UTF-8 bytes of printable characters pass */
 			fputc(c, out);
 		}
 	}
 	fputc(quote, out);
-}
-
-void uc_py_write_str(FILE *out, const char *s, size_t len)
-{
-	write_quoted(out, (const unsigned char *)s, len, false);
-}
-
-void uc_py_write_bytes(FILE *out, const unsigned char *b, size_t len)
-{
-	write_quoted(out, b, len, true);
 }
 
 /* The shortest "%.*e" of V that reads back as V. */

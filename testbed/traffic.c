@@ -173,10 +173,10 @@ struct sender {
     long sent, errors;
 };
 
-static int send_udp(struct sender *s, const struct tuple *t)
+/* A socket of TYPE bound to the flow's source address and port, if set. */
+static int bound_socket(int type, const struct tuple *t)
 {
-    const struct opts *o = s->o;
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    int fd = socket(AF_INET, type, 0);
     if (fd < 0)
         return -1;
     int one = 1;
@@ -190,6 +190,15 @@ static int send_udp(struct sender *s, const struct tuple *t)
             return -1;
         }
     }
+    return fd;
+}
+
+static int send_udp(struct sender *s, const struct tuple *t)
+{
+    const struct opts *o = s->o;
+    int fd = bound_socket(SOCK_DGRAM, t);
+    if (fd < 0)
+        return -1;
     struct sockaddr_in d = { .sin_family = AF_INET, .sin_addr = t->dst,
                              .sin_port = htons(t->dport) };
     ssize_t r = sendto(fd, s->buf, (size_t)o->payload, 0, (struct sockaddr *)&d, sizeof d);
@@ -200,20 +209,9 @@ static int send_udp(struct sender *s, const struct tuple *t)
 static int send_tcp(struct sender *s, const struct tuple *t)
 {
     (void)s;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int fd = bound_socket(SOCK_STREAM | SOCK_NONBLOCK, t);
     if (fd < 0)
         return -1;
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (t->src.s_addr || t->sport) {
-        setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
-        struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr = t->src,
-                                 .sin_port = htons(t->sport) };
-        if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-            close(fd);
-            return -1;
-        }
-    }
     struct sockaddr_in d = { .sin_family = AF_INET, .sin_addr = t->dst,
                              .sin_port = htons(t->dport) };
     int r = connect(fd, (struct sockaddr *)&d, sizeof d);
