@@ -203,9 +203,11 @@ if fire_and_capture py -t 3 -b 12 -P 1024 -f 128 -- --probes user -q -P 1024 -f 
 		-s "$N" -w "$T/py.txt" --write-format py; then
 	pass "py: -s $N stopped the capture by itself after the last event"
 	check_file py "$T/py.txt"
-	head -1 "$T/py.txt" | grep -q "^dp_port_map = {'ovs-system': {" &&
-		pass "py: the port map from dpctl/show is the first line" ||
-		fail "py: first line: $(head -1 "$T/py.txt")"
+	# our capture_info line, then the port map, as upcall_cost.py writes it
+	head -1 "$T/py.txt" | grep -q "^capture_info = {'tool_version': " &&
+	sed -n 2p "$T/py.txt" | grep -q "^dp_port_map = {'ovs-system': {" &&
+		pass "py: capture_info, then the port map from dpctl/show, head the file" ||
+		fail "py: first lines: $(head -2 "$T/py.txt")"
 	if "$UC" -r "$T/py.txt" -q > "$T/py.r" 2>&1 &&
 	   grep -q 'dpif_recv__recv_upcall' "$T/py.r"; then
 		pass "py: upcall_cost -r reads the file back"
