@@ -163,11 +163,12 @@ static int field_index(const struct uc_pybuf *key)
 static void set_name(char *dst, size_t size, const struct uc_pybuf *src)
 {
 	size_t n = src->len < size - 1 ? src->len : size - 1;
-	const void *nul = memchr(src->data, 0, n);
+	const void *nul = n ? memchr(src->data, 0, n) : NULL;
 
 	if (nul)
 		n = (size_t)((const uint8_t *)nul - src->data);
-	memcpy(dst, src->data, n);
+	if (n)
+		memcpy(dst, src->data, n);
 	dst[n] = '\0';
 }
 
