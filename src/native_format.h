@@ -236,6 +236,8 @@ int uc_native_write_trailer(struct uc_wbuf *b, uint64_t n_events,
  * non-empty pkt/key is written as the whole capture array, zero padded.
  */
 int uc_py_write_port_map(struct uc_wbuf *b, const struct uc_port_map *map);
+/* dp_port_map_update = {...}: a refreshed map, a line upcall_cost.py skips. */
+int uc_py_write_port_map_update(struct uc_wbuf *b, const struct uc_port_map *map);
 /* capture_info = {...}: a line of ours that upcall_cost.py skips. */
 int uc_py_write_info(struct uc_wbuf *b, const struct uc_capture_info *info);
 int uc_py_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev,

@@ -9,9 +9,11 @@
  *  - event_miss lines add per-type missed counts wherever they are;
  *  - the capture sizes are those of each record: the packet handed on is
  *    the first min(pkt_size, len(pkt)) bytes, the key likewise;
- *  - our own "capture_info = {" line (the native header's facts: tool
- *    version, capture sizes, host, clocks) is handed on as on_info; the
- *    original skips it like any line it does not know.
+ *  - our own lines, which the original skips like any line it does not
+ *    know: "capture_info = {" (the native header's facts: tool version,
+ *    capture sizes, host, clocks), handed on as on_info, and
+ *    "dp_port_map_update = {" (a map refreshed during the capture, once
+ *    the first map was seen), handed on as on_port_map.
  *
  * Unlike the original, a malformed line is an error naming the file, the
  * line and what was expected, instead of a Python traceback.
@@ -97,25 +99,32 @@ out:
 	return ok;
 }
 
-static int read_port_map(struct py_reader *r, const char *text, size_t len)
+/*
+ * "dp_port_map = {": only the first counts, as in the original.
+ * "dp_port_map_update = {" (UPDATE): ours, a map refreshed during the
+ * capture; it replaces the map from there on (the original skips it).
+ */
+static int read_port_map(struct py_reader *r, const char *text, size_t len,
+			 bool update)
 {
+	const char *what = update ? "dp_port_map_update" : "dp_port_map";
 	struct uc_port_map map;
 	struct uc_pylit cur;
 	int ret = 0;
 
-	if (r->map_seen)
+	if (r->map_seen && !update)
 		return 0;  /* the original uses the first map only */
 	uc_port_map_init(&map);
 	uc_pylit_init(&cur, text, len);
 	if (!parse_port_map_dict(&cur, r, &map) || !uc_pylit_at_end(&cur)) {
 		if (!cur.expected)
 			cur.expected = "the end of the line";
-		ret = syntax_error(r, &cur, "dp_port_map");
+		ret = syntax_error(r, &cur, what);
 		goto out;
 	}
 	map.valid = true;
-	r->map_seen = true;
-	if (r->sink->on_port_map)
+	r->map_seen |= !update;
+	if (r->sink->on_port_map && (r->map_seen || !update))
 		ret = r->sink->on_port_map(r->sink->ctx, &map);
 out:
 	uc_port_map_free(&map);
@@ -404,7 +413,9 @@ static int read_line(struct py_reader *r, const char *line, size_t len)
 	size_t skip;
 
 	if (has_prefix(line, len, "dp_port_map = {", &skip))
-		return read_port_map(r, line + skip, len - skip);
+		return read_port_map(r, line + skip, len - skip, false);
+	if (has_prefix(line, len, "dp_port_map_update = {", &skip))
+		return read_port_map(r, line + skip, len - skip, true);
 	if (has_prefix(line, len, "event = {", &skip))
 		return read_event(r, line + skip, len - skip);
 	if (has_prefix(line, len, "event_miss = {", &skip))

@@ -155,13 +155,14 @@ int uc_py_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev,
  * The map goes through port_map.c's repr writer, straight to the file:
  * it is one line per file, so the buffer is flushed first to keep order.
  */
-int uc_py_write_port_map(struct uc_wbuf *b, const struct uc_port_map *map)
+static int write_map_line(struct uc_wbuf *b, const char *prefix,
+			  const struct uc_port_map *map)
 {
 	int rc = uc_wbuf_flush(b);
 
 	if (rc)
 		return rc;
-	fputs("dp_port_map = ", b->out);
+	fputs(prefix, b->out);
 	uc_port_map_write_py(map, b->out);
 	fputc('\n', b->out);
 	if (ferror(b->out)) {
@@ -169,6 +170,18 @@ int uc_py_write_port_map(struct uc_wbuf *b, const struct uc_port_map *map)
 		return -b->err;
 	}
 	return 0;
+}
+
+int uc_py_write_port_map(struct uc_wbuf *b, const struct uc_port_map *map)
+{
+	return write_map_line(b, "dp_port_map = ", map);
+}
+
+/* upcall_cost.py never wrote a refreshed map, so its replays lose the
+ * kernel upcalls of ports added during the capture; ours keep them. */
+int uc_py_write_port_map_update(struct uc_wbuf *b, const struct uc_port_map *map)
+{
+	return write_map_line(b, "dp_port_map_update = ", map);
 }
 
 /*

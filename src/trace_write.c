@@ -159,9 +159,9 @@ static int on_port_map(void *ctx, const struct uc_port_map *map)
 	if (w->err)
 		return w->err;
 	if (w->format == UC_FORMAT_PY) {
-		/* Like the script: the first map only, never a refresh. */
+		/* The script's map line first; a refresh in a line of ours. */
 		if (w->started)
-			return 0;
+			return note(w, uc_py_write_port_map_update(&w->buf, map));
 		w->started = true;
 		return note(w, py_start(w, map));
 	}

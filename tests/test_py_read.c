@@ -254,6 +254,24 @@ static void test_capture_info(void **state)
 	tu_recorder_free(&r);
 }
 
+/* Our dp_port_map_update lines: a refreshed map, from there on. */
+static void test_port_map_update(void **state)
+{
+	struct tu_recorder r = { 0 };
+	struct uc_error err;
+	int64_t port;
+	const char *text =
+		"dp_port_map_update = {'early': {'x': 1}}\n"   /* before any map: skipped */
+		MAP "dp_port_map_update = {'ovs-system': {'eth9': 9}}\n";
+
+	(void)state;
+	assert_int_equal(read_text(text, &r, &err), 0);
+	assert_int_equal(r.n_maps, 2);
+	assert_true(uc_port_map_lookup(&r.map, "ovs-system", "eth9", &port));
+	assert_int_equal(port, 9);
+	tu_recorder_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_port_map_literals),
 		cmocka_unit_test(test_capture_info),
+		cmocka_unit_test(test_port_map_update),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
