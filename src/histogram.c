@@ -134,30 +134,28 @@ static void print_buckets(FILE *out, const struct bounds *b,
 	}
 }
 
-static void full_histogram(FILE *out, const double *samples, size_t n,
+/* SORTED ascending; MIN, MAX: the range to bucket (text_histogram3's). */
+static void full_histogram(FILE *out, const double *sorted, size_t n,
 			   int buckets, double min, double max, bool identical)
 {
 	struct uc_moments m;
 	struct bounds b = { .buckets = buckets > 0 ? buckets : 10 };
 	uint64_t *counts = calloc((size_t)b.buckets, sizeof(*counts));
-	double *sorted = malloc(n * sizeof(*sorted));
 	uint64_t skipped = 0;
 
 	b.upper = malloc((size_t)b.buckets * sizeof(*b.upper));
-	if (!counts || !sorted || !b.upper) {
+	if (!counts || !b.upper) {
 		fputs("# (out of memory)\n", out);
 		goto out;
 	}
 	compute_bounds(&b, min, max, identical);
-	uc_moments_of(&m, samples, n);
+	uc_moments_of(&m, sorted, n);
 	for (size_t i = 0; i < n; i++) {
-		if (samples[i] < min || samples[i] > max)
+		if (sorted[i] < min || sorted[i] > max)
 			skipped++;
 		else
-			counts[bucket_of(&b, samples[i])]++;
+			counts[bucket_of(&b, sorted[i])]++;
 	}
-	memcpy(sorted, samples, n * sizeof(*sorted));
-	uc_sort_samples(sorted, NULL, n);
 	fprintf(out, "# NumSamples = %zu; Min = %0.2f; Max = %0.2f\n", n, min, max);
 	if (skipped)
 		fprintf(out, "# %llu value%s outside of min/max\n",
@@ -168,36 +166,44 @@ static void full_histogram(FILE *out, const double *samples, size_t n,
 	print_buckets(out, &b, counts);
 out:
 	free(counts);
-	free(sorted);
 	free(b.upper);
 }
 
-void uc_text_histogram(FILE *out, const double *samples, size_t n, int buckets)
+void uc_text_histogram_sorted(FILE *out, const double *sorted, size_t n,
+			      int buckets)
 {
-	double min, max;
-
 	if (n == 0) {
 		fputs("# NumSamples = 0\n", out);
 		return;
 	}
 	if (n == 1) {
 		fprintf(out, "# NumSamples = 1; Min = %.4f; Max = %.4f\n",
-			samples[0], samples[0]);
+			sorted[0], sorted[0]);
 		return;
-	}
-	min = max = samples[0];
-	for (size_t i = 1; i < n; i++) {
-		if (samples[i] < min)
-			min = samples[i];
-		if (samples[i] > max)
-			max = samples[i];
 	}
 	/* All equal: the range [v, v + 1] (upcall_cost.py crashes on v = 0,
 	 * bug B6, and on v = -1). */
-	if (min == max)
-		full_histogram(out, samples, n, buckets, min, min + 1, true);
+	if (sorted[0] == sorted[n - 1])
+		full_histogram(out, sorted, n, buckets, sorted[0], sorted[0] + 1,
+			       true);
 	else
-		full_histogram(out, samples, n, buckets, min, max, false);
+		full_histogram(out, sorted, n, buckets, sorted[0], sorted[n - 1],
+			       false);
+}
+
+void uc_text_histogram(FILE *out, const double *samples, size_t n, int buckets)
+{
+	double *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+
+	if (!sorted) {
+		fputs("# (out of memory)\n", out);
+		return;
+	}
+	if (n)
+		memcpy(sorted, samples, n * sizeof(*sorted));
+	uc_sort_samples(sorted, NULL, n);
+	uc_text_histogram_sorted(out, sorted, n, buckets);
+	free(sorted);
 }
 
 /* ---------------------------------------------------------------- batches */

@@ -17,6 +17,9 @@
 
 /* BUCKETS <= 0 means 10, as in text_histogram3. */
 void uc_text_histogram(FILE *out, const double *samples, size_t n, int buckets);
+/* The same from samples already sorted ascending (no copy, no sort). */
+void uc_text_histogram_sorted(FILE *out, const double *sorted, size_t n,
+			      int buckets);
 void uc_batch_histogram(FILE *out, const uint32_t *sizes, size_t n);
 /* Python's repr() of a list of floats, and a newline (for --sets). */
 void uc_print_py_float_list(FILE *out, const double *samples, size_t n);

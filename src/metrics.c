@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "sort.h"
 
 static const struct {
 	const char *title, *name;
@@ -55,7 +56,9 @@ int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
 	for (int i = 0; i < UC_M_COUNT; i++) {
 		m[i].v = malloc(n * sizeof(*m[i].v));
 		m[i].set = malloc(n * sizeof(*m[i].set));
-		if (!m[i].v || !m[i].set) {
+		m[i].sorted = malloc(n * sizeof(*m[i].sorted));
+		m[i].sorted_set = malloc(n * sizeof(*m[i].sorted_set));
+		if (!m[i].v || !m[i].set || !m[i].sorted || !m[i].sorted_set) {
 			uc_metrics_free(m);
 			return -ENOMEM;
 		}
@@ -84,6 +87,16 @@ int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
 		if (put && exec)
 			add(&m[UC_M_PUT_TO_EXECUTE], usec(exec_ts - put_ts), id);
 	}
+	/* Every report needs them sorted (medians, percentiles, outliers):
+	 * sort each once, for all of them. */
+	for (int i = 0; i < UC_M_COUNT; i++) {
+		memcpy(m[i].sorted, m[i].v, m[i].n * sizeof(*m[i].sorted));
+		memcpy(m[i].sorted_set, m[i].set, m[i].n * sizeof(*m[i].sorted_set));
+		if (uc_sort_samples(m[i].sorted, m[i].sorted_set, m[i].n)) {
+			uc_metrics_free(m);
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -92,8 +105,10 @@ void uc_metrics_free(struct uc_metric m[UC_M_COUNT])
 	for (int i = 0; i < UC_M_COUNT; i++) {
 		free(m[i].v);
 		free(m[i].set);
-		m[i].v = NULL;
-		m[i].set = NULL;
+		free(m[i].sorted);
+		free(m[i].sorted_set);
+		m[i].v = m[i].sorted = NULL;
+		m[i].set = m[i].sorted_set = NULL;
 		m[i].n = 0;
 	}
 }

@@ -26,8 +26,10 @@ enum uc_metric_id {
 };
 
 struct uc_metric {
-	double *v;        /* samples, in set order */
-	uint32_t *set;    /* the set each sample came from */
+	double *v;            /* samples, in set order */
+	uint32_t *set;        /* the set each sample came from */
+	double *sorted;       /* the samples ascending (sorted once, here) */
+	uint32_t *sorted_set; /* the set of each sorted sample */
 	size_t n;
 };
 

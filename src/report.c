@@ -134,6 +134,6 @@ void uc_report_sets(FILE *out, const struct uc_trace *t,
 		fprintf(out, "\n=> %s:\n", uc_metric_title((enum uc_metric_id)id));
 		if (opts->sets)
 			uc_print_py_float_list(out, m[id].v, m[id].n);
-		uc_text_histogram(out, m[id].v, m[id].n, opts->buckets);
+		uc_text_histogram_sorted(out, m[id].sorted, m[id].n, opts->buckets);
 	}
 }

@@ -11,7 +11,6 @@
 #include "hash.h"
 #include "packet.h"
 #include "report_ext.h"
-#include "sort.h"
 #include "report_json.h"
 #include "svg_plot.h"
 
@@ -39,27 +38,25 @@ struct scratch {
 
 /* ================================================================ summary */
 
+/* Copies of the sorted samples (metrics.c sorted them; a summary outlives
+ * its metrics in --compare), and their statistics. */
 static int summarize_metrics(struct uc_ext *x, const struct uc_metric m[UC_M_COUNT],
 			     uint32_t **prim_set)
 {
 	x->primary = m[UC_M_TOTAL].n ? UC_M_TOTAL : UC_M_KERNEL_TO_VSWITCHD;
 	for (int id = 0; id < UC_M_COUNT; id++) {
 		size_t n = m[id].n;
-		uint32_t *set = NULL;
 
 		x->metric[id].sorted = malloc((n ? n : 1) * sizeof(double));
 		if (!x->metric[id].sorted)
 			return -ENOMEM;
-		memcpy(x->metric[id].sorted, m[id].v, n * sizeof(double));
+		memcpy(x->metric[id].sorted, m[id].sorted, n * sizeof(double));
 		if (id == (int)x->primary) {
-			set = malloc((n ? n : 1) * sizeof(*set));
-			if (!set)
+			*prim_set = malloc((n ? n : 1) * sizeof(**prim_set));
+			if (!*prim_set)
 				return -ENOMEM;
-			memcpy(set, m[id].set, n * sizeof(*set));
-			*prim_set = set;
+			memcpy(*prim_set, m[id].sorted_set, n * sizeof(**prim_set));
 		}
-		if (uc_sort_samples(x->metric[id].sorted, set, n))
-			return -ENOMEM;
 		uc_stats_compute(x->metric[id].sorted, n, &x->metric[id].st);
 	}
 	return 0;
