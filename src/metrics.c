@@ -57,8 +57,10 @@ int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
 		m[i].v = malloc(n * sizeof(*m[i].v));
 		m[i].set = malloc(n * sizeof(*m[i].set));
 		m[i].sorted = malloc(n * sizeof(*m[i].sorted));
-		m[i].sorted_set = malloc(n * sizeof(*m[i].sorted_set));
-		if (!m[i].v || !m[i].set || !m[i].sorted || !m[i].sorted_set) {
+		if (uc_metric_ranks((enum uc_metric_id)i))
+			m[i].sorted_set = malloc(n * sizeof(*m[i].sorted_set));
+		if (!m[i].v || !m[i].set || !m[i].sorted ||
+		    (uc_metric_ranks((enum uc_metric_id)i) && !m[i].sorted_set)) {
 			uc_metrics_free(m);
 			return -ENOMEM;
 		}
@@ -91,7 +93,9 @@ int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
 	 * sort each once, for all of them. */
 	for (int i = 0; i < UC_M_COUNT; i++) {
 		memcpy(m[i].sorted, m[i].v, m[i].n * sizeof(*m[i].sorted));
-		memcpy(m[i].sorted_set, m[i].set, m[i].n * sizeof(*m[i].sorted_set));
+		if (m[i].sorted_set)
+			memcpy(m[i].sorted_set, m[i].set,
+			       m[i].n * sizeof(*m[i].sorted_set));
 		if (uc_sort_samples(m[i].sorted, m[i].sorted_set, m[i].n)) {
 			uc_metrics_free(m);
 			return -ENOMEM;

@@ -8,6 +8,7 @@
 #ifndef UC_METRICS_H
 #define UC_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,7 +30,8 @@ struct uc_metric {
 	double *v;            /* samples, in set order */
 	uint32_t *set;        /* the set each sample came from */
 	double *sorted;       /* the samples ascending (sorted once, here) */
-	uint32_t *sorted_set; /* the set of each sorted sample */
+	uint32_t *sorted_set; /* the set of each sorted sample; only for the
+			       * metrics that rank upcalls (uc_metric_ranks) */
 	size_t n;
 };
 
@@ -37,6 +39,13 @@ struct uc_metric {
 const char *uc_metric_title(enum uc_metric_id id);
 /* Short stable name for tables and JSON ("kernel_to_vswitchd"). */
 const char *uc_metric_name(enum uc_metric_id id);
+
+/* Does ID rank upcalls (outliers, breakdowns): total latency, or kernel
+ * to vswitchd when no set reached the kernel execute? */
+static inline bool uc_metric_ranks(enum uc_metric_id id)
+{
+	return id == UC_M_TOTAL || id == UC_M_KERNEL_TO_VSWITCHD;
+}
 
 /* Fills M[0..UC_M_COUNT).  Returns 0 or -ENOMEM. */
 int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,

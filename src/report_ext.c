@@ -38,28 +38,20 @@ struct scratch {
 
 /* ================================================================ summary */
 
-/* Copies of the sorted samples (metrics.c sorted them; a summary outlives
- * its metrics in --compare), and their statistics. */
-static int summarize_metrics(struct uc_ext *x, const struct uc_metric m[UC_M_COUNT],
-			     uint32_t **prim_set)
+/* The sorted samples, moved out of M (metrics.c sorted them; a summary
+ * outlives its metrics in --compare), and their statistics. */
+static void summarize_metrics(struct uc_ext *x, struct uc_metric m[UC_M_COUNT],
+			      uint32_t **prim_set)
 {
+	/* Both candidates keep their sets when sorted (uc_metric_ranks). */
 	x->primary = m[UC_M_TOTAL].n ? UC_M_TOTAL : UC_M_KERNEL_TO_VSWITCHD;
 	for (int id = 0; id < UC_M_COUNT; id++) {
-		size_t n = m[id].n;
-
-		x->metric[id].sorted = malloc((n ? n : 1) * sizeof(double));
-		if (!x->metric[id].sorted)
-			return -ENOMEM;
-		memcpy(x->metric[id].sorted, m[id].sorted, n * sizeof(double));
-		if (id == (int)x->primary) {
-			*prim_set = malloc((n ? n : 1) * sizeof(**prim_set));
-			if (!*prim_set)
-				return -ENOMEM;
-			memcpy(*prim_set, m[id].sorted_set, n * sizeof(**prim_set));
-		}
-		uc_stats_compute(x->metric[id].sorted, n, &x->metric[id].st);
+		x->metric[id].sorted = m[id].sorted;
+		m[id].sorted = NULL;
+		uc_stats_compute(x->metric[id].sorted, m[id].n, &x->metric[id].st);
 	}
-	return 0;
+	*prim_set = m[x->primary].sorted_set;
+	m[x->primary].sorted_set = NULL;
 }
 
 static void describe_source(struct uc_ext *x, const struct uc_trace *t,
@@ -575,7 +567,7 @@ out:
 
 int uc_ext_compute(struct uc_ext *x, const struct uc_trace *t,
 		   const struct uc_correlation *c,
-		   const struct uc_metric m[UC_M_COUNT],
+		   struct uc_metric m[UC_M_COUNT],
 		   const struct uc_ext_config *cfg, struct uc_error *err)
 {
 	uint32_t *prim_set = NULL;
@@ -584,8 +576,7 @@ int uc_ext_compute(struct uc_ext *x, const struct uc_trace *t,
 	memset(x, 0, sizeof(*x));
 	describe_source(x, t, cfg);
 	fill_accounting(&x->acct, t, c);
-	if (summarize_metrics(x, m, &prim_set))
-		goto oom;
+	summarize_metrics(x, m, &prim_set);
 	sp = (struct sorted_primary){ x->metric[x->primary].sorted, prim_set,
 				      x->metric[x->primary].st.n };
 	if (find_outliers(x, t, c, m, &sp, cfg->top) ||
@@ -904,7 +895,7 @@ void uc_ext_print(FILE *out, const struct uc_ext *x)
 
 int uc_ext_report(FILE *out, const struct uc_trace *t,
 		  const struct uc_correlation *c,
-		  const struct uc_metric m[UC_M_COUNT],
+		  struct uc_metric m[UC_M_COUNT],
 		  const struct uc_options *opt, struct uc_error *err)
 {
 	struct uc_ext_config cfg = {

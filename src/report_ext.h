@@ -129,10 +129,14 @@ struct uc_ext {
 	struct uc_accounting acct;
 };
 
-/* Returns 0, or -1 with ERR set (out of memory). */
+/*
+ * Returns 0, or -1 with ERR set (out of memory).  The sorted samples move
+ * from M into X (M's sorted and sorted_set become NULL; the rest of M is
+ * left): they are sorted once, in metrics.c, and not copied.
+ */
 int uc_ext_compute(struct uc_ext *x, const struct uc_trace *t,
 		   const struct uc_correlation *c,
-		   const struct uc_metric m[UC_M_COUNT],
+		   struct uc_metric m[UC_M_COUNT],
 		   const struct uc_ext_config *cfg, struct uc_error *err);
 void uc_ext_free(struct uc_ext *x);
 
@@ -151,11 +155,12 @@ char *uc_ext_format_wall(int64_t wall_ns, char *buf, size_t size);
 /*
  * What main() calls after the compatible report: computes the extension
  * when anything needs it, prints it unless --compat, and writes --json and
- * --plot.  Returns 0, or -1 with ERR set.
+ * --plot.  Takes M's sorted samples (see uc_ext_compute).  Returns 0, or
+ * -1 with ERR set.
  */
 int uc_ext_report(FILE *out, const struct uc_trace *t,
 		  const struct uc_correlation *c,
-		  const struct uc_metric m[UC_M_COUNT],
+		  struct uc_metric m[UC_M_COUNT],
 		  const struct uc_options *opt, struct uc_error *err);
 
 #endif /* UC_REPORT_EXT_H */
