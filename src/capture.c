@@ -323,6 +323,7 @@ int uc_capture_run(const struct uc_options *opt,
 	bool user = opt->probes != UC_PROBES_KERNEL;
 	bool fentry_ok = false, kprobe_ok = false;
 	struct uc_cap_target target;
+	struct uc_capture_info info;
 	struct cap c = {
 		.opt = opt, .sink = sink, .stats = stats, .err = err,
 		.target = &target,
@@ -429,8 +430,12 @@ int uc_capture_run(const struct uc_options *opt,
 	fflush(stdout);
 
 	/* Probes are live from here on; what they record waits in the ring
-	 * until the sink has the port map. */
-	if (!refresh_map(&c))
+	 * until the sink has the capture's description (the moment a -w
+	 * file is created) and the port map. */
+	uc_cap_info(opt, &info);
+	if ((sink->on_info &&
+	     !sink_ok(&c, sink->on_info(sink->ctx, &info), "capture info")) ||
+	    !refresh_map(&c))
 		goto stop;
 
 	if (run_loop(&c, rb, sfd, pidfd) && !c.failed && !c.stop) {

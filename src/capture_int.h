@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "event.h"
+#include "options.h"
 #include "port_map.h"
 
 /* The ovs-vswitchd traced. */
@@ -32,6 +34,10 @@ struct uc_usdt_probe {
 };
 #define UC_N_USDT 3
 extern const struct uc_usdt_probe uc_usdt_probes[UC_N_USDT];
+
+/* What a recording made now says about itself: the capture settings of
+ * OPT, tool version, host, kernel, and the clocks at this moment. */
+void uc_cap_info(const struct uc_options *opt, struct uc_capture_info *info);
 
 /* Fails unless the kernel exposes its BTF (/sys/kernel/btf/vmlinux). */
 int uc_cap_check_btf(struct uc_error *err);

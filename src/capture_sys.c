@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture_int.h"
@@ -20,6 +22,27 @@
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
+
+void uc_cap_info(const struct uc_options *opt, struct uc_capture_info *info)
+{
+	struct utsname u;
+	struct timespec rt, mono;
+
+	memset(info, 0, sizeof(*info));
+	info->packet_size = opt->packet_size;
+	info->flow_key_size = opt->flow_key_size;
+	info->buffer_page_count = opt->buffer_page_count;
+	snprintf(info->tool_version, sizeof(info->tool_version), "%s", UC_VERSION);
+	if (!uname(&u)) {
+		snprintf(info->host, sizeof(info->host), "%.63s", u.nodename);
+		snprintf(info->kernel, sizeof(info->kernel), "%.63s", u.release);
+	}
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	info->start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
+	info->start_monotonic_ns = (uint64_t)mono.tv_sec * 1000000000u +
+				   (uint64_t)mono.tv_nsec;
+}
 
 static bool exists(const char *path)
 {

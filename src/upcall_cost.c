@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -96,29 +94,6 @@ static int replay(const struct uc_options *opt)
 	return ret;
 }
 
-/* What the recording says about itself (native files keep all of it). */
-static void capture_info(const struct uc_options *opt,
-			 struct uc_capture_info *info)
-{
-	struct utsname u;
-	struct timespec rt, mono;
-
-	memset(info, 0, sizeof(*info));
-	info->packet_size = opt->packet_size;
-	info->flow_key_size = opt->flow_key_size;
-	info->buffer_page_count = opt->buffer_page_count;
-	snprintf(info->tool_version, sizeof(info->tool_version), "%s", UC_VERSION);
-	if (!uname(&u)) {
-		snprintf(info->host, sizeof(info->host), "%.63s", u.nodename);
-		snprintf(info->kernel, sizeof(info->kernel), "%.63s", u.release);
-	}
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	info->start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
-	info->start_monotonic_ns = (uint64_t)mono.tv_sec * 1000000000u +
-				   (uint64_t)mono.tv_nsec;
-}
-
 /*
  * Live capture.  Whatever happens (Ctrl-C, -s, an error during capture),
  * what was received is in the trace and in the -w file, which is closed
@@ -129,7 +104,6 @@ static int live(const struct uc_options *opt)
 	struct uc_trace_config cfg;
 	struct uc_trace_writer *w = NULL;
 	struct uc_capture_stats stats = { 0 };
-	struct uc_capture_info info;
 	struct uc_sink_tee tee = { 0 };
 	struct uc_event_sink sink;
 	struct uc_trace t;
@@ -147,9 +121,6 @@ static int live(const struct uc_options *opt)
 	if (w)
 		tee.b = uc_trace_writer_sink(w);
 	sink = uc_sink_tee(&tee);
-	capture_info(opt, &info);
-	sink.on_info(sink.ctx, &info);
-
 	cap_ret = uc_capture_run(opt, &sink, &stats, &cap_err);
 	if (w && uc_trace_writer_close(w, &err) && !cap_ret) {
 		uc_trace_free(&t);
