@@ -30,8 +30,12 @@ LDLIBS_BPF := -lbpf -lelf -lz
 # The analysis library: everything in src/ that does not touch BPF.
 CAPTURE_SRCS := $(wildcard src/capture*.c)
 MAIN_SRC     := src/upcall_cost.c
+# Monitor mode's BPF side and driver, built like the capture objects.
+MONITOR_SRCS := src/monitor_bpf.c src/monitor_run.c
+MONITOR_OBJS := $(MONITOR_SRCS:src/%.c=$(BUILD)/monitor/%.o)
+LDLIBS_HTTP  := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 # (*.bpf.c is the BPF program, built by the BPF rules below.)
-LIB_SRCS     := $(filter-out $(CAPTURE_SRCS) $(MAIN_SRC) $(wildcard src/*.bpf.c),$(wildcard src/*.c))
+LIB_SRCS     := $(filter-out $(CAPTURE_SRCS) $(MONITOR_SRCS) $(MAIN_SRC) $(wildcard src/*.bpf.c),$(wildcard src/*.c))
 LIB_OBJS     := $(LIB_SRCS:src/%.c=$(BUILD)/lib/%.o)
 CAPTURE_OBJS := $(CAPTURE_SRCS:src/%.c=$(BUILD)/capture/%.o)
 LIB          := $(BUILD)/libupcall_cost.a
@@ -64,6 +68,17 @@ $(BUILD)/upcall_cost.bpf.o: src/upcall_cost.bpf.c src/upcall_cost.h $(wildcard s
 $(BUILD)/upcall_cost.skel.h: $(BUILD)/upcall_cost.bpf.o
 	$(BPFTOOL) gen skeleton $< name upcall_cost_bpf > $@
 
+# Monitor mode's object: -mcpu=v3 for the atomics that return a value
+# (used only where the kernel has them, see has_atomics).
+$(BUILD)/monitor.bpf.o: src/monitor.bpf.c src/upcall_cost.h $(wildcard src/*.bpf.h)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Isrc -I$(BUILD) \
+		$(CLANG_BPF_SYS_INCLUDES) -Wall -Werror -c $< -o $@
+	llvm-strip -g $@ 2>/dev/null || true
+
+$(BUILD)/monitor.skel.h: $(BUILD)/monitor.bpf.o
+	$(BPFTOOL) gen skeleton $< name monitor_bpf > $@
+
 # ---------------------------------------------------------------- user space
 $(BUILD)/lib/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
@@ -73,11 +88,16 @@ $(BUILD)/capture/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/upcall_cost.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/monitor/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/monitor.skel.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
 $(LIB): $(LIB_OBJS)
 	rm -f $@; ar rcs $@ $^
 
-$(BIN): $(MAIN_SRC) $(LIB) $(CAPTURE_OBJS) $(wildcard src/*.h)
-	$(CC) $(ALL_CFLAGS) $(MAIN_SRC) $(CAPTURE_OBJS) $(LIB) -o $@ $(LDLIBS_BPF) -lm
+$(BIN): $(MAIN_SRC) $(LIB) $(CAPTURE_OBJS) $(MONITOR_OBJS) $(wildcard src/*.h)
+	$(CC) $(ALL_CFLAGS) $(MAIN_SRC) $(CAPTURE_OBJS) $(MONITOR_OBJS) $(LIB) -o $@ \
+		$(LDLIBS_BPF) $(LDLIBS_HTTP) -lm
 
 # ---------------------------------------------------------------- tools
 TOOL_SRCS := $(wildcard tools/*.c)

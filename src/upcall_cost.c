@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "correlate.h"
 #include "metrics.h"
+#include "monitor_run.h"
 #include "options.h"
 #include "report.h"
 #include "report_ext.h"
@@ -156,6 +157,8 @@ int main(int argc, char **argv)
 	}
 	if (opt.n_compare)
 		return uc_compare_run(stdout, &opt, &err) ? fail(&err) : 0;
+	if (opt.monitor)
+		return uc_monitor_run(&opt, &err) ? fail(&err) : 0;
 	if (opt.read_events) {
 		/* Large buffered writes: replayed live lines can be many. */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * monitor_bpf.c - loads monitor.bpf.c and reads its maps (see
+ * monitor_bpf.h).  Lifecycle as capture.c: open the skeleton, size the
+ * maps and set the rodata, choose with set_autoload which programs load
+ * (--probes; fentry/fexit or kprobes), load, attach.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "monitor_bpf.h"
+#include "monitor.skel.h"
+
+struct uc_mon_bpf {
+	struct monitor_bpf *skel;
+	struct uc_mon_bpf_config cfg;
+	int ncpu;
+	uint32_t n_labels;
+	bool fentry;              /* kernel side hooked with fentry/fexit */
+	void *buf;                /* one per-CPU value, for reading */
+	size_t buf_size;
+	uint64_t expired;         /* in-flight upcalls expired so far */
+	uint64_t inflight;        /* slots in flight at the last sweep */
+	uint64_t threads;         /* threads followed at the last sweep */
+};
+
+/* ------------------------------------------------------------ loading */
+
+__attribute__((format(printf, 2, 0)))
+static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int print_none(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level, (void)fmt, (void)ap;
+	return 0;
+}
+
+/*
+ * Does the kernel have the atomics that return a value (BPF_FETCH,
+ * cmpxchg; Linux 5.12)?  A four-instruction program tells.
+ */
+static bool probe_fetch_atomics(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+		{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -8, .imm = BPF_ADD | BPF_FETCH },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", insns,
+			       sizeof(insns) / sizeof(insns[0]), NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static uint32_t labels_of(const struct uc_mon_bpf_config *cfg)
+{
+	return cfg->port_cap + 1 + cfg->handler_cap + 1;
+}
+
+/* Sizes and configures the opened skeleton S for CFG. */
+static void configure(struct monitor_bpf *s, const struct uc_mon_bpf_config *cfg,
+		      int ncpu, bool fentry)
+{
+	uint32_t labels = labels_of(cfg);
+	uint32_t threads = ncpu * 4 > 64 ? (uint32_t)ncpu * 4 : 64;
+
+	s->rodata->hash_bytes = cfg->hash_bytes;
+	s->rodata->track_kernel = cfg->kernel;
+	s->rodata->port_cap = cfg->port_cap;
+	s->rodata->handler_cap = cfg->handler_cap;
+	s->rodata->key_hash_mask = cfg->key_hash_mask;
+	s->rodata->has_atomics = probe_fetch_atomics();
+	bpf_map__set_max_entries(s->maps.label_hist, UC_MON_SEGMENTS * labels);
+	bpf_map__set_max_entries(s->maps.label_recv, labels);
+	bpf_map__set_max_entries(s->maps.inflight, cfg->kernel ? cfg->inflight : 1);
+	bpf_map__set_max_entries(s->maps.threads, threads);
+
+	bpf_program__set_autoload(s->progs.mon_dp_upcall, cfg->kernel);
+	bpf_program__set_autoload(s->progs.mon_dp_upcall_fexit, cfg->kernel && fentry);
+	bpf_program__set_autoload(s->progs.mon_dp_upcall_kretprobe, cfg->kernel && !fentry);
+	bpf_program__set_autoload(s->progs.mon_pkt_exec_fentry, cfg->kernel && fentry);
+	bpf_program__set_autoload(s->progs.mon_pkt_exec_kprobe, cfg->kernel && !fentry);
+	bpf_program__set_autoload(s->progs.mon_recv_upcall, cfg->user);
+	bpf_program__set_autoload(s->progs.mon_op_flow_put, cfg->user);
+	bpf_program__set_autoload(s->progs.mon_op_flow_execute, cfg->user);
+}
+
+static int attach_one(struct bpf_program *p, struct bpf_link **link,
+		      const char *what, struct uc_error *err)
+{
+	*link = bpf_program__attach(p);
+	if (!*link)
+		return uc_error_set(err, "cannot attach %s: %s", what, strerror(errno));
+	return 0;
+}
+
+static int attach(struct monitor_bpf *s, const struct uc_mon_bpf_config *cfg,
+		  const struct uc_cap_target *t, bool fentry, struct uc_error *err)
+{
+	if (cfg->kernel &&
+	    (attach_one(s->progs.mon_dp_upcall, &s->links.mon_dp_upcall,
+			"to tracepoint openvswitch:ovs_dp_upcall", err) ||
+	     (fentry ? attach_one(s->progs.mon_dp_upcall_fexit,
+				  &s->links.mon_dp_upcall_fexit,
+				  "fexit to ovs_dp_upcall", err) :
+		       attach_one(s->progs.mon_dp_upcall_kretprobe,
+				  &s->links.mon_dp_upcall_kretprobe,
+				  "kretprobe to ovs_dp_upcall", err)) ||
+	     (fentry ? attach_one(s->progs.mon_pkt_exec_fentry,
+				  &s->links.mon_pkt_exec_fentry,
+				  "fentry to ovs_packet_cmd_execute", err) :
+		       attach_one(s->progs.mon_pkt_exec_kprobe,
+				  &s->links.mon_pkt_exec_kprobe,
+				  "kprobe to ovs_packet_cmd_execute", err))))
+		return -1;
+	if (cfg->user) {
+		struct bpf_program *progs[UC_N_USDT] = {
+			s->progs.mon_recv_upcall, s->progs.mon_op_flow_put,
+			s->progs.mon_op_flow_execute,
+		};
+		struct bpf_link **links[UC_N_USDT] = {
+			&s->links.mon_recv_upcall, &s->links.mon_op_flow_put,
+			&s->links.mon_op_flow_execute,
+		};
+
+		for (int i = 0; i < UC_N_USDT; i++) {
+			*links[i] = bpf_program__attach_usdt(progs[i], (pid_t)t->pid,
+							     t->usdt_path,
+							     uc_usdt_probes[i].provider,
+							     uc_usdt_probes[i].name, NULL);
+			if (!*links[i])
+				return uc_error_set(err, "cannot attach USDT %s:%s in %s: %s",
+						    uc_usdt_probes[i].provider,
+						    uc_usdt_probes[i].name, t->usdt_path,
+						    strerror(errno));
+		}
+	}
+	return 0;
+}
+
+/* One load-and-attach attempt; the skeleton is left in *OUT either way. */
+static int load_attach(struct monitor_bpf **out, const struct uc_mon_bpf_config *cfg,
+		       const struct uc_cap_target *t, int ncpu, bool fentry,
+		       struct uc_error *err)
+{
+	struct monitor_bpf *s = monitor_bpf__open();
+	int rc;
+
+	*out = s;
+	if (!s)
+		return uc_error_set(err, "cannot open the monitor's eBPF object: %s",
+				    strerror(errno));
+	configure(s, cfg, ncpu, fentry);
+	rc = monitor_bpf__load(s);
+	if (rc)
+		return uc_error_set(err, "cannot load the monitor's eBPF programs%s: %s (-v shows why)",
+				    cfg->kernel ? (fentry ? " (fentry/fexit)" : " (kprobes)") : "",
+				    strerror(-rc));
+	return attach(s, cfg, t, fentry, err);
+}
+
+int uc_mon_bpf_open(struct uc_mon_bpf **out, const struct uc_mon_bpf_config *cfg,
+		    const struct uc_cap_target *t, bool fentry_ok, bool kprobe_ok,
+		    struct uc_error *err)
+{
+	libbpf_print_fn_t old = libbpf_set_print(cfg->verbose ? print_all : print_none);
+	struct uc_mon_bpf *m = calloc(1, sizeof(*m));
+	bool fentry = cfg->kernel && fentry_ok;
+	char first[sizeof(err->msg)] = "";
+	int rc;
+
+	*out = NULL;
+	if (!m) {
+		libbpf_set_print(old);
+		return uc_error_set(err, "out of memory");
+	}
+	m->cfg = *cfg;
+	m->ncpu = libbpf_num_possible_cpus();
+	m->n_labels = labels_of(cfg);
+	if (m->ncpu <= 0) {
+		int e = -m->ncpu;
+
+		free(m);
+		libbpf_set_print(old);
+		return uc_error_set(err, "cannot count CPUs: %s", strerror(e));
+	}
+	for (;;) {
+		rc = load_attach(&m->skel, cfg, t, m->ncpu, fentry, err);
+		if (!rc)
+			break;
+		monitor_bpf__destroy(m->skel);
+		m->skel = NULL;
+		/* fentry/fexit did not work out: kprobes are the fallback. */
+		if (fentry && kprobe_ok) {
+			snprintf(first, sizeof(first), "%s", err->msg);
+			fentry = false;
+			continue;
+		}
+		if (first[0]) {
+			struct uc_error both;
+
+			uc_error_set(&both, "%.240s; after fentry failed: %.240s",
+				     err->msg, first);
+			*err = both;
+		}
+		free(m);
+		libbpf_set_print(old);
+		return -1;
+	}
+	libbpf_set_print(old);
+	m->fentry = fentry;
+	m->buf_size = (size_t)m->ncpu * sizeof(struct uc_mon_hist);
+	m->buf = malloc(m->buf_size);
+	if (!m->buf) {
+		uc_mon_bpf_close(m);
+		return uc_error_set(err, "out of memory");
+	}
+	*out = m;
+	return 0;
+}
+
+void uc_mon_bpf_close(struct uc_mon_bpf *m)
+{
+	if (!m)
+		return;
+	monitor_bpf__destroy(m->skel);
+	free(m->buf);
+	free(m);
+}
+
+const char *uc_mon_bpf_kernel_hooks(const struct uc_mon_bpf *m)
+{
+	if (!m->cfg.kernel)
+		return "none";
+	return m->fentry ? "fentry/fexit" : "kprobes";
+}
+
+/* ------------------------------------------------------------ reading */
+
+/* The per-CPU values of KEY in MAP, in m->buf; 0 or -1. */
+static int lookup_percpu(struct uc_mon_bpf *m, struct bpf_map *map, uint32_t key,
+			 struct uc_error *err)
+{
+	size_t size = (size_t)m->ncpu * ((bpf_map__value_size(map) + 7) & ~7u);
+
+	if (bpf_map__lookup_elem(map, &key, sizeof(key), m->buf, size, 0))
+		return uc_error_set(err, "cannot read map %s: %s", bpf_map__name(map),
+				    strerror(errno));
+	return 0;
+}
+
+static int sum_u64(struct uc_mon_bpf *m, struct bpf_map *map, uint32_t key,
+		   uint64_t *out, struct uc_error *err)
+{
+	const uint64_t *v = m->buf;
+
+	*out = 0;
+	if (lookup_percpu(m, map, key, err))
+		return -1;
+	for (int c = 0; c < m->ncpu; c++)
+		*out += v[c];
+	return 0;
+}
+
+static int read_seg(struct uc_mon_bpf *m, uint32_t seg, struct uc_mon_seg *out,
+		    struct uc_error *err)
+{
+	const struct uc_mon_hist *h = m->buf;
+
+	memset(out, 0, sizeof(*out));
+	if (lookup_percpu(m, m->skel->maps.seg_hist, seg, err))
+		return -1;
+	for (int c = 0; c < m->ncpu; c++) {
+		out->sum_ns += h[c].sum_ns;
+		for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
+			out->b[b] += h[c].b[b];
+	}
+	for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
+		out->count += out->b[b];
+	return 0;
+}
+
+static int read_label_seg(struct uc_mon_bpf *m, uint32_t key, struct uc_mon_seg *out,
+			  struct uc_error *err)
+{
+	const struct uc_mon_label_hist *h = m->buf;
+
+	memset(out, 0, sizeof(*out));
+	if (lookup_percpu(m, m->skel->maps.label_hist, key, err))
+		return -1;
+	for (int c = 0; c < m->ncpu; c++) {
+		out->sum_ns += h[c].sum_ns;
+		for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
+			out->b[b] += h[c].b[b];
+	}
+	for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
+		out->count += out->b[b];
+	return 0;
+}
+
+/* Names the labels: kind and "other" by slot, the rest from slot_owner. */
+static void name_labels(struct uc_mon_bpf *m, struct uc_mon_snapshot *s)
+{
+	struct { uint32_t kind, slot; } key, next;
+	struct uc_mon_label_key owner;
+	int fd = bpf_map__fd(m->skel->maps.slot_owner);
+	void *prev = NULL;
+
+	for (uint32_t i = 0; i < m->n_labels; i++) {
+		struct uc_mon_label *l = &s->labels[i];
+
+		l->slot = i;
+		l->kind = i <= m->cfg.port_cap ? UC_MON_LABEL_PORT : UC_MON_LABEL_HANDLER;
+		l->other = i == m->cfg.port_cap || i == m->n_labels - 1;
+		l->port = -1;
+		snprintf(l->name, sizeof(l->name), "%s", l->other ? "other" : "");
+	}
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &owner))
+			continue;
+		uint32_t slot = key.kind == UC_MON_LABEL_HANDLER ?
+			m->cfg.port_cap + 1 + key.slot : key.slot;
+
+		if (slot >= m->n_labels)
+			continue;
+		if (key.kind == UC_MON_LABEL_PORT) {
+			s->labels[slot].port = owner.id == 0xffffffffu ? -1 : (int64_t)owner.id;
+		} else {
+			owner.name[UC_TASK_COMM_LEN - 1] = '\0';
+			snprintf(s->labels[slot].name, sizeof(s->labels[slot].name),
+				 "%s", owner.name);
+		}
+	}
+}
+
+static uint64_t now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int uc_mon_bpf_read(struct uc_mon_bpf *m, struct uc_mon_snapshot *s,
+		    struct uc_error *err)
+{
+	struct monitor_bpf *k = m->skel;
+
+	if (s->n_labels != m->n_labels && uc_mon_snapshot_labels(s, m->n_labels))
+		return uc_error_set(err, "out of memory");
+	s->mono_ns = now_ns(CLOCK_MONOTONIC);
+	s->real_ns = now_ns(CLOCK_REALTIME);
+	s->kernel = m->cfg.kernel;
+	s->user = m->cfg.user;
+	for (uint32_t i = 0; i < UC_MC_COUNT; i++)
+		if (sum_u64(m, k->maps.counters, i, &s->c[i], err))
+			return -1;
+	s->u[UC_MU_EXPIRED] = m->expired;
+	s->inflight = m->inflight;
+	s->inflight_capacity = m->cfg.kernel ? m->cfg.inflight : 0;
+	s->threads = m->threads;
+	for (uint32_t i = 0; i < UC_M_COUNT; i++)
+		if (read_seg(m, i, &s->seg[i], err))
+			return -1;
+	for (uint32_t i = 0; i <= UC_MON_MAX_BATCH; i++)
+		if (sum_u64(m, k->maps.batch_sizes, i, &s->batch[i], err))
+			return -1;
+	for (uint32_t i = 0; i < UC_MON_ERRNO_MAX; i++)
+		if (sum_u64(m, k->maps.upcall_errors, i, &s->errnos[i], err))
+			return -1;
+	name_labels(m, s);
+	for (uint32_t l = 0; l < m->n_labels; l++) {
+		struct uc_mon_label *lab = &s->labels[l];
+
+		if (sum_u64(m, k->maps.label_recv, l, &lab->receives, err))
+			return -1;
+		for (uint32_t i = 0; i < UC_M_COUNT; i++)
+			if (read_label_seg(m, i * m->n_labels + l, &lab->seg[i], err))
+				return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------- housekeeping */
+
+static int sweep_inflight(struct uc_mon_bpf *m, uint64_t max_age_ns,
+			  struct uc_error *err)
+{
+	int fd = bpf_map__fd(m->skel->maps.inflight);
+	struct uc_mon_inflight_key key, next, *old_keys;
+	struct uc_mon_inflight v;
+	uint64_t now = now_ns(CLOCK_MONOTONIC), live = 0;
+	size_t n_old = 0, cap = m->cfg.inflight;
+	uint64_t *old_slots;
+	void *prev = NULL;
+
+	old_keys = malloc(cap * sizeof(*old_keys));
+	old_slots = malloc(cap * sizeof(*old_slots));
+	if (!old_keys || !old_slots) {
+		free(old_keys);
+		free(old_slots);
+		return uc_error_set(err, "out of memory");
+	}
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		uint64_t n = 0, old = 0;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &v))
+			continue;
+		for (int i = 0; i < UC_MON_SLOTS; i++) {
+			if (!v.ts[i])
+				continue;
+			n++;
+			old += now > v.ts[i] && now - v.ts[i] > max_age_ns;
+		}
+		/* Removed only when every slot is old (or free): a fresh
+		 * upcall's slot must not go with it. */
+		if (old == n && n_old < cap) {
+			old_keys[n_old] = key;
+			old_slots[n_old++] = old;
+		} else {
+			live += n;
+		}
+	}
+	/*
+	 * Deleted after the walk (a deleted key would restart it).  The BPF
+	 * side could take an old slot in between; that is a window of
+	 * microseconds at an age nobody waits for.
+	 */
+	for (size_t i = 0; i < n_old; i++)
+		if (!bpf_map_delete_elem(fd, &old_keys[i]))
+			m->expired += old_slots[i];
+	free(old_keys);
+	free(old_slots);
+	m->inflight = live;
+	return 0;
+}
+
+static bool thread_alive(int64_t pid, uint32_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%lld/task/%u", (long long)pid, tid);
+	return !access(path, F_OK);
+}
+
+static void sweep_threads(struct uc_mon_bpf *m, int64_t pid)
+{
+	int fd = bpf_map__fd(m->skel->maps.threads);
+	uint32_t key, next, dead[256];
+	size_t n_dead = 0;
+	uint64_t n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (pid >= 0 && !thread_alive(pid, key) && n_dead < 256)
+			dead[n_dead++] = key;
+		else
+			n++;
+	}
+	/* Deleted after the walk, which a deletion would restart. */
+	for (size_t i = 0; i < n_dead; i++)
+		bpf_map_delete_elem(fd, &dead[i]);
+	m->threads = n;
+}
+
+int uc_mon_bpf_sweep(struct uc_mon_bpf *m, uint64_t max_age_ns, int64_t pid,
+		     struct uc_error *err)
+{
+	if (m->cfg.kernel && sweep_inflight(m, max_age_ns, err))
+		return -1;
+	if (m->cfg.user)
+		sweep_threads(m, pid);
+	return 0;
+}
+
+int uc_mon_bpf_set_ports(struct uc_mon_bpf *m, const struct uc_port_map *map,
+			 struct uc_error *err)
+{
+	int fd = bpf_map__fd(m->skel->maps.dev_port);
+
+	if (!m->cfg.kernel || !map->valid)
+		return 0;
+	for (size_t i = 0; i < map->n; i++) {
+		char dev[UC_DEV_NAME_LEN] = { 0 };
+		uint32_t port = (uint32_t)map->entries[i].number;
+
+		strncpy(dev, map->entries[i].port, sizeof(dev) - 1);
+		if (bpf_map_update_elem(fd, dev, &port, BPF_ANY))
+			return uc_error_set(err, "cannot fill map dev_port: %s",
+					    strerror(errno));
+	}
+	return 0;
+}
