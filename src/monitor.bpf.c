@@ -58,6 +58,8 @@ const volatile __u64 key_hash_mask = ~0ULL;
 /* BPF_FETCH atomics (Linux 5.12): without them, slots are claimed with
  * plain stores, which two CPUs could race on. */
 const volatile bool has_atomics = true;
+/* Tests: every latency also goes to audit_rb. */
+const volatile bool audit = false;
 
 /* Segment numbers: enum uc_metric_id of metrics.h. */
 enum {
@@ -148,6 +150,12 @@ struct {
 	__type(key, struct uc_mon_inflight_key);
 	__type(value, struct uc_mon_inflight);
 } inflight SEC(".maps");
+
+/* Resized when auditing (tests); one page otherwise. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} audit_rb SEC(".maps");
 
 /* Without the openvswitch module's BTF: device name -> datapath port,
  * filled by user space from dpctl/show. */
@@ -549,8 +557,10 @@ static __always_inline __u32 key_in_port(const void *key, __u64 key_len)
 
 /* ------------------------------------------------------------ recording */
 
-/* A latency of V ns in segment SEG, overall and for both labels. */
-GLOBAL int mon_record(__u32 seg, __s64 v, __u32 port_slot, __u32 handler_slot)
+/* A latency of V ns in segment SEG, overall and for both labels, of the
+ * upcall received at RECV_TS. */
+GLOBAL int mon_record(__u32 seg, __s64 v, __u32 port_slot, __u32 handler_slot,
+		      __u64 recv_ts)
 {
 	struct uc_mon_hist *h;
 	struct uc_mon_label_hist *lh;
@@ -558,6 +568,17 @@ GLOBAL int mon_record(__u32 seg, __s64 v, __u32 port_slot, __u32 handler_slot)
 
 	if (seg >= UC_MON_SEGMENTS)
 		return 0;
+	if (audit) {
+		struct uc_mon_audit a = {
+			.recv_ts = recv_ts, .value_ns = v, .seg = seg,
+			.tid = (__u32)bpf_get_current_pid_tgid(),
+		};
+
+		/* No wakeup (an IPI would delay the probe): user space
+		 * drains the ring every interval. */
+		if (bpf_ringbuf_output(&audit_rb, &a, sizeof(a), BPF_RB_NO_WAKEUP))
+			count(UC_MC_AUDIT_LOST);
+	}
 	if (v < 0) {
 		count(UC_MC_NEGATIVE);
 		v = 0;
@@ -776,10 +797,11 @@ GLOBAL int mon_finalize(__u32 pos)
 		count(UC_MC_SET_NO_EXECUTE);
 	if (!(m->flags & M_PUT))
 		return 0;
-	mon_record(SEG_LOOKUP, m->put_ts - m->recv_ts, m->port_slot, t->handler_slot);
+	mon_record(SEG_LOOKUP, m->put_ts - m->recv_ts, m->port_slot, t->handler_slot,
+		   m->recv_ts);
 	if (m->flags & M_EXEC)
 		mon_record(SEG_PUT_TO_EXECUTE, m->exec_ts - m->put_ts, m->port_slot,
-			   t->handler_slot);
+			   t->handler_slot, m->recv_ts);
 	return 0;
 }
 
@@ -815,13 +837,14 @@ static __always_inline void pair(struct thread *t, struct member *m,
 	if (!counted(m))
 		return;
 	mon_record(SEG_VSWITCHD_TO_KERNEL, kx->ts - m->exec_ts, m->port_slot,
-		   t->handler_slot);
+		   t->handler_slot, m->recv_ts);
 	if (!(m->flags & M_MATCHED))
 		return;
-	mon_record(SEG_TOTAL, kx->ts - m->dp_ts, m->port_slot, t->handler_slot);
+	mon_record(SEG_TOTAL, kx->ts - m->dp_ts, m->port_slot, t->handler_slot,
+		   m->recv_ts);
 	if (m->flags & M_PUT)
 		mon_record(SEG_OVERHEAD, (kx->ts - m->dp_ts) - (m->put_ts - m->recv_ts),
-			   m->port_slot, t->handler_slot);
+			   m->port_slot, t->handler_slot, m->recv_ts);
 }
 
 /*
@@ -1208,7 +1231,8 @@ int BPF_USDT(mon_recv_upcall, const char *full_name, int type,
 		if (!m->dp_ts)
 			return 0;
 		m->flags |= M_MATCHED;
-		mon_record(SEG_KERNEL_TO_VSWITCHD, now - m->dp_ts, slot, t->handler_slot);
+		mon_record(SEG_KERNEL_TO_VSWITCHD, now - m->dp_ts, slot, t->handler_slot,
+			   now);
 	}
 	t->n_counted++;
 	return 0;
@@ -1243,6 +1267,25 @@ int BPF_USDT(mon_op_flow_put)
 	return 0;
 }
 
+/* The first member from `collecting` on with this packet, or
+ * UC_MON_MAX_BATCH: correlate.c's same_packet() search. */
+GLOBAL __u32 mon_find_member(__u64 hash, __u32 len)
+{
+	struct thread *t = cur_thread();
+
+	if (!t)
+		return UC_MON_MAX_BATCH;
+	for (__u32 i = 0; i < UC_MON_MAX_BATCH; i++) {
+		if (i < t->collecting)
+			continue;
+		if (i >= t->n_batch)
+			break;
+		if (t->m[i].len == len && t->m[i].hash == hash)
+			return i;
+	}
+	return UC_MON_MAX_BATCH;
+}
+
 /*
  * dpif_netlink_operate__:op_flow_execute(dpif, execute, packet, size):
  * correlate.c's on_execute().  The execute belongs to the first member
@@ -1257,7 +1300,7 @@ int BPF_USDT(mon_op_flow_execute, void *dpif, void *execute, const void *pkt,
 	struct member *m, *from;
 	struct thread *t;
 	struct pkt_id id;
-	__u32 pos = UC_MON_MAX_BATCH;
+	__u32 pos;
 
 	count(UC_MC_EXECUTES);
 	t = thread_get(false);
@@ -1275,22 +1318,13 @@ int BPF_USDT(mon_op_flow_execute, void *dpif, void *execute, const void *pkt,
 	}
 	if (pkt_identify(pkt, pkt_len, true, &id))
 		return 0;
-	for (__u32 i = 0; i < UC_MON_MAX_BATCH; i++) {
-		if (i < t->collecting)
-			continue;
-		if (i >= t->n_batch)
-			break;
-		if (t->m[i].len == pkt_len && t->m[i].hash == id.hash) {
-			pos = i;
-			break;
-		}
-	}
+	pos = mon_find_member(id.hash, pkt_len);
 	if (pos >= UC_MON_MAX_BATCH) {
 		count(UC_MC_EXECUTES_DROPPED);
 		mon_close_batch();
 		return 0;
 	}
-	m = &t->m[pos];
+	m = &t->m[pos & (UC_MON_MAX_BATCH - 1)];
 	if (pos != t->collecting) {
 		from = &t->m[t->collecting & (UC_MON_MAX_BATCH - 1)];
 		if (from->flags & M_PUT) {

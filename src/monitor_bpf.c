@@ -29,6 +29,8 @@ struct uc_mon_bpf {
 	uint64_t expired;         /* in-flight upcalls expired so far */
 	uint64_t inflight;        /* slots in flight at the last sweep */
 	uint64_t threads;         /* threads followed at the last sweep */
+	struct ring_buffer *audit;
+	FILE *audit_out;          /* during uc_mon_bpf_audit_drain() */
 };
 
 /* ------------------------------------------------------------ loading */
@@ -89,6 +91,9 @@ static void configure(struct monitor_bpf *s, const struct uc_mon_bpf_config *cfg
 	s->rodata->handler_cap = cfg->handler_cap;
 	s->rodata->key_hash_mask = cfg->key_hash_mask;
 	s->rodata->has_atomics = probe_fetch_atomics();
+	s->rodata->audit = cfg->audit;
+	if (cfg->audit)
+		bpf_map__set_max_entries(s->maps.audit_rb, 16u << 20);
 	bpf_map__set_max_entries(s->maps.label_hist, UC_MON_SEGMENTS * labels);
 	bpf_map__set_max_entries(s->maps.label_recv, labels);
 	bpf_map__set_max_entries(s->maps.inflight, cfg->kernel ? cfg->inflight : 1);
@@ -178,6 +183,22 @@ static int load_attach(struct monitor_bpf **out, const struct uc_mon_bpf_config 
 	return attach(s, cfg, t, fentry, err);
 }
 
+static int on_audit(void *ctx, void *data, size_t size)
+{
+	struct uc_mon_bpf *m = ctx;
+	const struct uc_mon_audit *a = data;
+	static const char *const names[UC_MON_SEGMENTS] = {
+		"kernel_to_vswitchd", "vswitchd_to_kernel", "overhead", "total",
+		"lookup", "put_to_execute",
+	};
+
+	if (size < sizeof(*a) || a->seg >= UC_MON_SEGMENTS || !m->audit_out)
+		return 0;
+	fprintf(m->audit_out, "%s %u %llu %lld\n", names[a->seg], a->tid,
+		(unsigned long long)a->recv_ts, (long long)a->value_ns);
+	return 0;
+}
+
 int uc_mon_bpf_open(struct uc_mon_bpf **out, const struct uc_mon_bpf_config *cfg,
 		    const struct uc_cap_target *t, bool fentry_ok, bool kprobe_ok,
 		    struct uc_error *err)
@@ -234,6 +255,15 @@ int uc_mon_bpf_open(struct uc_mon_bpf **out, const struct uc_mon_bpf_config *cfg
 		uc_mon_bpf_close(m);
 		return uc_error_set(err, "out of memory");
 	}
+	if (cfg->audit) {
+		m->audit = ring_buffer__new(bpf_map__fd(m->skel->maps.audit_rb),
+					    on_audit, m, NULL);
+		if (!m->audit) {
+			uc_mon_bpf_close(m);
+			return uc_error_set(err, "cannot set up the audit ring: %s",
+					    strerror(errno));
+		}
+	}
 	*out = m;
 	return 0;
 }
@@ -242,6 +272,7 @@ void uc_mon_bpf_close(struct uc_mon_bpf *m)
 {
 	if (!m)
 		return;
+	ring_buffer__free(m->audit);
 	monitor_bpf__destroy(m->skel);
 	free(m->buf);
 	free(m);
@@ -252,6 +283,23 @@ const char *uc_mon_bpf_kernel_hooks(const struct uc_mon_bpf *m)
 	if (!m->cfg.kernel)
 		return "none";
 	return m->fentry ? "fentry/fexit" : "kprobes";
+}
+
+int uc_mon_bpf_audit_fd(const struct uc_mon_bpf *m)
+{
+	return m->audit ? ring_buffer__epoll_fd(m->audit) : -1;
+}
+
+int uc_mon_bpf_audit_drain(struct uc_mon_bpf *m, FILE *out)
+{
+	int rc;
+
+	if (!m->audit)
+		return 0;
+	m->audit_out = out;
+	rc = ring_buffer__consume(m->audit);
+	m->audit_out = NULL;
+	return rc < 0 ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ reading */

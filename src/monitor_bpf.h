@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "capture_int.h"
 #include "error.h"
@@ -24,6 +25,7 @@ struct uc_mon_bpf_config {
 	uint32_t inflight;          /* in-flight map entries */
 	uint64_t key_hash_mask;     /* tests: ~0 but to force collisions */
 	bool verbose;               /* libbpf's messages */
+	bool audit;                 /* tests: every latency to the audit ring */
 };
 
 struct uc_mon_bpf;
@@ -53,6 +55,11 @@ int uc_mon_bpf_read(struct uc_mon_bpf *m, struct uc_mon_snapshot *s,
  */
 int uc_mon_bpf_sweep(struct uc_mon_bpf *m, uint64_t max_age_ns, int64_t pid,
 		     struct uc_error *err);
+
+/* With CFG->audit: the audit ring's descriptor (readable: drain it), and
+ * the draining, one line "SEGMENT TID RECV_TS VALUE_NS" per latency. */
+int uc_mon_bpf_audit_fd(const struct uc_mon_bpf *m);
+int uc_mon_bpf_audit_drain(struct uc_mon_bpf *m, FILE *out);
 
 /* For kernels without the openvswitch module's BTF: device name ->
  * datapath port, from dpctl/show.  0 or -1. */

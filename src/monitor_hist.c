@@ -94,9 +94,9 @@ double uc_mon_seg_quantile(const struct uc_mon_seg *s, uint32_t ppm, double *res
 	frac = (double)(scaled % 1000000u) / 1e6;
 	b_lo = bucket_of_rank(s, lo);
 	b_hi = frac > 0 && lo + 1 < s->count ? bucket_of_rank(s, lo + 1) : b_lo;
-	hw = half_width(b_lo);
-	if (half_width(b_hi) > hw)
-		hw = half_width(b_hi);
+	/* The exact value is x_lo + frac (x_hi - x_lo), each x within half
+	 * its bucket of the midpoint taken for it. */
+	hw = (1 - frac) * half_width(b_lo) + frac * half_width(b_hi);
 	*res = hw;
 	return uc_mon_bucket_mid(b_lo) +
 	       frac * (uc_mon_bucket_mid(b_hi) - uc_mon_bucket_mid(b_lo));
@@ -138,7 +138,8 @@ uint64_t uc_mon_seg_count_le(const struct uc_mon_seg *s, double le_ns)
 {
 	uint64_t n = 0;
 
-	for (uint32_t b = 0; b < UC_MON_BUCKETS; b++) {
+	/* The overflow bucket has no upper bound: only +Inf holds it. */
+	for (uint32_t b = 0; b < UC_MON_OVERFLOW; b++) {
 		if (uc_mon_bucket_mid(b) > le_ns)
 			break;
 		n += s->b[b];

@@ -8,10 +8,10 @@
  * A quantile is computed as stats.h defines it (rank h = (n - 1) p,
  * linear interpolation between ranks floor(h) and floor(h) + 1), each rank
  * standing for the midpoint of its bucket.  The exact quantile lies
- * between the two ranks' true values, so it is within half a bucket of
- * the estimate: half the width of the wider of the two buckets, which is
- * what the resolution fields give (at most 3.2 % of the value from 16 ns
- * up).
+ * between the two ranks' true values, each within half its bucket of
+ * the midpoint standing for it, so it is within (1 - f) w_lo + f w_hi of
+ * the estimate (f the interpolation fraction, w the half widths): what
+ * the resolution fields give, at most 3.2 % of the value from 16 ns up.
  */
 #ifndef UC_MONITOR_HIST_H
 #define UC_MONITOR_HIST_H
@@ -57,7 +57,8 @@ void uc_mon_seg_stats(const struct uc_mon_seg *s, struct uc_mon_stats *out);
 /*
  * Cumulative count of latencies <= LE_NS, folded from the fine buckets:
  * a bucket counts when its midpoint is <= LE_NS, so a bound is exact to
- * within half a fine bucket (3.2 %).
+ * within half a fine bucket (3.2 %).  The overflow bucket (beyond 137 s)
+ * counts for no finite bound.
  */
 uint64_t uc_mon_seg_count_le(const struct uc_mon_seg *s, double le_ns);
 

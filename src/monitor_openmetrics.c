@@ -36,11 +36,13 @@ void uc_mon_metrics_default_le(struct uc_mon_metrics_config *cfg)
 
 int uc_mon_parse_duration(const char *s, size_t len, double *seconds)
 {
-	static const struct { const char *unit; double scale; } units[] = {
-		{ "ns", 1e-9 }, { "us", 1e-6 }, { "ms", 1e-3 }, { "s", 1 },
+	/* Divisors, not factors: 10 / 1e6 rounds to the double nearest 1e-5,
+	 * 10 * 1e-6 does not. */
+	static const struct { const char *unit; double divisor; } units[] = {
+		{ "ns", 1e9 }, { "us", 1e6 }, { "ms", 1e3 }, { "s", 1 },
 	};
 	char buf[64], *end;
-	double v, scale = 1;
+	double v, divisor = 1;
 
 	if (!len || len >= sizeof(buf))
 		return -1;
@@ -57,9 +59,9 @@ int uc_mon_parse_duration(const char *s, size_t len, double *seconds)
 			u++;
 		if (u == sizeof(units) / sizeof(units[0]))
 			return -1;
-		scale = units[u].scale;
+		divisor = units[u].divisor;
 	}
-	*seconds = v * scale;
+	*seconds = v / divisor;
 	return 0;
 }
 
@@ -210,9 +212,9 @@ static void latency(struct om *o, const struct uc_mon_snapshot *s,
 		const char *name, *label, *help;
 	} per_label[2] = {
 		{ UC_MON_LABEL_PORT, "upcall_cost_port_latency_seconds", "port",
-		  "Upcall latency per segment and datapath port (input port; \"other\" past the label cap)." },
+		  "Upcall latency (segments total and lookup) per datapath input port (\"other\" past the label cap)." },
 		{ UC_MON_LABEL_HANDLER, "upcall_cost_handler_latency_seconds", "handler",
-		  "Upcall latency per segment and handler thread (\"other\" past the label cap)." },
+		  "Upcall latency (segments total and lookup) per handler thread (\"other\" past the label cap)." },
 	};
 	const char *l[8];
 
@@ -226,15 +228,18 @@ static void latency(struct om *o, const struct uc_mon_snapshot *s,
 		l[1] = uc_metric_name((enum uc_metric_id)i);
 		histogram(o, "upcall_cost_latency_seconds", l, 2, &s->seg[i], cfg);
 	}
+	/* Per label only the headline segments, to keep a scrape small (the
+	 * JSON lines have them all). */
 	for (int k = 0; k < 2; k++) {
 		family(o, per_label[k].name, "histogram", per_label[k].help);
 		for (size_t n = 0; n < s->n_labels; n++) {
 			const struct uc_mon_label *lab = &s->labels[n];
 
-			if (lab->kind != per_label[k].kind || !lab->name[0])
+			if (lab->kind != per_label[k].kind || !lab->name[0] || !lab->receives)
 				continue;
 			for (int i = 0; i < UC_M_COUNT; i++) {
-				if (!uc_mon_segment_measured(s, (enum uc_metric_id)i))
+				if ((i != UC_M_TOTAL && i != UC_M_LOOKUP) ||
+				    !uc_mon_segment_measured(s, (enum uc_metric_id)i))
 					continue;
 				l[0] = "segment";
 				l[1] = uc_metric_name((enum uc_metric_id)i);

@@ -45,6 +45,7 @@ struct run {
 	uint64_t start_mono, start_real;
 	uint64_t intervals;
 	FILE *status;                 /* "- ..." lines: stderr with --json-lines */
+	FILE *audit;                  /* tests: UC_MONITOR_AUDIT=FILE */
 };
 
 static uint64_t now_ns(clockid_t clock)
@@ -72,6 +73,14 @@ static int configure(struct run *r)
 		.key_hash_mask = ~0ULL,
 		.verbose = o->verbose,
 	};
+	/* For the tests: every latency recorded, to a file (docs/monitor.md). */
+	if (getenv("UC_MONITOR_AUDIT")) {
+		r->audit = fopen(getenv("UC_MONITOR_AUDIT"), "we");
+		if (!r->audit)
+			return uc_error_set(r->err, "UC_MONITOR_AUDIT: %s: %s",
+					    getenv("UC_MONITOR_AUDIT"), strerror(errno));
+		r->bcfg.audit = true;
+	}
 	/* For the tests: a narrow key hash makes collisions happen. */
 	if (getenv("UC_MONITOR_KEY_HASH_BITS")) {
 		int bits = atoi(getenv("UC_MONITOR_KEY_HASH_BITS"));
@@ -228,6 +237,7 @@ static int interval(struct run *r, bool last)
 {
 	const struct uc_options *o = r->opt;
 
+	uc_mon_bpf_audit_drain(r->bpf, r->audit);
 	if (uc_mon_bpf_sweep(r->bpf, (uint64_t)(o->inflight_timeout * 1e9),
 			     r->target.pid, r->err) ||
 	    read_now(r, &r->cur))
@@ -266,6 +276,7 @@ static int loop(struct run *r, int sfd, int pidfd)
 	int epfd = epoll_create1(EPOLL_CLOEXEC);
 	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	int hfd = r->http ? uc_mon_http_fd(r->http) : -1;
+	int afd = uc_mon_bpf_audit_fd(r->bpf);
 	uint64_t ns = (uint64_t)(r->opt->interval * 1e9);
 	struct itimerspec its = {
 		.it_interval = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) },
@@ -276,13 +287,13 @@ static int loop(struct run *r, int sfd, int pidfd)
 
 	if (epfd < 0 || tfd < 0 || timerfd_settime(tfd, 0, &its, NULL) ||
 	    add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, hfd) ||
-	    add_fd(epfd, pidfd)) {
+	    add_fd(epfd, pidfd) || add_fd(epfd, afd)) {
 		rc = uc_error_set(r->err, "setting up the event loop: %s", strerror(errno));
 		goto out;
 	}
 	while (!stop) {
-		struct epoll_event got[4];
-		int n = epoll_wait(epfd, got, 4, r->http ? uc_mon_http_timeout_ms(r->http) : -1);
+		struct epoll_event got[5];
+		int n = epoll_wait(epfd, got, 5, r->http ? uc_mon_http_timeout_ms(r->http) : -1);
 
 		if (n < 0 && errno != EINTR) {
 			rc = uc_error_set(r->err, "epoll_wait: %s", strerror(errno));
@@ -292,7 +303,9 @@ static int loop(struct run *r, int sfd, int pidfd)
 			int fd = got[i].data.fd;
 			uint64_t ticks;
 
-			if (fd == sfd) {
+			if (fd == afd) {
+				uc_mon_bpf_audit_drain(r->bpf, r->audit);
+			} else if (fd == sfd) {
 				stop = true;
 			} else if (fd == pidfd) {
 				fprintf(stderr, "WARNING: the traced process (PID %lld) exited\n",
@@ -432,7 +445,11 @@ int uc_monitor_run(const struct uc_options *opt, struct uc_error *err)
 		rc = print_end(&r);
 out:
 	uc_mon_http_stop(r.http);
+	if (r.bpf && r.audit)
+		uc_mon_bpf_audit_drain(r.bpf, r.audit);
 	uc_mon_bpf_close(r.bpf);
+	if (r.audit && fclose(r.audit) && !rc)
+		rc = uc_error_set(err, "UC_MONITOR_AUDIT: %s", strerror(errno));
 	uc_port_map_free(&r.map);
 	uc_mon_snapshot_free(&r.cur);
 	uc_mon_snapshot_free(&r.prev);

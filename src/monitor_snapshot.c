@@ -145,6 +145,7 @@ static const char *const counter_names[UC_MC_COUNT] = {
 	[UC_MC_THREADS_FULL] = "receives_no_thread_room",
 	[UC_MC_NEGATIVE] = "negative_latencies",
 	[UC_MC_SCRATCH_BUSY] = "events_scratch_busy",
+	[UC_MC_AUDIT_LOST] = "audit_lost",
 };
 
 const char *uc_mon_counter_name(enum uc_mon_counter c)

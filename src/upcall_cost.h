@@ -195,7 +195,19 @@ enum uc_mon_counter {
 	UC_MC_THREADS_FULL,       /* receives of a thread map thread had no room for */
 	UC_MC_NEGATIVE,           /* latencies below zero, recorded as 0 */
 	UC_MC_SCRATCH_BUSY,       /* events skipped: scratch buffer in use */
+	UC_MC_AUDIT_LOST,         /* audit records the ring buffer refused */
 	UC_MC_COUNT,
+};
+
+/*
+ * For tests (UC_MONITOR_AUDIT): every latency recorded, as it was, in
+ * ring buffer audit_rb.  Off by default; the verifier then drops the code.
+ */
+struct uc_mon_audit {
+	__u64 recv_ts;        /* its upcall's receive time */
+	__s64 value_ns;
+	__u32 tid;            /* its handler thread */
+	__u32 seg;
 };
 
 /* Receives per handler batch: OVS reads at most 64 (UPCALL_MAX_BATCH). */
