@@ -48,8 +48,25 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+#define PKT_BUF UC_CAPTURE_MAX        /* hash_bytes <= this */
+#define KEY_BUF 512                   /* flow key bytes searched for IN_PORT */
+#define KEY_FIRST_DEFAULT 128         /* read first: enough without tunnels */
+#define KQ 16                         /* kernel executes waiting for a pair */
+#define NO_PORT 0xffffffffu           /* the packet came from no port */
+#define UNKNOWN_PORT 0xfffffffeu      /* not in dev_port */
+
+/*
+ * Sizes the programs compare with: set by user space before load, but in
+ * .data, not .rodata, so that the verifier does not know them.  A known
+ * constant on one side of a comparison lets the 6.1 verifier derive
+ * impossible bounds on a path it cannot rule out, and then refuse memory
+ * accesses on it.
+ */
+__u32 hash_bytes = UC_MON_DEFAULT_HASH_BYTES;
+__u32 key_first = KEY_FIRST_DEFAULT;
+__u32 key_max = KEY_BUF;
+
 /* Set by user space before load (frozen: constants to the verifier). */
-const volatile __u32 hash_bytes = UC_MON_DEFAULT_HASH_BYTES;
 const volatile bool track_kernel = true;   /* the kernel probes are on */
 const volatile __u32 port_cap = 16;
 const volatile __u32 handler_cap = 16;
@@ -66,13 +83,6 @@ enum {
 	SEG_KERNEL_TO_VSWITCHD, SEG_VSWITCHD_TO_KERNEL, SEG_OVERHEAD,
 	SEG_TOTAL, SEG_LOOKUP, SEG_PUT_TO_EXECUTE,
 };
-
-#define PKT_BUF UC_CAPTURE_MAX        /* hash_bytes <= this */
-#define KEY_BUF 512                   /* flow key bytes searched for IN_PORT */
-#define KEY_FIRST 128                 /* read first: enough without tunnels */
-#define KQ 16                         /* kernel executes waiting for a pair */
-#define NO_PORT 0xffffffffu           /* the packet came from no port */
-#define UNKNOWN_PORT 0xfffffffeu      /* not in dev_port */
 
 /* ------------------------------------------------------------------ maps */
 
@@ -428,6 +438,16 @@ static __always_inline __u64 fmix64(__u64 h)
 	return h;
 }
 
+/* l4_csum_offset() of the first N bytes in the scratch buffer: a function
+ * of its own, so that its many paths reach the hashing as one. */
+GLOBAL __u32 mon_csum_offset(__u32 n)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+
+	return s ? l4_csum_offset(s->pkt, n) : NO_OFFSET;
+}
+
 /*
  * Identifies the packet of LEN bytes at SRC (user or kernel memory): two
  * independent hashes of its first min(LEN, hash_bytes) bytes with the L4
@@ -452,11 +472,18 @@ GLOBAL int mon_identify(__u64 src, __u32 len, int user)
 		if (rc)
 			return -1;
 	}
-	off = l4_csum_offset(s->pkt, (__u32)n);
+	off = mon_csum_offset(n);
 	if (off < n)
 		s->pkt[off & (PKT_BUF - 1)] = 0;
 	if (off + 1 < n)
 		s->pkt[(off + 1) & (PKT_BUF - 1)] = 0;
+	/* Bytes past N are stale: zeroed up to the word's end, so that the
+	 * loop below has no special last word. */
+	if (n & 7) {
+		__u64 *last = (__u64 *)(s->pkt + ((n & ~7ULL) & (PKT_BUF - 8)));
+
+		*last &= (1ULL << ((n & 7) * 8)) - 1;
+	}
 	words = (__u32)(n + 7) / 8;
 	for (__u32 i = 0; i < PKT_BUF / 8; i++) {
 		__u64 w;
@@ -464,9 +491,6 @@ GLOBAL int mon_identify(__u64 src, __u32 len, int user)
 		if (i >= words)
 			break;
 		w = *(__u64 *)(s->pkt + ((i * 8) & (PKT_BUF - 8)));
-		/* Bytes past N are stale: keep only the packet's. */
-		if (i == words - 1 && (n & 7))
-			w &= (1ULL << ((n & 7) * 8)) - 1;
 		h = rotl64(h ^ w, 31) * 0x9e3779b97f4a7c15ULL;
 		c = rotl64(c ^ (w * 0xc2b2ae3d27d4eb4fULL), 27) * 0x165667b19e3779f9ULL;
 	}
@@ -505,12 +529,14 @@ GLOBAL __u32 mon_key_in_port(__u64 key, __u64 key_len)
 	if (!s)
 		return NO_PORT;
 	for (int pass = 0; pass < 2; pass++) {
-		__u64 n = pass ? KEY_BUF : KEY_FIRST;
+		__u64 n = pass ? key_max : key_first;
 		__u32 off = 0;
 		bool more = false;
 
 		if (n > key_len)
 			n = key_len;
+		if (n > KEY_BUF)
+			n = KEY_BUF;
 		if (n < 8 || bpf_probe_read_user(s->key, n, (const void *)key))
 			return NO_PORT;
 		for (int i = 0; i < 32; i++) {

@@ -85,7 +85,7 @@ static void configure(struct monitor_bpf *s, const struct uc_mon_bpf_config *cfg
 	uint32_t labels = labels_of(cfg);
 	uint32_t threads = ncpu * 4 > 64 ? (uint32_t)ncpu * 4 : 64;
 
-	s->rodata->hash_bytes = cfg->hash_bytes;
+	s->data->hash_bytes = cfg->hash_bytes;
 	s->rodata->track_kernel = cfg->kernel;
 	s->rodata->port_cap = cfg->port_cap;
 	s->rodata->handler_cap = cfg->handler_cap;

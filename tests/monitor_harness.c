@@ -18,6 +18,11 @@
  *       count and the exact quantiles (stats.h), microseconds.  UPCALLS
  *       gets one line per latency, as UC_MONITOR_AUDIT writes them:
  *       "SEGMENT TID RECV_TS VALUE_NS".
+ *   monitor_harness reference FILE OUT
+ *       The full trace's own latencies of a recording (any capture): the
+ *       offline analysis (trace, correlate, metrics) as upcall_cost -r
+ *       runs it, one line per latency in OUT as above (TID and RECV_TS
+ *       of the set's receive).  Prints the counts: sets, and per segment.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,9 +33,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "correlate.h"
+#include "metrics.h"
 #include "monitor.skel.h"
 #include "sort.h"
 #include "stats.h"
+#include "trace.h"
 #include "trace_file.h"
 
 /* ---------------------------------------------------------------- verify */
@@ -50,7 +58,7 @@ static int verify(uint32_t bytes, const char *btf)
 
 	if (!s)
 		return fprintf(stderr, "open: %s\n", strerror(errno)), 1;
-	s->rodata->hash_bytes = bytes;
+	s->data->hash_bytes = bytes;
 	/* fentry/fexit need their target's BTF at load time; everything else
 	 * loads without the openvswitch module (attaching is another matter). */
 	bpf_program__set_autoload(s->progs.mon_pkt_exec_fentry, mod_btf);
@@ -219,6 +227,48 @@ static int expect(const char *file, const char *upcalls)
 	return e.upcalls && fclose(e.upcalls) ? 1 : 0;
 }
 
+/* --------------------------------------------------------------- reference */
+
+static int reference(const char *file, const char *out_path)
+{
+	struct uc_trace t;
+	struct uc_event_sink sink;
+	struct uc_correlation c;
+	struct uc_metric m[UC_M_COUNT];
+	struct uc_error err;
+	FILE *out = fopen(out_path, "w");
+
+	if (!out)
+		return fprintf(stderr, "%s: %s\n", out_path, strerror(errno)), 1;
+	uc_trace_init(&t, NULL);
+	sink = uc_trace_sink(&t);
+	if (uc_trace_read(file, &sink, &err)) {
+		fprintf(stderr, "ERROR: %s\n", err.msg);
+		return 1;
+	}
+	if (uc_correlate(&t, &c) || uc_metrics_compute(&t, &c, m)) {
+		fprintf(stderr, "ERROR: out of memory\n");
+		return 1;
+	}
+	printf("sets=%zu", c.n_sets);
+	for (int i = 0; i < UC_M_COUNT; i++) {
+		printf(" %s=%zu", uc_metric_name((enum uc_metric_id)i), m[i].n);
+		for (size_t k = 0; k < m[i].n; k++) {
+			const struct uc_event *recv =
+				&t.ev[c.sets[m[i].set[k]].ev[UC_EV_RECV_UPCALL]];
+
+			/* the sample is (a - b) / 1000 of integer ns: exact */
+			fprintf(out, "%s %u %llu %.0f\n", uc_metric_name((enum uc_metric_id)i),
+				recv->tid, (unsigned long long)recv->ts, m[i].v[k] * 1000);
+		}
+	}
+	printf("\n");
+	uc_metrics_free(m);
+	uc_correlation_free(&c);
+	uc_trace_free(&t);
+	return fclose(out) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -230,6 +280,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "expect") && (argc == 3 || argc == 4))
 		return expect(argv[2], argc == 4 ? argv[3] : NULL);
+	if (!strcmp(mode, "reference") && argc == 4)
+		return reference(argv[2], argv[3]);
 	fprintf(stderr, "usage: see the comment at the top of monitor_harness.c\n");
 	return 2;
 }

@@ -1,0 +1,134 @@
+#!/bin/bash
+# tests/vm/monitor_guest.sh SCENARIO - runs in the testbed guest (started by
+# tests/vm/monitor_e2e.sh through `testbed/shell.sh -c`: OVS up, bridge br0,
+# namespaces ns1..ns3, $VSPID, in the repository root).
+#
+# Starts, on the same ovs-vswitchd and at the same time:
+#   - upcall_cost --monitor (all probes, JSON lines, /metrics on
+#     127.0.0.1:9874, every latency audited to a file: UC_MONITOR_AUDIT)
+#   - upcall_cost full trace (-w trace.ucap)
+#   - Debian's prometheus, scraping /metrics every second
+# then sends SCENARIO's traffic (burst or lost, as testbed/guest.sh), waits
+# until the upcalls settled and Prometheus scraped the final figures, and
+# asks Prometheus' HTTP API for histogram_quantile(0.99, ...) and the
+# upcall counter, next to the tool's own /metrics at that moment.  With
+# `lost`, a flight recorder trigger (lost>0) is armed.  Results go to
+# build/testbed/results/shell/monitor-SCENARIO/ for the host to check.
+set -u
+SCEN=${1:?scenario}
+ROOT=$(pwd)
+. "$ROOT/build/testbed/env"
+OUT=$ROOT/build/testbed/results/shell/monitor-$SCEN
+rm -rf "$OUT"; mkdir -p "$OUT"
+UC=$ROOT/upcall_cost
+PROM=127.0.0.1:9090
+METRICS=127.0.0.1:9874
+
+log() { echo "TB-MON: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
+wait_for() {   # FILE PATTERN SECONDS
+    local t=0
+    while ! grep -q -- "$2" "$1" 2>/dev/null; do
+        sleep 0.5; t=$((t + 1))
+        [ $t -ge $(($3 * 2)) ] && return 1
+    done
+}
+missed() { ovs-appctl dpctl/show | sed -n 's/.*missed:\([0-9]*\).*/\1/p'; }
+prom_query() {   # QUERY -> JSON
+    curl -s "http://$PROM/api/v1/query" --data-urlencode "query=$1"
+}
+
+# ------------------------------------------------------------ tracers
+extra=()
+if [ "$SCEN" = lost ]; then
+    mkdir -p "$OUT/records"
+    extra=(--trigger 'lost>0' --record 5 --record-keep 2 --record-dir "$OUT/records")
+fi
+log "starting upcall_cost --monitor and the full trace"
+env --default-signal=INT UC_MONITOR_AUDIT="$OUT/audit" "$UC" --monitor -p "$VSPID" -v \
+    --json-lines --interval 1 --metrics "$METRICS" "${extra[@]}" \
+    > "$OUT/mon.jsonl" 2> "$OUT/mon.err" &
+MON=$!
+env --default-signal=INT "$UC" -q -p "$VSPID" -w "$OUT/trace.ucap" > "$OUT/cap.out" 2>&1 &
+CAP=$!
+wait_for "$OUT/mon.err" "Monitoring upcalls" 240 || { log "monitor did not start"; cat "$OUT/mon.err"; }
+wait_for "$OUT/cap.out" "Capturing events" 240 || { log "capture did not start"; cat "$OUT/cap.out"; }
+cat "$OUT/mon.err"
+
+cat > /tmp/prom.yml <<EOF
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: upcall_cost
+    static_configs: [{targets: ["$METRICS"]}]
+EOF
+log "starting prometheus"
+prometheus --config.file=/tmp/prom.yml --storage.tsdb.path=/tmp/prom \
+    --web.listen-address="$PROM" > "$OUT/prometheus.log" 2>&1 &
+PROMPID=$!
+t=0
+until prom_query 'up{job="upcall_cost"}' | grep -q '"value":\[[0-9.]*,"1"\]'; do
+    sleep 1; t=$((t + 1))
+    [ $t -ge 900 ] && { log "prometheus does not scrape"; tail -5 "$OUT/prometheus.log"; break; }
+done
+log "prometheus scrapes upcall_cost"
+
+# ------------------------------------------------------------ traffic
+ovs-appctl dpctl/show > "$OUT/dpctl-before.txt"
+log "scenario $SCEN: traffic"
+T() { local ns=$1; shift; ip netns exec "$ns" "$TRAFFIC" "$@"; }
+case $SCEN in
+burst)
+    T ns1 -m raw -i eth0 --dst-mac 02:00:00:00:00:02 -s 10.0.0.1 -d 10.0.1.0 -D 8 \
+        -n "${BURST_FLOWS:-1000}" -r 0 -l 64 ;;
+lost)
+    for t in /proc/$VSPID/task/*; do renice -n 19 -p "${t##*/}" > /dev/null 2>&1; done
+    at=$(( $(cut -d. -f1 /proc/uptime) + 3 ))
+    ip netns exec ns1 taskset -c 0 "$TRAFFIC" -m raw -i eth0 --dst-mac 02:00:00:00:00:02 \
+        -s 10.0.0.1 -d 10.0.1.0 -D 8 -n "${LOST_FLOWS:-1500}" -r 0 -l "${LOST_PAYLOAD:-3800}" --at $at &
+    ip netns exec ns3 taskset -c 1 "$TRAFFIC" -m raw -i eth0 --dst-mac 02:00:00:00:00:02 \
+        -s 10.0.0.3 -d 10.0.1.100 -D 8 -n "${LOST_FLOWS:-1500}" -r 0 -l "${LOST_PAYLOAD:-3800}" --at $at &
+    wait
+    for t in /proc/$VSPID/task/*; do renice -n 0 -p "${t##*/}" > /dev/null 2>&1; done ;;
+esac > "$OUT/traffic.txt" 2>&1
+log "traffic done; waiting for the upcalls to settle"
+last=-1; same=0
+for _ in $(seq 1 240); do
+    m=$(missed)
+    if [ "$m" = "$last" ]; then same=$((same + 1)); else same=0; last=$m; fi
+    [ $same -ge 3 ] && break
+    sleep 1
+done
+ovs-appctl dpctl/show > "$OUT/dpctl-after.txt"
+
+# ------------------------------------------------------------ prometheus
+# Until Prometheus holds the final figures (the monitor's own /metrics and
+# Prometheus agree on the upcall counter twice in a row), then both at once.
+want() { curl -s "http://$METRICS/metrics" | sed -n 's/^upcall_cost_upcalls_total \([0-9]*\)$/\1/p'; }
+t=0
+while :; do
+    w=$(want)
+    got=$(prom_query upcall_cost_upcalls_total | sed -n 's/.*"value":\[[0-9.]*,"\([0-9]*\)"\].*/\1/p')
+    [ -n "$w" ] && [ "$w" = "$got" ] && [ $t -ge 3 ] && break
+    sleep 1; t=$((t + 1))
+    [ $t -ge 120 ] && { log "prometheus never caught up ($got vs $w)"; break; }
+done
+sleep 2   # two more scrapes of the same figures
+curl -s "http://$METRICS/metrics" > "$OUT/metrics.txt"
+prom_query 'histogram_quantile(0.99, sum by (le) (upcall_cost_latency_seconds_bucket{segment="total"}))' > "$OUT/prom-p99-total.json"
+prom_query 'histogram_quantile(0.99, sum by (le) (upcall_cost_latency_seconds_bucket{segment="lookup"}))' > "$OUT/prom-p99-lookup.json"
+prom_query 'upcall_cost_latency_seconds_bucket{segment="total"}' > "$OUT/prom-buckets-total.json"
+prom_query 'upcall_cost_latency_seconds_bucket{segment="lookup"}' > "$OUT/prom-buckets-lookup.json"
+prom_query 'upcall_cost_upcalls_total' > "$OUT/prom-upcalls.json"
+prom_query 'sum(upcall_cost_upcalls_lost_total)' > "$OUT/prom-lost.json"
+log "prometheus answered: $(cat "$OUT/prom-p99-total.json")"
+
+# ------------------------------------------------------------ stop
+if [ "$SCEN" = lost ]; then
+    # a recording in progress finishes first (--record 5)
+    sleep 6
+fi
+kill -INT $MON $CAP
+wait $MON; echo $? > "$OUT/mon.rc"
+wait $CAP; echo $? > "$OUT/cap.rc"
+kill $PROMPID; wait $PROMPID 2>/dev/null
+cp /run/ovs/ovs-vswitchd.log "$OUT/ovs-vswitchd.log" 2>/dev/null
+log "done: monitor rc $(cat "$OUT/mon.rc"), capture rc $(cat "$OUT/cap.rc")"
