@@ -17,12 +17,13 @@ Checks, per segment:
     histogram is within its stated resolution of the exact quantile of
     those latencies (stats.h's definition);
   - with --reference: the full trace has the same number of latencies, and
-    paired upcall by upcall (per thread, in receive order) 99 % of them
+    paired upcall by upcall (per thread, in receive order) 90 % of them
     differ by at most --max-skew-us: the two tracers' probes each read the
     clock themselves, one after the other, so their times differ by the
-    run time of the other's program, or more when an interrupt or another
-    task comes in between (hence 99 %, and the largest is printed).  A
-    pairing off by one upcall would differ by whole latencies.
+    run time of the other's program, or by much more when an interrupt,
+    another task or (in a VM) the host comes in between: hence 90 %, and
+    p99 and the largest are printed.  Upcalls paired differently would
+    differ by whole latencies.
 Prints PASS/FAIL lines; exits 1 when anything failed.
 """
 import argparse
@@ -117,11 +118,12 @@ def main():
             continue
         same_threads = all(x[0] == y[0] for x, y in zip(r, m))
         skews = sorted(abs(x[2] - y[2]) / 1000.0 for x, y in zip(r, m))
-        p99 = skews[(len(skews) * 99) // 100 - (len(skews) >= 100)]
-        result(same_threads and p99 <= a.max_skew_us,
+        def at(q):
+            return skews[min(len(skews) - 1, int(len(skews) * q))]
+        result(same_threads and at(0.9) <= a.max_skew_us,
                "%s: upcall by upcall, monitor and full trace differ by %.3f us "
-               "at the median, %.3f us at p99 (limit %.1f us), %.3f us at most%s"
-               % (seg, skews[len(skews) // 2], p99, a.max_skew_us, skews[-1],
+               "at the median, %.3f us at p90 (limit %.1f us); p99 %.3f us, max %.3f us%s"
+               % (seg, at(0.5), at(0.9), a.max_skew_us, at(0.99), skews[-1],
                   "" if same_threads else "; threads differ"))
     return 1 if fails else 0
 

@@ -31,6 +31,7 @@ wait_for() {   # FILE PATTERN SECONDS
         sleep 0.5; t=$((t + 1))
         [ $t -ge $(($3 * 2)) ] && return 1
     done
+    return 0
 }
 missed() { ovs-appctl dpctl/show | sed -n 's/.*missed:\([0-9]*\).*/\1/p'; }
 prom_query() {   # QUERY -> JSON
@@ -84,9 +85,11 @@ lost)
     at=$(( $(cut -d. -f1 /proc/uptime) + 3 ))
     ip netns exec ns1 taskset -c 0 "$TRAFFIC" -m raw -i eth0 --dst-mac 02:00:00:00:00:02 \
         -s 10.0.0.1 -d 10.0.1.0 -D 8 -n "${LOST_FLOWS:-1500}" -r 0 -l "${LOST_PAYLOAD:-3800}" --at $at &
+    s1=$!
     ip netns exec ns3 taskset -c 1 "$TRAFFIC" -m raw -i eth0 --dst-mac 02:00:00:00:00:02 \
         -s 10.0.0.3 -d 10.0.1.100 -D 8 -n "${LOST_FLOWS:-1500}" -r 0 -l "${LOST_PAYLOAD:-3800}" --at $at &
-    wait
+    s2=$!
+    wait $s1 $s2   # (not the tracers, which run in the background too)
     for t in /proc/$VSPID/task/*; do renice -n 0 -p "${t##*/}" > /dev/null 2>&1; done ;;
 esac > "$OUT/traffic.txt" 2>&1
 log "traffic done; waiting for the upcalls to settle"
