@@ -50,8 +50,11 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define PKT_BUF UC_CAPTURE_MAX        /* hash_bytes <= this */
 #define KEY_BUF 512                   /* flow key bytes searched for IN_PORT */
-#define KEY_FIRST_DEFAULT 128         /* read first: enough without tunnels */
+#define KEY_FIRST_DEFAULT 32          /* read first: IN_PORT is the 4th
+					 * attribute (bytes 24-31) without
+					 * a tunnel */
 #define KQ 16                         /* kernel executes waiting for a pair */
+#define REGS_BUF 256                  /* >= sizeof(struct pt_regs), power of 2 */
 #define NO_PORT 0xffffffffu           /* the packet came from no port */
 #define UNKNOWN_PORT 0xfffffffeu      /* not in dev_port */
 
@@ -216,7 +219,9 @@ struct thread {
 	__u32 n_counted, n_counted_final, n_counted_kexec;
 	__u16 handler_slot;
 	__u8 batching, has_put, has_exec;
-	__u8 pad[3];
+	__u8 last_port_known;
+	__u16 last_port_slot;   /* the label slot of last_port */
+	__u32 last_port;        /* a handler's packets mostly share a port */
 	struct member m[UC_MON_MAX_BATCH];
 	struct kexec kq[KQ];
 };
@@ -269,6 +274,7 @@ struct scratch {
 	__u64 hash;
 	__u8 pkt[PKT_BUF];
 	__u8 key[KEY_BUF];
+	__u8 regs[REGS_BUF];  /* a copy of struct pt_regs (USDT arguments) */
 };
 
 struct {
@@ -568,19 +574,6 @@ GLOBAL __u32 mon_key_in_port(__u64 key, __u64 key_len)
 	return NO_PORT;
 }
 
-/* The IN_PORT of a flow key, with the scratch buffer taken and given back. */
-static __always_inline __u32 key_in_port(const void *key, __u64 key_len)
-{
-	struct scratch *s = scratch_get();
-	__u32 port;
-
-	if (!s)
-		return NO_PORT;
-	port = mon_key_in_port((__u64)key, key_len);
-	scratch_put(s);
-	return port;
-}
-
 /* ------------------------------------------------------------ recording */
 
 /* A latency of V ns in segment SEG, overall and for both labels, of the
@@ -635,6 +628,7 @@ GLOBAL int mon_record(__u32 seg, __s64 v, __u32 port_slot, __u32 handler_slot,
 /* ---------------------------------------------------------------- labels */
 
 _Static_assert(sizeof(struct uc_mon_label_key) == 24, "label key size");
+_Static_assert(sizeof(struct pt_regs) <= REGS_BUF, "pt_regs copy");
 
 static __always_inline bool same_label(const struct uc_mon_label_key *a,
 				       const struct uc_mon_label_key *b)
@@ -1204,29 +1198,90 @@ int BPF_KPROBE(mon_pkt_exec_kprobe, struct sk_buff *skb, struct genl_info *info)
 
 /* ---------------------------------------------------------------- USDT */
 
+/*
+ * USDT arguments: libbpf's bpf_usdt_arg() looks up the probe's spec and
+ * reads a register out of struct pt_regs for every argument.  Here the
+ * spec is looked up once and the registers are copied once, and only the
+ * arguments in MASK are decoded, as bpf_usdt_arg() decodes them (same
+ * spec maps, same rules).  The copy goes to the scratch buffer (the
+ * caller holds it): a register's offset is variable.
+ */
+static __always_inline int usdt_args(struct pt_regs *ctx, struct scratch *s,
+				     unsigned mask, long out[6])
+{
+	struct __bpf_usdt_spec *spec;
+	int spec_id = __bpf_usdt_spec_id(ctx);
+
+	if (spec_id < 0)
+		return -1;
+	spec = bpf_map_lookup_elem(&__bpf_usdt_specs, &spec_id);
+	if (!spec || bpf_probe_read_kernel(s->regs, sizeof(struct pt_regs), ctx))
+		return -1;
+	for (int i = 0; i < 6; i++) {
+		struct __bpf_usdt_arg_spec *a = &spec->args[i];
+		unsigned long val;
+
+		out[i] = 0;
+		if (!(mask & (1u << i)) || i >= spec->arg_cnt)
+			continue;
+		if (a->arg_type == BPF_USDT_ARG_CONST) {
+			val = a->val_off;
+		} else {
+			val = *(unsigned long *)(s->regs + ((unsigned)a->reg_off &
+							    (REGS_BUF - 8)));
+			if (a->arg_type == BPF_USDT_ARG_REG_DEREF &&
+			    bpf_probe_read_user(&val, sizeof(val), (void *)val + a->val_off))
+				return -1;
+			else if (a->arg_type != BPF_USDT_ARG_REG &&
+				 a->arg_type != BPF_USDT_ARG_REG_DEREF)
+				return -1;
+		}
+		val <<= a->arg_bitshift;
+		if (a->arg_signed)
+			val = ((long)val) >> a->arg_bitshift;
+		else
+			val = val >> a->arg_bitshift;
+		out[i] = (long)val;
+	}
+	return 0;
+}
+
 /* dpif_recv:recv_upcall(dpif name, type, packet, size, key, key size) */
 SEC("usdt")
-int BPF_USDT(mon_recv_upcall, const char *full_name, int type,
-	     const void *pkt, __u32 pkt_len, const void *key, __u64 key_len)
+int mon_recv_upcall(struct pt_regs *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct uc_mon_inflight_key k = {};
+	__u32 pkt_len, port, slot;
+	struct scratch *s;
 	struct member *m;
 	struct thread *t;
 	struct pkt_id id;
-	__u32 port, slot;
+	long arg[6];
+	int rc;
 
+	s = scratch_get();
+	if (!s)
+		return 0;
 	/* The full trace's "usable" receives only. */
-	if (type != UC_DPIF_UC_MISS || !pkt_len || !key_len) {
+	if (usdt_args(ctx, s, 0x3e, arg) || (int)arg[1] != UC_DPIF_UC_MISS ||
+	    !(pkt_len = (__u32)arg[3]) || !arg[5]) {
+		scratch_put(s);
 		count(UC_MC_RECEIVES_OTHER);
 		return 0;
 	}
 	count(UC_MC_RECEIVES);
 	t = thread_get(true);
-	if (!t)
+	if (!t) {
+		scratch_put(s);
 		return 0;
-	port = key_in_port(key, key_len);
-	if (pkt_identify(pkt, pkt_len, true, &id))
+	}
+	port = mon_key_in_port((__u64)arg[4], (__u64)arg[5]);
+	rc = mon_identify((__u64)arg[2], pkt_len, 1);
+	id.hash = s->hash;
+	id.check = s->check;
+	scratch_put(s);
+	if (rc)
 		return 0;
 	if (port == NO_PORT)
 		count(UC_MC_RECV_NO_PORT);
@@ -1243,7 +1298,12 @@ int BPF_USDT(mon_recv_upcall, const char *full_name, int type,
 	m->recv_ts = now;
 	m->hash = id.hash;
 	m->len = pkt_len;
-	slot = mon_label_slot(UC_MON_LABEL_PORT, port, 0, 0);
+	if (!t->last_port_known || t->last_port != port) {
+		t->last_port_slot = mon_label_slot(UC_MON_LABEL_PORT, port, 0, 0);
+		t->last_port = port;
+		t->last_port_known = 1;
+	}
+	slot = t->last_port_slot;
 	m->port_slot = slot;
 	t->n_batch++;
 	add_u64(&label_recv, slot);
@@ -1266,7 +1326,7 @@ int BPF_USDT(mon_recv_upcall, const char *full_name, int type,
 
 /* dpif_netlink_operate__:op_flow_put: correlate.c's on_put(). */
 SEC("usdt")
-int BPF_USDT(mon_op_flow_put)
+int mon_op_flow_put(struct pt_regs *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct thread *t;
@@ -1319,18 +1379,30 @@ GLOBAL __u32 mon_find_member(__u64 hash, __u32 len)
  * execute, and the flow put seen so far moves along with it.
  */
 SEC("usdt")
-int BPF_USDT(mon_op_flow_execute, void *dpif, void *execute, const void *pkt,
-	     __u32 pkt_len)
+int mon_op_flow_execute(struct pt_regs *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct member *m, *from;
+	__u32 pos, pkt_len = 0;
+	struct scratch *s;
 	struct thread *t;
 	struct pkt_id id;
-	__u32 pos;
+	long arg[6];
+	int rc = -1;
 
 	count(UC_MC_EXECUTES);
+	s = scratch_get();
+	if (!s)
+		return 0;
+	if (!usdt_args(ctx, s, 0x0c, arg)) {
+		pkt_len = (__u32)arg[3];
+		if (pkt_len)
+			rc = mon_identify((__u64)arg[2], pkt_len, 1);
+	}
+	id.hash = s->hash;
+	scratch_put(s);
 	t = thread_get(false);
-	if (!t || !pkt_len || !start_operating(t)) {
+	if (!t || rc || !start_operating(t)) {
 		count(UC_MC_EXECUTES_DROPPED);
 		return 0;
 	}
@@ -1342,8 +1414,6 @@ int BPF_USDT(mon_op_flow_execute, void *dpif, void *execute, const void *pkt,
 			return 0;
 		}
 	}
-	if (pkt_identify(pkt, pkt_len, true, &id))
-		return 0;
 	pos = mon_find_member(id.hash, pkt_len);
 	if (pos >= UC_MON_MAX_BATCH) {
 		count(UC_MC_EXECUTES_DROPPED);

@@ -26,6 +26,9 @@ struct uc_mon_bpf {
 	bool fentry;              /* kernel side hooked with fentry/fexit */
 	void *buf;                /* one per-CPU value, for reading */
 	size_t buf_size;
+	uint64_t *vals;           /* a whole per-CPU u64 array, for reading */
+	uint32_t *keys;
+	uint32_t max_keys;
 	uint64_t expired;         /* in-flight upcalls expired so far */
 	uint64_t inflight;        /* slots in flight at the last sweep */
 	uint64_t threads;         /* threads followed at the last sweep */
@@ -251,7 +254,12 @@ int uc_mon_bpf_open(struct uc_mon_bpf **out, const struct uc_mon_bpf_config *cfg
 	m->fentry = fentry;
 	m->buf_size = (size_t)m->ncpu * sizeof(struct uc_mon_hist);
 	m->buf = malloc(m->buf_size);
-	if (!m->buf) {
+	m->max_keys = UC_MON_ERRNO_MAX;
+	if (m->max_keys < m->n_labels)
+		m->max_keys = m->n_labels;
+	m->vals = malloc((size_t)m->max_keys * m->ncpu * sizeof(*m->vals));
+	m->keys = malloc((size_t)m->max_keys * sizeof(*m->keys));
+	if (!m->buf || !m->vals || !m->keys) {
 		uc_mon_bpf_close(m);
 		return uc_error_set(err, "out of memory");
 	}
@@ -275,6 +283,8 @@ void uc_mon_bpf_close(struct uc_mon_bpf *m)
 	ring_buffer__free(m->audit);
 	monitor_bpf__destroy(m->skel);
 	free(m->buf);
+	free(m->vals);
+	free(m->keys);
 	free(m);
 }
 
@@ -326,6 +336,40 @@ static int sum_u64(struct uc_mon_bpf *m, struct bpf_map *map, uint32_t key,
 		return -1;
 	for (int c = 0; c < m->ncpu; c++)
 		*out += v[c];
+	return 0;
+}
+
+/*
+ * OUT[k] = the sum over CPUs of entry k of the per-CPU u64 array MAP, for
+ * its N entries: one batched lookup (Linux 5.6), not one per entry.
+ */
+static int sum_array(struct uc_mon_bpf *m, struct bpf_map *map, uint32_t n,
+		     uint64_t *out, struct uc_error *err)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint32_t count = n, next;
+	int rc;
+
+	memset(out, 0, n * sizeof(*out));
+	if (n > m->max_keys)
+		return uc_error_set(err, "map %s: %u entries", bpf_map__name(map), n);
+	rc = bpf_map_lookup_batch(bpf_map__fd(map), NULL, &next, m->keys, m->vals,
+				  &count, &opts);
+	if (rc && errno != ENOENT) {
+		/* No batch operations here: one entry at a time. */
+		for (uint32_t k = 0; k < n; k++)
+			if (sum_u64(m, map, k, &out[k], err))
+				return -1;
+		return 0;
+	}
+	for (uint32_t i = 0; i < count && i < n; i++) {
+		uint32_t k = m->keys[i];
+
+		if (k >= n)
+			continue;
+		for (int c = 0; c < m->ncpu; c++)
+			out[k] += m->vals[(size_t)i * m->ncpu + c];
+	}
 	return 0;
 }
 
@@ -421,9 +465,10 @@ int uc_mon_bpf_read(struct uc_mon_bpf *m, struct uc_mon_snapshot *s,
 	s->real_ns = now_ns(CLOCK_REALTIME);
 	s->kernel = m->cfg.kernel;
 	s->user = m->cfg.user;
-	for (uint32_t i = 0; i < UC_MC_COUNT; i++)
-		if (sum_u64(m, k->maps.counters, i, &s->c[i], err))
-			return -1;
+	uint64_t recv[UC_MON_MAX_LABEL_CAP * 2 + 2];
+
+	if (sum_array(m, k->maps.counters, UC_MC_COUNT, s->c, err))
+		return -1;
 	s->u[UC_MU_EXPIRED] = m->expired;
 	s->inflight = m->inflight;
 	s->inflight_capacity = m->cfg.kernel ? m->cfg.inflight : 0;
@@ -431,19 +476,19 @@ int uc_mon_bpf_read(struct uc_mon_bpf *m, struct uc_mon_snapshot *s,
 	for (uint32_t i = 0; i < UC_M_COUNT; i++)
 		if (read_seg(m, i, &s->seg[i], err))
 			return -1;
-	for (uint32_t i = 0; i <= UC_MON_MAX_BATCH; i++)
-		if (sum_u64(m, k->maps.batch_sizes, i, &s->batch[i], err))
-			return -1;
-	for (uint32_t i = 0; i < UC_MON_ERRNO_MAX; i++)
-		if (sum_u64(m, k->maps.upcall_errors, i, &s->errnos[i], err))
-			return -1;
+	if (sum_array(m, k->maps.batch_sizes, UC_MON_MAX_BATCH + 1, s->batch, err) ||
+	    (m->cfg.kernel &&
+	     sum_array(m, k->maps.upcall_errors, UC_MON_ERRNO_MAX, s->errnos, err)) ||
+	    sum_array(m, k->maps.label_recv, m->n_labels, recv, err))
+		return -1;
 	name_labels(m, s);
 	for (uint32_t l = 0; l < m->n_labels; l++) {
 		struct uc_mon_label *lab = &s->labels[l];
 
-		if (sum_u64(m, k->maps.label_recv, l, &lab->receives, err))
-			return -1;
-		for (uint32_t i = 0; i < UC_M_COUNT; i++)
+		/* Every latency of a label comes after a receive of it: a
+		 * label without one has nothing to read (S's are zeroed). */
+		lab->receives = recv[l];
+		for (uint32_t i = 0; recv[l] && i < UC_M_COUNT; i++)
 			if (read_label_seg(m, i * m->n_labels + l, &lab->seg[i], err))
 				return -1;
 	}

@@ -3,6 +3,7 @@
  * monitor_snapshot.c - snapshots of monitor mode (see monitor_snapshot.h).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,15 +35,26 @@ int uc_mon_snapshot_labels(struct uc_mon_snapshot *s, size_t n)
 int uc_mon_snapshot_copy(struct uc_mon_snapshot *dst,
 			 const struct uc_mon_snapshot *src)
 {
-	struct uc_mon_label *labels = dst->labels;
+	struct uc_mon_label *labels;
 
-	if (uc_mon_snapshot_labels(dst, src->n_labels))
+	if (dst->n_labels != src->n_labels &&
+	    uc_mon_snapshot_labels(dst, src->n_labels))
 		return -ENOMEM;
 	labels = dst->labels;
 	*dst = *src;
 	dst->labels = labels;
-	if (src->n_labels)
-		memcpy(labels, src->labels, src->n_labels * sizeof(*labels));
+	/* A label's histograms are all zero until it has a receive (and most
+	 * slots never do): copied only then. */
+	for (size_t l = 0; l < src->n_labels; l++) {
+		const struct uc_mon_label *from = &src->labels[l];
+		struct uc_mon_label *to = &labels[l];
+		bool had = to->receives;
+
+		if (from->receives || had)
+			*to = *from;
+		else
+			memcpy(to, from, offsetof(struct uc_mon_label, seg));
+	}
 	return 0;
 }
 
@@ -63,14 +75,11 @@ int uc_mon_snapshot_diff(struct uc_mon_snapshot *out,
 		out->batch[i] -= prev->batch[i];
 	for (int i = 0; i < UC_MON_ERRNO_MAX; i++)
 		out->errnos[i] -= prev->errnos[i];
-	for (size_t l = 0; l < out->n_labels; l++) {
-		const struct uc_mon_label *p = NULL;
+	/* Labels keep their slot (prev may have none yet). */
+	for (size_t l = 0; l < out->n_labels && l < prev->n_labels; l++) {
+		const struct uc_mon_label *p = &prev->labels[l];
 
-		/* The same slot, if it had the same label then. */
-		if (l < prev->n_labels && prev->labels[l].slot == cur->labels[l].slot &&
-		    prev->labels[l].kind == cur->labels[l].kind)
-			p = &prev->labels[l];
-		if (!p)
+		if (!p->receives)
 			continue;
 		out->labels[l].receives -= p->receives;
 		for (int i = 0; i < UC_M_COUNT; i++)
