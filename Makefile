@@ -6,6 +6,7 @@
 #   make bench    speed and memory figures
 #   make fuzz     bounded libFuzzer runs of every file parser
 #   make e2e      the OVS testbed (a VM with a real kernel datapath)
+#   make e2e-monitor  monitor mode on the testbed (with Prometheus)
 #
 # Every target that needs Debian packages installs the missing ones first
 # (tools/install-deps.sh), so the two README commands work on a fresh
@@ -43,7 +44,7 @@ LIB          := $(BUILD)/libupcall_cost.a
 TEST_SRCS  := $(wildcard tests/test_*.c)
 TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check unit-bins unit parity sanitize bench fuzz e2e clean tools
+.PHONY: all deps demo check unit-bins unit parity sanitize bench fuzz e2e e2e-monitor clean tools
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -149,6 +150,11 @@ fuzz: deps
 e2e: deps
 	$(MAKE) --no-print-directory all
 	@sh testbed/e2e.sh
+
+# Monitor mode on the testbed: beside a full trace, scraped by Prometheus.
+e2e-monitor: deps
+	$(MAKE) --no-print-directory all
+	@sh tests/vm/monitor_e2e.sh
 
 clean:
 	rm -rf build build-san build-fuzz upcall_cost

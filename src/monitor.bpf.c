@@ -54,7 +54,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 					 * attribute (bytes 24-31) without
 					 * a tunnel */
 #define KQ 16                         /* kernel executes waiting for a pair */
-#define REGS_BUF 256                  /* >= sizeof(struct pt_regs), power of 2 */
 #define NO_PORT 0xffffffffu           /* the packet came from no port */
 #define UNKNOWN_PORT 0xfffffffeu      /* not in dev_port */
 
@@ -274,7 +273,6 @@ struct scratch {
 	__u64 hash;
 	__u8 pkt[PKT_BUF];
 	__u8 key[KEY_BUF];
-	__u8 regs[REGS_BUF];  /* a copy of struct pt_regs (USDT arguments) */
 };
 
 struct {
@@ -429,11 +427,6 @@ static __always_inline __u32 l4_csum_offset(const __u8 *p, __u32 n)
 	return NO_OFFSET;
 }
 
-static __always_inline __u64 rotl64(__u64 x, int r)
-{
-	return x << r | x >> (64 - r);
-}
-
 static __always_inline __u64 fmix64(__u64 h)
 {
 	h ^= h >> 33;
@@ -497,11 +490,13 @@ GLOBAL int mon_identify(__u64 src, __u32 len, int user)
 		if (i >= words)
 			break;
 		w = *(__u64 *)(s->pkt + ((i * 8) & (PKT_BUF - 8)));
-		h = rotl64(h ^ w, 31) * 0x9e3779b97f4a7c15ULL;
-		c = rotl64(c ^ (w * 0xc2b2ae3d27d4eb4fULL), 27) * 0x165667b19e3779f9ULL;
+		/* Two lanes of different structure (each step a bijection of
+		 * the lane), mixed at the end: few instructions per word. */
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		c = (c + w) * 0xc2b2ae3d27d4eb4fULL;
 	}
 	s->hash = fmix64(h ^ n);
-	s->check = (__u32)(fmix64(c ^ n) >> 32);
+	s->check = (__u32)(fmix64(c ^ (n << 32)) >> 32);
 	return 0;
 }
 
@@ -628,7 +623,6 @@ GLOBAL int mon_record(__u32 seg, __s64 v, __u32 port_slot, __u32 handler_slot,
 /* ---------------------------------------------------------------- labels */
 
 _Static_assert(sizeof(struct uc_mon_label_key) == 24, "label key size");
-_Static_assert(sizeof(struct pt_regs) <= REGS_BUF, "pt_regs copy");
 
 static __always_inline bool same_label(const struct uc_mon_label_key *a,
 				       const struct uc_mon_label_key *b)
@@ -1199,15 +1193,38 @@ int BPF_KPROBE(mon_pkt_exec_kprobe, struct sk_buff *skb, struct genl_info *info)
 /* ---------------------------------------------------------------- USDT */
 
 /*
- * USDT arguments: libbpf's bpf_usdt_arg() looks up the probe's spec and
- * reads a register out of struct pt_regs for every argument.  Here the
- * spec is looked up once and the registers are copied once, and only the
- * arguments in MASK are decoded, as bpf_usdt_arg() decodes them (same
- * spec maps, same rules).  The copy goes to the scratch buffer (the
- * caller holds it): a register's offset is variable.
+ * A register of the probed thread: the word at offset OFF of struct
+ * pt_regs, read straight from the context (a constant offset for the
+ * verifier in each case) rather than with a helper call.
  */
-static __always_inline int usdt_args(struct pt_regs *ctx, struct scratch *s,
-				     unsigned mask, long out[6])
+/* (asm: the load must stay "ctx + constant" for the verifier, which clang
+ * would otherwise rewrite as a pointer computed ahead) */
+#define REG_CASE(n) case (n) * 8: \
+	asm volatile("%0 = *(u64 *)(%1 + %2)" : "=r"(v) : "r"(ctx), "i"((n) * 8)); \
+	return v
+static __always_inline unsigned long reg_at(struct pt_regs *ctx, unsigned off)
+{
+	unsigned long v;
+
+	switch (off) {
+	REG_CASE(0); REG_CASE(1); REG_CASE(2); REG_CASE(3); REG_CASE(4);
+	REG_CASE(5); REG_CASE(6); REG_CASE(7); REG_CASE(8); REG_CASE(9);
+	REG_CASE(10); REG_CASE(11); REG_CASE(12); REG_CASE(13); REG_CASE(14);
+	REG_CASE(15); REG_CASE(16); REG_CASE(17); REG_CASE(18); REG_CASE(19);
+	REG_CASE(20);
+	default: return 0;
+	}
+}
+_Static_assert(sizeof(struct pt_regs) == 21 * 8, "reg_at covers struct pt_regs (x86-64)");
+
+/*
+ * USDT arguments: libbpf's bpf_usdt_arg() looks up the probe's spec and
+ * copies a register out of struct pt_regs with a helper, for every
+ * argument.  Here the spec is looked up once, the registers are read
+ * straight from the context, and only the arguments in MASK are decoded,
+ * as bpf_usdt_arg() decodes them (same spec maps, same rules).
+ */
+static __always_inline int usdt_args(struct pt_regs *ctx, unsigned mask, long out[6])
 {
 	struct __bpf_usdt_spec *spec;
 	int spec_id = __bpf_usdt_spec_id(ctx);
@@ -1215,7 +1232,7 @@ static __always_inline int usdt_args(struct pt_regs *ctx, struct scratch *s,
 	if (spec_id < 0)
 		return -1;
 	spec = bpf_map_lookup_elem(&__bpf_usdt_specs, &spec_id);
-	if (!spec || bpf_probe_read_kernel(s->regs, sizeof(struct pt_regs), ctx))
+	if (!spec)
 		return -1;
 	for (int i = 0; i < 6; i++) {
 		struct __bpf_usdt_arg_spec *a = &spec->args[i];
@@ -1226,15 +1243,14 @@ static __always_inline int usdt_args(struct pt_regs *ctx, struct scratch *s,
 			continue;
 		if (a->arg_type == BPF_USDT_ARG_CONST) {
 			val = a->val_off;
-		} else {
-			val = *(unsigned long *)(s->regs + ((unsigned)a->reg_off &
-							    (REGS_BUF - 8)));
+		} else if (a->arg_type == BPF_USDT_ARG_REG ||
+			   a->arg_type == BPF_USDT_ARG_REG_DEREF) {
+			val = reg_at(ctx, (unsigned short)a->reg_off);
 			if (a->arg_type == BPF_USDT_ARG_REG_DEREF &&
 			    bpf_probe_read_user(&val, sizeof(val), (void *)val + a->val_off))
 				return -1;
-			else if (a->arg_type != BPF_USDT_ARG_REG &&
-				 a->arg_type != BPF_USDT_ARG_REG_DEREF)
-				return -1;
+		} else {
+			return -1;
 		}
 		val <<= a->arg_bitshift;
 		if (a->arg_signed)
@@ -1264,7 +1280,7 @@ int mon_recv_upcall(struct pt_regs *ctx)
 	if (!s)
 		return 0;
 	/* The full trace's "usable" receives only. */
-	if (usdt_args(ctx, s, 0x3e, arg) || (int)arg[1] != UC_DPIF_UC_MISS ||
+	if (usdt_args(ctx, 0x3e, arg) || (int)arg[1] != UC_DPIF_UC_MISS ||
 	    !(pkt_len = (__u32)arg[3]) || !arg[5]) {
 		scratch_put(s);
 		count(UC_MC_RECEIVES_OTHER);
@@ -1394,7 +1410,7 @@ int mon_op_flow_execute(struct pt_regs *ctx)
 	s = scratch_get();
 	if (!s)
 		return 0;
-	if (!usdt_args(ctx, s, 0x0c, arg)) {
+	if (!usdt_args(ctx, 0x0c, arg)) {
 		pkt_len = (__u32)arg[3];
 		if (pkt_len)
 			rc = mon_identify((__u64)arg[2], pkt_len, 1);

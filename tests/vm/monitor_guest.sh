@@ -14,6 +14,11 @@
 # upcall counter, next to the tool's own /metrics at that moment.  With
 # `lost`, a flight recorder trigger (lost>0) is armed.  Results go to
 # build/testbed/results/shell/monitor-SCENARIO/ for the host to check.
+#
+# SCENARIO bench instead measures ovs-vswitchd's CPU time (all its
+# threads, /proc/PID/task/*/schedstat) per upcall of the burst scenario with
+# no tool, with a full trace and with monitor mode, twice each, into
+# monitor-bench/bench.txt.
 set -u
 SCEN=${1:?scenario}
 ROOT=$(pwd)
@@ -37,6 +42,50 @@ missed() { ovs-appctl dpctl/show | sed -n 's/.*missed:\([0-9]*\).*/\1/p'; }
 prom_query() {   # QUERY -> JSON
     curl -s "http://$PROM/api/v1/query" --data-urlencode "query=$1"
 }
+
+# ------------------------------------------------------------ bench
+vswitchd_cpu_ns() {
+    local sum=0 t v
+    for t in /proc/$VSPID/task/*/schedstat; do
+        read -r v _ < "$t" 2>/dev/null && sum=$((sum + v))
+    done
+    echo $sum
+}
+settle() {   # until the datapath's missed counter is unchanged for 3 s
+    local last=-1 same=0 m
+    for _ in $(seq 1 240); do
+        m=$(missed)
+        if [ "$m" = "$last" ]; then same=$((same + 1)); else same=0; last=$m; fi
+        [ $same -ge 3 ] && break
+        sleep 1
+    done
+}
+if [ "$SCEN" = bench ]; then
+    for round in 1 2; do
+        for mode in none full monitor; do
+            tool=""
+            case $mode in
+            full) env --default-signal=INT "$UC" -q -p "$VSPID" > "$OUT/tool.out" 2>&1 & tool=$! ;;
+            monitor) env --default-signal=INT "$UC" --monitor -q -p "$VSPID" --interval 1 \
+                         > "$OUT/tool.out" 2>&1 & tool=$! ;;
+            esac
+            [ -n "$tool" ] && { wait_for "$OUT/tool.out" "Capturing events\|Monitoring upcalls" 240 ||
+                                log "$mode did not start: $(cat "$OUT/tool.out")"; }
+            ovs-appctl dpctl/del-flows
+            settle
+            c0=$(vswitchd_cpu_ns) m0=$(missed) t0=$(date +%s%N)
+            ip netns exec ns1 "$TRAFFIC" -m raw -i eth0 --dst-mac 02:00:00:00:00:02 -s 10.0.0.1 \
+                -d 10.0.1.0 -D 8 -n "${BURST_FLOWS:-1000}" -r 0 -l 64 > /dev/null
+            settle
+            c1=$(vswitchd_cpu_ns) m1=$(missed) t1=$(date +%s%N)
+            [ -n "$tool" ] && { kill -INT $tool; wait $tool; }
+            echo "round=$round mode=$mode upcalls=$((m1 - m0)) vswitchd_cpu_ns=$((c1 - c0)) wall_ns=$((t1 - t0))" |
+                tee -a "$OUT/bench.txt"
+        done
+    done
+    log "bench done"
+    exit 0
+fi
 
 # ------------------------------------------------------------ tracers
 extra=()
