@@ -52,31 +52,23 @@ tool() {
 	fi
 }
 
-# attach MODE PID: starts the tool on PID, returns once it is attached.
+# attach MODE PID: starts the tool on PID (bare: an empty bpftrace program
+# on the same probe, the uprobe trap alone), returns once it is attached.
 attach() {
 	rm -f "$T/tool.out"
 	if [ "$1" = bare ]; then
-		# an empty program on the same probe: the uprobe trap alone
 		bpftrace -p "$2" -e "usdt:/proc/$2/exe:dpif_recv:recv_upcall { } BEGIN { printf(\"Monitoring upcalls\\n\"); }" \
 			> "$T/tool.out" 2>&1 &
-		TP=$!
-		KIDS="$KIDS $TP"
-		i=0
-		while ! grep -q "Monitoring upcalls" "$T/tool.out" 2>/dev/null; do
-			i=$((i + 1))
-			[ $i -gt 3000 ] && { echo "bpftrace did not start: $(cat "$T/tool.out")"; exit 1; }
-			sleep 0.01
-		done
-		return
+	else
+		# shellcheck disable=SC2046
+		$(tool "$1" -p "$2") > "$T/tool.out" 2>&1 &
 	fi
-	# shellcheck disable=SC2046
-	$(tool "$1" -p "$2") > "$T/tool.out" 2>&1 &
 	TP=$!
 	KIDS="$KIDS $TP"
 	i=0
 	while ! grep -q "Capturing events\|Monitoring upcalls" "$T/tool.out" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -gt 1000 ] && { echo "tool did not start: $(cat "$T/tool.out")"; exit 1; }
+		[ $i -gt 3000 ] && { echo "$1 did not start: $(cat "$T/tool.out")"; exit 1; }
 		sleep 0.01
 	done
 }
@@ -86,6 +78,24 @@ prog_ns() {
 	bpftool prog show name "$1" 2>/dev/null | awk '{
 		for (i = 1; i < NF; i++) { if ($i == "run_time_ns") t = $(i+1); if ($i == "run_cnt") c = $(i+1) } }
 		END { if (c) printf "%.0f", t / c; else printf "?" }'
+}
+
+# watch_progs PID PROGRAM...: until PID exits, the average run time of each
+# PROGRAM (read while they are loaded), into P1, P2, ...
+watch_progs() {
+	wp=$1
+	shift
+	n=1
+	for _ in "$@"; do eval "P$n=-"; n=$((n + 1)); done
+	while kill -0 "$wp" 2>/dev/null; do
+		n=1
+		for prog in "$@"; do
+			v=$(prog_ns "$prog")
+			[ "$v" != "?" ] && eval "P$n=$v"
+			n=$((n + 1))
+		done
+		sleep 0.05
+	done
 }
 
 stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
@@ -118,13 +128,8 @@ prog_time() {  # MODE PROGRAM: its average run time (bpf_stats on, one run)
 	sleep 0.05
 	attach "$1" $F
 	touch "$T/go"
-	PROG=?
-	# read while the program is still loaded
-	while kill -0 $F 2>/dev/null; do
-		p=$(prog_ns "$2")
-		[ "$p" != "?" ] && PROG=$p
-		sleep 0.05
-	done
+	watch_progs $F "$2"
+	PROG=$P1
 	wait $F
 	kill -INT $TP 2>/dev/null; wait $TP
 	sysctl -q kernel.bpf_stats_enabled=0 2>/dev/null
@@ -160,19 +165,11 @@ pattern() {  # MODE: sets US (us per upcall) and the programs' times
 	sleep 0.05
 	[ "$1" != none ] && attach "$1" $F
 	touch "$T/go"
-	P1=- P2=- P3=-
-	while kill -0 $F 2>/dev/null; do
-		case $1 in
-		full) a=uc_recv_upcall b=uc_op_flow_put c=uc_op_flow_execute ;;
-		monitor) a=mon_recv_upcall b=mon_op_flow_put c=mon_op_flow_execute ;;
-		*) break ;;
-		esac
-		x=$(prog_ns $a) y=$(prog_ns $b) z=$(prog_ns $c)
-		[ "$x" != "?" ] && P1=$x
-		[ "$y" != "?" ] && P2=$y
-		[ "$z" != "?" ] && P3=$z
-		sleep 0.05
-	done
+	case $1 in
+	full) watch_progs $F uc_recv_upcall uc_op_flow_put uc_op_flow_execute ;;
+	monitor) watch_progs $F mon_recv_upcall mon_op_flow_put mon_op_flow_execute ;;
+	*) P1=- P2=- P3=- ;;
+	esac
 	wait $F
 	[ "$1" != none ] && { kill -INT $TP 2>/dev/null; wait $TP; }
 	sysctl -q kernel.bpf_stats_enabled=0 2>/dev/null

@@ -373,36 +373,34 @@ static int sum_array(struct uc_mon_bpf *m, struct bpf_map *map, uint32_t n,
 	return 0;
 }
 
-static int read_seg(struct uc_mon_bpf *m, uint32_t seg, struct uc_mon_seg *out,
-		    struct uc_error *err)
+/*
+ * OUT = the histogram at KEY of MAP (struct uc_mon_hist, or with LABELS
+ * struct uc_mon_label_hist, whose counts are 32-bit), summed over CPUs.
+ */
+static int read_hist(struct uc_mon_bpf *m, struct bpf_map *map, uint32_t key,
+		     bool labels, struct uc_mon_seg *out, struct uc_error *err)
 {
-	const struct uc_mon_hist *h = m->buf;
+	size_t stride = labels ? sizeof(struct uc_mon_label_hist) : sizeof(struct uc_mon_hist);
 
 	memset(out, 0, sizeof(*out));
-	if (lookup_percpu(m, m->skel->maps.seg_hist, seg, err))
+	if (lookup_percpu(m, map, key, err))
 		return -1;
 	for (int c = 0; c < m->ncpu; c++) {
-		out->sum_ns += h[c].sum_ns;
-		for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
-			out->b[b] += h[c].b[b];
-	}
-	for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
-		out->count += out->b[b];
-	return 0;
-}
+		const char *v = (const char *)m->buf + c * stride;
 
-static int read_label_seg(struct uc_mon_bpf *m, uint32_t key, struct uc_mon_seg *out,
-			  struct uc_error *err)
-{
-	const struct uc_mon_label_hist *h = m->buf;
+		if (labels) {
+			const struct uc_mon_label_hist *h = (const void *)v;
 
-	memset(out, 0, sizeof(*out));
-	if (lookup_percpu(m, m->skel->maps.label_hist, key, err))
-		return -1;
-	for (int c = 0; c < m->ncpu; c++) {
-		out->sum_ns += h[c].sum_ns;
-		for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
-			out->b[b] += h[c].b[b];
+			out->sum_ns += h->sum_ns;
+			for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
+				out->b[b] += h->b[b];
+		} else {
+			const struct uc_mon_hist *h = (const void *)v;
+
+			out->sum_ns += h->sum_ns;
+			for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
+				out->b[b] += h->b[b];
+		}
 	}
 	for (uint32_t b = 0; b < UC_MON_BUCKETS; b++)
 		out->count += out->b[b];
@@ -474,7 +472,7 @@ int uc_mon_bpf_read(struct uc_mon_bpf *m, struct uc_mon_snapshot *s,
 	s->inflight_capacity = m->cfg.kernel ? m->cfg.inflight : 0;
 	s->threads = m->threads;
 	for (uint32_t i = 0; i < UC_M_COUNT; i++)
-		if (read_seg(m, i, &s->seg[i], err))
+		if (read_hist(m, k->maps.seg_hist, i, false, &s->seg[i], err))
 			return -1;
 	if (sum_array(m, k->maps.batch_sizes, UC_MON_MAX_BATCH + 1, s->batch, err) ||
 	    (m->cfg.kernel &&
@@ -489,7 +487,8 @@ int uc_mon_bpf_read(struct uc_mon_bpf *m, struct uc_mon_snapshot *s,
 		 * label without one has nothing to read (S's are zeroed). */
 		lab->receives = recv[l];
 		for (uint32_t i = 0; recv[l] && i < UC_M_COUNT; i++)
-			if (read_label_seg(m, i * m->n_labels + l, &lab->seg[i], err))
+			if (read_hist(m, k->maps.label_hist, i * m->n_labels + l, true,
+				      &lab->seg[i], err))
 				return -1;
 	}
 	return 0;

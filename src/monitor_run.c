@@ -8,12 +8,10 @@
  * descriptor.  All state lives in struct run on our stack.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -27,6 +25,7 @@
 #include "monitor_run.h"
 #include "monitor_text.h"
 #include "monitor_trigger.h"
+#include "stop_signals.h"
 
 struct run {
 	const struct uc_options *opt;
@@ -404,9 +403,8 @@ int uc_monitor_run(const struct uc_options *opt, struct uc_error *err)
 		.opt = opt, .err = err,
 		.status = opt->json_lines ? stderr : stdout,
 	};
-	struct sigaction old_int, old_term, dfl = { .sa_handler = SIG_DFL };
-	sigset_t stop_set, old_mask;
-	int sfd = -1, pidfd = -1, rc = -1;
+	struct uc_stop_signals sig = { .fd = -1 };
+	int pidfd = -1, rc = -1;
 
 	err->msg[0] = '\0';
 	uc_port_map_init(&r.map);
@@ -415,32 +413,16 @@ int uc_monitor_run(const struct uc_options *opt, struct uc_error *err)
 	uc_mon_snapshot_init(&r.delta);
 	uc_mon_snapshot_init(&r.scrape);
 	r.target.pid = -1;
-
-	/* SIGINT/SIGTERM are read from a signalfd (as in capture.c): blocked,
-	 * and not left ignored by a shell that started us in the background. */
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGINT);
-	sigaddset(&stop_set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
-	r.child_mask = &old_mask;
-	sigaction(SIGINT, NULL, &old_int);
-	sigaction(SIGTERM, NULL, &old_term);
-	if (old_int.sa_handler == SIG_IGN)
-		sigaction(SIGINT, &dfl, NULL);
-	if (old_term.sa_handler == SIG_IGN)
-		sigaction(SIGTERM, &dfl, NULL);
-	sfd = signalfd(-1, &stop_set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0) {
-		uc_error_set(err, "signalfd: %s", strerror(errno));
+	if (uc_stop_signals_catch(&sig, err))
 		goto out;
-	}
+	r.child_mask = &sig.old_mask;
 	if (start(&r))
 		goto out;
 	/* Its probes can fire no more once the process is gone. */
 	if (r.bcfg.user)
 		pidfd = (int)syscall(SYS_pidfd_open, (pid_t)r.target.pid, 0);
 	print_start(&r);
-	rc = loop(&r, sfd, pidfd);
+	rc = loop(&r, sig.fd, pidfd);
 	if (!rc)
 		rc = print_end(&r);
 out:
@@ -457,16 +439,6 @@ out:
 	uc_mon_snapshot_free(&r.scrape);
 	if (pidfd >= 0)
 		close(pidfd);
-	if (sfd >= 0) {
-		struct signalfd_siginfo si;
-
-		/* Consume what we were sent, so unblocking does not kill us. */
-		while (read(sfd, &si, sizeof(si)) == sizeof(si))
-			;
-		close(sfd);
-	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	uc_stop_signals_restore(&sig);
 	return rc;
 }

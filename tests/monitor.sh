@@ -92,7 +92,7 @@ else
 	cat "$T/verify.out"
 	fail "monitor.bpf.o does not load"
 fi
-if clang -g -O2 -target bpf -c "$ROOT/tests/monitor_ovs_types.c" -o "$T/types.o" &&
+if clang -g -O2 -target bpf -I"$ROOT/tests" -c "$ROOT/tests/monitor_ovs_types.c" -o "$T/types.o" &&
    "$B/monitor_harness" verify "$T/types.o" > "$T/verify2.out" 2>&1 &&
    [ "$(grep -c 'loaded: verifier ok.*stand-in BTF' "$T/verify2.out")" = 12 ]; then
 	pass "CO-RE paths (tracepoint keyaddr, sw_flow_key in_port, genl_info) relocated and verified against a stand-in BTF"

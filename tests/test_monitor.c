@@ -26,18 +26,7 @@
 #include "options.h"
 #include "sort.h"
 #include "stats.h"
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rnd(struct rng *r)
-{
-	r->s ^= r->s << 13;
-	r->s ^= r->s >> 7;
-	r->s ^= r->s << 17;
-	return r->s;
-}
+#include "test_util.h"
 
 /* ------------------------------------------------------------ buckets */
 
@@ -63,13 +52,13 @@ static void test_buckets_contiguous(void **state)
  * value its bucket stands for. */
 static void test_bucket_resolution(void **state)
 {
-	struct rng r = { 88172645463325252ULL };
+	struct tu_rng r = { 88172645463325252ULL };
 	double worst = 0;
 
 	(void)state;
 	for (int i = 0; i < 1000000; i++) {
 		/* log-uniform over [1 us, 100 s] */
-		double e = 3 + (double)(rnd(&r) % 1000000) / 1000000 * 8;
+		double e = 3 + (double)(tu_rnd(&r) % 1000000) / 1000000 * 8;
 		uint64_t v = (uint64_t)pow(10, e);
 		double err = fabs(uc_mon_bucket_mid(uc_mon_bucket(v)) - (double)v) / (double)v;
 
@@ -102,7 +91,7 @@ static void fill(struct uc_mon_seg *s, const double *ns, size_t n)
  * within its resolution of the exact one (stats.h) of the same samples. */
 static void test_quantiles_within_resolution(void **state)
 {
-	struct rng r = { 0x9e3779b97f4a7c15ULL };
+	struct tu_rng r = { 0x9e3779b97f4a7c15ULL };
 	static const uint32_t ppm[] = { 0, UC_PPM_P50, UC_PPM_P90, UC_PPM_P99,
 					UC_PPM_P999, 1000000u, 250000, 999999 };
 	static struct uc_mon_seg seg;
@@ -117,7 +106,7 @@ static void test_quantiles_within_resolution(void **state)
 			assert_non_null(v);
 			assert_non_null(sorted);
 			for (size_t i = 0; i < n; i++) {
-				uint64_t x = rnd(&r);
+				uint64_t x = tu_rnd(&r);
 
 				switch (shape) {
 				case 0: v[i] = (double)(x % 10000); break;          /* < 10 us */

@@ -142,13 +142,7 @@ lost)
     for t in /proc/$VSPID/task/*; do renice -n 0 -p "${t##*/}" > /dev/null 2>&1; done ;;
 esac > "$OUT/traffic.txt" 2>&1
 log "traffic done; waiting for the upcalls to settle"
-last=-1; same=0
-for _ in $(seq 1 240); do
-    m=$(missed)
-    if [ "$m" = "$last" ]; then same=$((same + 1)); else same=0; last=$m; fi
-    [ $same -ge 3 ] && break
-    sleep 1
-done
+settle
 ovs-appctl dpctl/show > "$OUT/dpctl-after.txt"
 
 # ------------------------------------------------------------ prometheus
