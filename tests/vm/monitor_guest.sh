@@ -16,8 +16,9 @@
 # build/testbed/results/shell/monitor-SCENARIO/ for the host to check.
 #
 # SCENARIO bench instead measures ovs-vswitchd's CPU time (all its
-# threads, /proc/PID/task/*/schedstat) per upcall of the burst scenario with
-# no tool, with a full trace and with monitor mode, twice each, into
+# threads, and its handler threads alone, /proc/PID/task/*/schedstat) per
+# upcall of the burst scenario with
+# no tool, with a full trace and with monitor mode, four times each, into
 # monitor-bench/bench.txt.
 set -u
 SCEN=${1:?scenario}
@@ -44,10 +45,14 @@ prom_query() {   # QUERY -> JSON
 }
 
 # ------------------------------------------------------------ bench
-vswitchd_cpu_ns() {
-    local sum=0 t v
-    for t in /proc/$VSPID/task/*/schedstat; do
-        read -r v _ < "$t" 2>/dev/null && sum=$((sum + v))
+vswitchd_cpu_ns() {   # [handler]: only the handler threads
+    local sum=0 t v c
+    for t in /proc/$VSPID/task/*; do
+        if [ -n "${1:-}" ]; then
+            read -r c < "$t/comm" 2>/dev/null
+            case $c in handler*) ;; *) continue ;; esac
+        fi
+        read -r v _ < "$t/schedstat" 2>/dev/null && sum=$((sum + v))
     done
     echo $sum
 }
@@ -61,7 +66,7 @@ settle() {   # until the datapath's missed counter is unchanged for 3 s
     done
 }
 if [ "$SCEN" = bench ]; then
-    for round in 1 2; do
+    for round in 1 2 3 4; do
         for mode in none full monitor; do
             tool=""
             case $mode in
@@ -73,13 +78,13 @@ if [ "$SCEN" = bench ]; then
                                 log "$mode did not start: $(cat "$OUT/tool.out")"; }
             ovs-appctl dpctl/del-flows
             settle
-            c0=$(vswitchd_cpu_ns) m0=$(missed) t0=$(date +%s%N)
+            c0=$(vswitchd_cpu_ns) h0=$(vswitchd_cpu_ns handler) m0=$(missed) t0=$(date +%s%N)
             ip netns exec ns1 "$TRAFFIC" -m raw -i eth0 --dst-mac 02:00:00:00:00:02 -s 10.0.0.1 \
                 -d 10.0.1.0 -D 8 -n "${BURST_FLOWS:-1000}" -r 0 -l 64 > /dev/null
             settle
-            c1=$(vswitchd_cpu_ns) m1=$(missed) t1=$(date +%s%N)
+            c1=$(vswitchd_cpu_ns) h1=$(vswitchd_cpu_ns handler) m1=$(missed) t1=$(date +%s%N)
             [ -n "$tool" ] && { kill -INT $tool; wait $tool; }
-            echo "round=$round mode=$mode upcalls=$((m1 - m0)) vswitchd_cpu_ns=$((c1 - c0)) wall_ns=$((t1 - t0))" |
+            echo "round=$round mode=$mode upcalls=$((m1 - m0)) vswitchd_cpu_ns=$((c1 - c0)) handlers_cpu_ns=$((h1 - h0)) wall_ns=$((t1 - t0))" |
                 tee -a "$OUT/bench.txt"
         done
     done
