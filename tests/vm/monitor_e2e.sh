@@ -24,6 +24,10 @@
 #     moment, and lies in the bucket that holds the monitor's own p99
 #   - lost: the kernel lost upcalls and the monitor counted each; the
 #     flight recorder's trigger (lost>0) fired
+#   - a second monitor at the same time: in burst with a 12-bit key hash,
+#     so that packets collide under one key: collisions are counted and
+#     told apart, and it matches as the first; in lost with --probes
+#     kernel: the same upcall and lost counts
 # Prints PASS/FAIL per check and "N passed, M failed".
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -172,6 +176,38 @@ for seg in ("total", "lookup"):
 PY
 	cat "$O/e2e.out"
 	count_in "$O/e2e.out"
+
+	python3 - "$O" "$scen" > "$O/mon2.out" 2>&1 <<'PY'
+import json, sys
+O, scen = sys.argv[1], sys.argv[2]
+def out(ok, msg): print(("PASS: " if ok else "FAIL: ") + "%s: %s" % (scen, msg))
+def summary(f):
+    return [json.loads(l) for l in open(f) if '"summary"' in l][0]
+a, b = summary(O + "/mon.jsonl"), summary(O + "/mon2.jsonl")
+ca, cb = a["counters"], b["counters"]
+out(open(O + "/mon2.rc").read().strip() == "0", "second monitor exited 0")
+if scen == "burst":
+    out(cb["inflight_collisions"] > 0 and cb["receives_hash_collision"] == 0 and
+        cb["inflight_full"] == 0,
+        "12-bit key hash: %d kernel upcalls met another packet under their key, told apart "
+        "by the second hash (no receive took a wrong one, none left untracked)"
+        % cb["inflight_collisions"])
+    out(cb["matched"] == ca["matched"] and
+        all(b["segments"][s]["count"] == a["segments"][s]["count"] for s in a["segments"]) and
+        all(b["segments"][s]["p50"] == a["segments"][s]["p50"] or
+            abs(b["segments"][s]["p50"] - a["segments"][s]["p50"]) <=
+            2 * a["segments"][s]["resolution"]["p50"] + 100 for s in a["segments"]),
+        "despite the collisions: %d matched and the same counts per segment as the "
+        "full-hash monitor" % cb["matched"])
+else:
+    out(b["probes"] == "kernel" and not b["segments"] and
+        cb["upcalls"] == ca["upcalls"] and cb["upcalls_lost"] == ca["upcalls_lost"] and
+        cb["receives"] == 0,
+        "--probes kernel: %d upcalls, %d lost (as the full monitor), no receives, no segments"
+        % (cb["upcalls"], cb["upcalls_lost"]))
+PY
+	cat "$O/mon2.out"
+	count_in "$O/mon2.out"
 
 	if [ "$scen" = lost ]; then
 		grep -q 'TRIGGER: lost>0' "$O/mon.err" &&

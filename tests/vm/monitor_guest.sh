@@ -105,8 +105,20 @@ env --default-signal=INT UC_MONITOR_AUDIT="$OUT/audit" "$UC" --monitor -p "$VSPI
 MON=$!
 env --default-signal=INT "$UC" -q -p "$VSPID" -w "$OUT/trace.ucap" > "$OUT/cap.out" 2>&1 &
 CAP=$!
+# A second monitor beside them: in burst with a 12-bit key hash, so that
+# different packets share keys (collisions it must tell apart); in lost
+# with the kernel probes alone (--probes kernel).
+if [ "$SCEN" = burst ]; then
+    env --default-signal=INT UC_MONITOR_KEY_HASH_BITS=12 "$UC" --monitor -p "$VSPID" \
+        --json-lines --interval 5 > "$OUT/mon2.jsonl" 2> "$OUT/mon2.err" &
+else
+    env --default-signal=INT "$UC" --monitor --probes kernel --json-lines --interval 5 \
+        > "$OUT/mon2.jsonl" 2> "$OUT/mon2.err" &
+fi
+MON2=$!
 wait_for "$OUT/mon.err" "Monitoring upcalls" 240 || { log "monitor did not start"; cat "$OUT/mon.err"; }
 wait_for "$OUT/cap.out" "Capturing events" 240 || { log "capture did not start"; cat "$OUT/cap.out"; }
+wait_for "$OUT/mon2.err" "Monitoring upcalls" 240 || { log "second monitor did not start"; cat "$OUT/mon2.err"; }
 cat "$OUT/mon.err"
 
 cat > /tmp/prom.yml <<EOF
@@ -177,7 +189,8 @@ if [ "$SCEN" = lost ]; then
     # a recording in progress finishes first (--record 5)
     sleep 6
 fi
-kill -INT $MON $CAP
+kill -INT $MON $CAP $MON2
+wait $MON2; echo $? > "$OUT/mon2.rc"
 wait $MON; echo $? > "$OUT/mon.rc"
 wait $CAP; echo $? > "$OUT/cap.rc"
 kill $PROMPID; wait $PROMPID 2>/dev/null
