@@ -142,9 +142,9 @@ static const char usage[] =
 	"  -q                    (monitor) no interval lines, only --metrics\n"
 	"  --trigger EXPR        Flight recorder: when EXPR holds for an interval, say so\n"
 	"                        (recording every event for --record seconds: to come).\n"
-	"                        EXPR: p50|p90|p99|\n"
-	"                        p99.9|max[:SEGMENT]>DURATION (SEGMENT default total),\n"
-	"                        or lost|unmatched|upcalls|receives>N (per interval)\n"
+	"                        EXPR: p50|p90|p99|p99.9|max[:SEGMENT]>DURATION\n"
+	"                        (SEGMENT default total), or lost|unmatched|upcalls|\n"
+	"                        receives>N (per interval)\n"
 	"  --record S            Length of a recording, default 10\n"
 	"  --record-keep N       Recordings kept (oldest removed), default 10\n"
 	"  --record-dir DIR      Where recordings go, default the current directory\n";
