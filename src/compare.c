@@ -7,58 +7,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "compare.h"
-#include "correlate.h"
-#include "metrics.h"
 #include "report_json.h"
+#include "report_model.h"
+#include "report_text.h"
 #include "svg_plot.h"
-#include "trace.h"
 #include "trace_file.h"
 
 #define COL 12   /* width of a run's column */
 
-static int summarise(const char *path, const struct uc_options *opt,
-		     const struct uc_trace *t, struct uc_ext *x,
-		     struct uc_error *err)
-{
-	struct uc_ext_config cfg = { .source = path, .top = opt->top };
-	struct uc_metric m[UC_M_COUNT];
-	struct uc_correlation c;
-	int ret;
-
-	if (uc_correlate(t, &c))
-		return uc_error_set(err, "%s: out of memory while correlating %zu events",
-				    path, t->n);
-	if (uc_metrics_compute(t, &c, m)) {
-		uc_correlation_free(&c);
-		return uc_error_set(err, "%s: out of memory while correlating %zu events",
-				    path, t->n);
-	}
-	ret = uc_ext_compute(x, t, &c, m, &cfg, err);
-	uc_metrics_free(m);
-	uc_correlation_free(&c);
-	return ret;
-}
-
+/* Reads PATH and keeps only its summary (its ext), freeing the rest. */
 int uc_compare_load(const char *path, const struct uc_options *opt,
 		    struct uc_ext *x, struct uc_error *err)
 {
-	struct uc_trace_config cfg = {
+	struct uc_trace_config tcfg = {
 		.handler_filter = opt->handler_filter,
 		.stop = opt->stop,
 		.live_out = NULL,
 	};
+	struct uc_report_config rcfg = { .source = path, .top = opt->top };
 	struct uc_event_sink sink;
-	struct uc_trace t;
+	struct uc_analysis a;
+	struct uc_report r;
 	int ret;
 
-	uc_trace_init(&t, &cfg);
-	sink = uc_trace_sink(&t);
+	if (uc_analysis_init(&a, &tcfg))
+		return uc_error_set(err, "%s: out of memory", path);
+	sink = uc_analysis_sink(&a);
 	ret = uc_trace_read(path, &sink, err);
+	if (!ret && uc_analysis_finish(&a))
+		ret = uc_error_set(err, "%s: out of memory while correlating "
+				   "%llu events", path,
+				   (unsigned long long)a.trace.n_usable);
 	if (!ret)
-		ret = summarise(path, opt, &t, x, err);
-	uc_trace_free(&t);
-	return ret;
+		ret = uc_report_compute(&r, &a, &rcfg, err);
+	uc_analysis_free(&a);
+	if (ret)
+		return ret;
+	*x = r.ext;
+	memset(&r.ext, 0, sizeof(r.ext));
+	uc_report_free(&r);
+	return 0;
 }
 
 static void header_row(FILE *out, const char *what, size_t n)
