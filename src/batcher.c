@@ -173,6 +173,7 @@ static int add_recv(struct uc_batcher *b, struct thread_state *ts,
 	o->e.ev[UC_EV_RECV_UPCALL] = ev->seq;
 	o->e.ts[UC_EV_RECV_UPCALL] = ev->ts;
 	o->e.thread = slot_of(b, ts);
+	o->e.other_port = ev->other_port;
 	if (dp) {
 		o->e.has_dp = true;
 		o->e.dp = *dp;
@@ -182,7 +183,7 @@ static int add_recv(struct uc_batcher *b, struct thread_state *ts,
 	ts->n_batch++;
 	if (ts->info.comm == UC_NONE)
 		ts->info.comm = ev->comm;
-	ts->info.upcalls++;
+	ts->info.upcalls += !ev->other_port;
 	return 0;
 }
 

@@ -32,6 +32,7 @@ struct uc_batch_entry {
 	bool suspect;             /* its batch had an operation that fitted
 				   * no upcall: events were likely lost */
 	bool has_dp;              /* the receive took a kernel upcall */
+	bool other_port;          /* a receive of another --port */
 	struct uc_dp_match dp;
 };
 
@@ -39,7 +40,7 @@ struct uc_batch_entry {
 struct uc_batch_thread {
 	uint32_t tid;
 	uint32_t comm;            /* name of its first receive, or UC_NONE */
-	uint64_t upcalls;         /* receives */
+	uint64_t upcalls;         /* receives (of the --port kept) */
 };
 
 /* Called with each entry of a batch when it ends.  0 or -errno. */

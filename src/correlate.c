@@ -25,7 +25,7 @@ struct uc_correlator {
 	struct set_vec sets, lone;
 	struct uc_dp_note *dps;
 	size_t n_dps, cap_dps;
-	uint64_t recv_filtered;
+	uint64_t recv_filtered, recv_other_port;
 	uint64_t n_recv, recv_no_put, recv_no_execute;
 };
 
@@ -79,6 +79,8 @@ static int add_recv(struct uc_correlator *c, const struct uc_usable *ev)
 		c->recv_filtered++;
 		return uc_matcher_mark(c->matcher, ev);
 	}
+	if (ev->other_port)   /* no kernel upcall of it is kept */
+		return uc_batcher_feed(c->batcher, ev, NULL);
 	taken = uc_matcher_take(c->matcher, ev, &dp);
 	if (taken < 0)
 		return taken;
@@ -112,6 +114,10 @@ static int on_entry(void *ctx, const struct uc_batch_entry *e)
 	struct set_vec *vec = e->has_dp ? &c->sets : &c->lone;
 	struct uc_set *s;
 
+	if (e->other_port) {
+		c->recv_other_port++;
+		return 0;
+	}
 	c->n_recv++;
 	c->recv_no_put += e->ev[UC_EV_OP_FLOW_PUT] == UC_NONE;
 	c->recv_no_execute += e->ev[UC_EV_OP_FLOW_EXECUTE] == UC_NONE;
@@ -245,6 +251,7 @@ int uc_correlator_finish(struct uc_correlator *c, struct uc_correlation *out)
 	out->puts_dropped = uc_batcher_puts_dropped(c->batcher);
 	out->executes_dropped = uc_batcher_executes_dropped(c->batcher);
 	out->recv_filtered = c->recv_filtered;
+	out->recv_other_port = c->recv_other_port;
 	out->dp_filtered = uc_matcher_marked_unmatched(c->matcher);
 	out->warn_partial = uc_matcher_warn_partial(c->matcher);
 	out->warn_frag = uc_matcher_warn_frag(c->matcher);

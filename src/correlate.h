@@ -80,6 +80,7 @@ struct uc_correlation {
 	uint64_t puts_dropped;   /* flow puts attached to no upcall */
 	uint64_t executes_dropped; /* executes attached to no upcall */
 	uint64_t recv_filtered;  /* receives of threads --handler-filter left out */
+	uint64_t recv_other_port;/* receives of other --port, kept for batches */
 	uint64_t dp_filtered;    /* unmatched kernel upcalls one of those took */
 	uint64_t suspect_sets;   /* sets in batches with unfitting operations */
 	uint64_t recv_before_dp; /* sets whose receive is timestamped before

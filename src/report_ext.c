@@ -65,6 +65,8 @@ static void describe_source(struct uc_ext *x, const struct uc_report *r,
 {
 	snprintf(x->source, sizeof(x->source), "%s",
 		 cfg->source ? cfg->source : "live capture");
+	snprintf(x->label, sizeof(x->label), "%.95s", strrchr(x->source, '/') ?
+		 strrchr(x->source, '/') + 1 : x->source);
 	x->have_info = r->have_info;
 	if (r->have_info)
 		x->info = r->info;

@@ -109,6 +109,8 @@ struct uc_accounting {
 
 struct uc_ext {
 	char source[256];         /* file name, or "live capture" */
+	char label[96];           /* a short name for legends (--compare sets
+				   * distinguishing ones) */
 	bool have_info;
 	struct uc_capture_info info;
 	bool have_wall;           /* wall-clock times can be given */

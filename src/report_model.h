@@ -38,6 +38,7 @@ struct uc_report {
 	bool had_map;                    /* a valid port map was given */
 	uint64_t filtered_out;           /* events --handler-filter hid */
 	const char *handler_filter;      /* as given, or NULL */
+	char handler_warning[512];       /* names it has that match no thread */
 	uint64_t first_ts, last_ts;      /* of the usable events */
 	bool have_info;
 	struct uc_capture_info info;     /* what the recording says of itself */

@@ -23,13 +23,11 @@ void uc_render_compat(FILE *out, const struct uc_report *r,
 int uc_render_extended(FILE *out, const struct uc_report *r,
 		       const struct uc_render_config *cfg, struct uc_error *err)
 {
-	if (!cfg->compat)
+	if (out && !cfg->compat)
 		uc_ext_print(out, &r->ext);
-	if (cfg->json_path &&
-	    uc_report_json_write(cfg->json_path, &r->ext, 1, false, err))
-		return -1;
-	if (cfg->plot_path &&
-	    uc_svg_plot_write(cfg->plot_path, &r->ext, 1, err))
-		return -1;
+	if (cfg->json_out && uc_report_json_stream(cfg->json_out, &r->ext, 1, false))
+		return uc_error_set(err, "writing the JSON document failed");
+	if (cfg->plot_out && uc_svg_plot_stream(cfg->plot_out, &r->ext, 1))
+		return uc_error_set(err, "writing the plot failed");
 	return 0;
 }

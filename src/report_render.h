@@ -20,15 +20,16 @@ struct uc_render_config {
 	bool sets;              /* --sets */
 	uint64_t debug;         /* -D */
 	bool compat;            /* --compat: no extended text */
-	const char *json_path;  /* --json, or NULL */
-	const char *plot_path;  /* --plot, or NULL */
+	FILE *json_out;         /* --json, or NULL */
+	FILE *plot_out;         /* --plot, or NULL */
 };
 
 /* upcall_cost.py's report, line for line. */
 void uc_render_compat(FILE *out, const struct uc_report *r,
 		      const struct uc_render_config *cfg);
-/* The extended text unless --compat, then --json and --plot.  Returns 0,
- * or -1 with ERR set when a file cannot be written. */
+/* The extended text to OUT (unless --compat, or OUT is NULL), then the
+ * JSON document and the plot to their streams (outfile.h makes them
+ * appear whole).  Returns 0, or -1 with ERR set. */
 int uc_render_extended(FILE *out, const struct uc_report *r,
 		       const struct uc_render_config *cfg, struct uc_error *err);
 

@@ -523,13 +523,6 @@ static void single(FILE *o, const struct uc_ext *x)
 }
 
 /* The file name without its directories. */
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 static void compare(FILE *o, const struct uc_ext *runs, size_t n)
 {
 	double w = WIDTH + (n > 4 ? (double)(n - 4) * 6 * 24 : 0);
@@ -544,7 +537,7 @@ static void compare(FILE *o, const struct uc_ext *runs, size_t n)
 		double ly = 50 + (double)(r / 3) * 18;
 		char name[48];
 
-		snprintf(name, sizeof(name), "%s", base_name(runs[r].source));
+		snprintf(name, sizeof(name), "%s", runs[r].label);
 		fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
 			"fill=\"%s\" fill-opacity=\"0.6\" stroke=\"%s\"/>\n", lx,
 			ly - 10, palette[r % N_COLORS], palette[r % N_COLORS]);

@@ -39,24 +39,6 @@ void uc_trace_free(struct uc_trace *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* ---------------------------------------------------------------- filter */
-
-/* --handler-filter: exact thread names, comma separated. */
-static bool handler_listed(const char *filter, const char *comm)
-{
-	size_t len = strlen(comm);
-
-	while (filter) {
-		const char *comma = strchr(filter, ',');
-		size_t n = comma ? (size_t)(comma - filter) : strlen(filter);
-
-		if (n == len && !memcmp(filter, comm, n))
-			return true;
-		filter = comma ? comma + 1 : NULL;
-	}
-	return false;
-}
-
 /* ---------------------------------------------------------------- ports */
 
 static bool dp_upcall_port(const struct uc_trace *t,
@@ -145,14 +127,17 @@ static void decode_packet(const struct uc_raw_event *ev, int64_t port,
 				       2, 0);
 }
 
-/* Hands a usable (or filtered-out receive) event to the next stage. */
+/* Hands a usable event (or a receive a filter hides or sets apart) to
+ * the next stage; HIDDEN is the filter's mark. */
 static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
-		   int64_t port, bool filtered)
+		   int64_t port, uint32_t hidden)
 {
+	bool filtered = hidden & UC_HIDDEN_HANDLER;
 	struct uc_usable u = {
 		.seq = filtered ? UC_NONE : (uint32_t)t->n_usable,
 		.type = (uint8_t)ev->event,
 		.filtered = filtered,
+		.other_port = hidden & UC_OTHER_PORT,
 		.ts = ev->ts,
 		.tid = ev->pid,
 		.cpu = ev->cpu,
@@ -179,12 +164,8 @@ static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
 		u.exec_cap = ev->pkt_cap;
 		u.exec_len = ev->pkt_size;
 	}
-	if (!filtered) {
-		if (!t->n_usable++ || ev->ts < t->first_ts)
-			t->first_ts = ev->ts;
-		if (ev->ts > t->last_ts)
-			t->last_ts = ev->ts;
-	}
+	if (!filtered)
+		t->n_usable++;
 	return t->next.on_usable ? t->next.on_usable(t->next.ctx, &u) : 0;
 }
 
@@ -227,17 +208,35 @@ static void live_print(FILE *out, const struct uc_raw_event *ev, int64_t port)
 
 /* ---------------------------------------------------------------- sink */
 
-/* --handler-filter hides vswitchd events of the threads it does not
- * name, as in upcall_cost.py; a receive that would have been usable is
- * still passed on, marked, so its kernel upcall is accounted for. */
-static int filtered_event(struct uc_trace *t, const struct uc_raw_event *ev)
+/*
+ * What a filter hides (filter.h) is not counted, as in upcall_cost.py for
+ * --handler-filter; a receive of a hidden thread that would have been
+ * usable is still passed on, marked, so its kernel upcall is accounted
+ * for; one of another --port is passed on for its batch's sake.
+ */
+static int hidden_event(struct uc_trace *t, const struct uc_raw_event *ev)
 {
 	int64_t port = 0;
 
-	t->filtered_out++;
+	if (ev->hidden & UC_HIDDEN_PORT) {
+		t->hidden_port++;
+		return 0;
+	}
+	if (ev->hidden & UC_HIDDEN_HANDLER)
+		t->filtered_out++;
+	else
+		t->other_port++;
 	if (ev->event == UC_EV_RECV_UPCALL && usable(t, ev, &port) == USABLE)
-		return pass_on(t, ev, port, true);
+		return pass_on(t, ev, port, ev->hidden);
 	return 0;
+}
+
+static void note_time(struct uc_trace *t, uint64_t ts)
+{
+	if (!t->events_received || ts < t->first_ts)
+		t->first_ts = ts;
+	if (ts > t->last_ts)
+		t->last_ts = ts;
 }
 
 static int on_event(void *ctx, const struct uc_raw_event *ev)
@@ -248,16 +247,16 @@ static int on_event(void *ctx, const struct uc_raw_event *ev)
 
 	if (ev->event >= UC_EV_MAX)
 		return 0;
-	if (t->cfg.handler_filter && ev->event != UC_EV_DP_UPCALL &&
-	    !handler_listed(t->cfg.handler_filter, ev->comm))
-		return filtered_event(t, ev);
+	if (ev->hidden)
+		return hidden_event(t, ev);
+	note_time(t, ev->ts);
 	t->events_received++;
 	t->total[ev->event]++;
 	t->listed[ev->event] = true;
 	switch (usable(t, ev, &port)) {
 	case USABLE:
 		t->usable[ev->event]++;
-		ret = pass_on(t, ev, port, false);
+		ret = pass_on(t, ev, port, 0);
 		if (!ret && t->cfg.live_out)
 			live_print(t->cfg.live_out, ev, port);
 		break;

@@ -42,6 +42,7 @@ struct uc_usable {
 	uint8_t type;        /* enum uc_event_type */
 	bool filtered;       /* a receive of a thread --handler-filter leaves
 			      * out: not usable, passed on for accounting */
+	bool other_port;     /* a receive of another --port: for its batch */
 	uint64_t ts;         /* ns, CLOCK_MONOTONIC */
 	uint32_t tid, cpu;
 	uint32_t comm;       /* thread name (receives), index in trace->names */
@@ -58,7 +59,8 @@ struct uc_usable_sink {
 };
 
 struct uc_trace_config {
-	const char *handler_filter;  /* comma-separated thread names, or NULL */
+	const char *handler_filter;  /* --handler-filter as given (the filter
+				      * stage, filter.h, applies it), or NULL */
 	uint64_t stop;               /* stop after this many events (0: never) */
 	FILE *live_out;              /* print live lines here; NULL: quiet */
 };
@@ -74,8 +76,10 @@ struct uc_trace {
 	uint64_t usable[UC_EV_MAX];
 	uint64_t missed[UC_EV_MAX];     /* refused by the ring buffer */
 	bool listed[UC_EV_MAX];         /* has a row in the events table */
-	uint64_t first_ts, last_ts;     /* of the usable events (0 if none) */
+	uint64_t first_ts, last_ts;     /* of the events received (0 if none) */
 	uint64_t filtered_out;          /* vswitchd events --handler-filter hid */
+	uint64_t hidden_port;           /* kernel upcalls of other --port */
+	uint64_t other_port;            /* vswitchd receives of other --port */
 	/* Set aside because no port map names their port: kernel upcalls
 	 * whose (datapath, device) the map lacks, receives whose flow key
 	 * has no port and whose datapath the map lacks. */

@@ -14,6 +14,7 @@
 
 #include "analysis.h"
 #include "correlate.h"
+#include "filter.h"
 #include "flow_key.h"
 #include "test_util.h"
 #include "trace.h"
@@ -455,15 +456,31 @@ static void test_usable_rules(void **state)
 static void test_handler_filter_and_stop(void **state)
 {
 	struct uc_trace_config cfg = { .handler_filter = "hndl2,hndl3" };
+	struct uc_filter_config fcfg = { .handlers = "hndl2,hndl3" };
+	struct uc_filter filter;
 	struct stream s;
+	char warning[256];
 
 	(void)state;
 	stream_init(&s, &cfg);
+	/* The filter stage in front of the analysis, as a replay has it. */
+	uc_filter_init(&filter, &fcfg, s.sink, (struct uc_event_sink){ 0 });
+	s.sink = uc_filter_sink(&filter);
 	D(&s, pkt1);           /* kernel events are never filtered */
 	R(&s, 1, pkt1);        /* hndl1: skipped, not even counted */
 	R(&s, 2, pkt2);
 	assert_int_equal(s.a.trace.events_received, 2);
 	assert_int_equal(s.a.trace.total[UC_EV_RECV_UPCALL], 1);
+	/* hndl1's receive took the kernel upcall: filtered out, not lost */
+	assert_int_equal(uc_analysis_finish(&s.a), 0);
+	assert_int_equal(s.a.result.n_sets, 0);
+	assert_int_equal(s.a.result.dp_filtered, 1);
+	assert_int_equal(s.a.result.recv_filtered, 1);
+	/* a name that matches no thread is named, with the threads there are */
+	uc_filter_unknown_handlers(&filter, warning, sizeof(warning));
+	assert_string_equal(warning, "--handler-filter: 'hndl3' matches no thread "
+			    "of the recording, which has: hndl1, hndl2");
+	uc_filter_free(&filter);
 	uc_analysis_free(&s.a);
 
 	cfg = (struct uc_trace_config){ .stop = 2 };

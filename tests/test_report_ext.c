@@ -18,6 +18,7 @@
 #include "flow_key.h"
 #include "metrics.h"
 #include "options.h"
+#include "outfile.h"
 #include "report_ext.h"
 #include "report_json.h"
 #include "report_model.h"
@@ -568,27 +569,37 @@ static void test_batches_accounting(void **state)
 
 static char *run_report(const struct uc_options *opt, int *ret)
 {
+	struct uc_outfile json = { 0 }, plot = { 0 };
 	struct uc_analysis t;
 	struct analysis a;
 	struct uc_error err;
 	char *text = NULL;
 	size_t len;
 	FILE *f = open_memstream(&text, &len);
+	struct uc_render_config cfg = { .compat = opt->compat };
 
 	assert_non_null(f);
-	struct uc_render_config cfg = {
-		.compat = opt->compat, .json_path = opt->json_path,
-		.plot_path = opt->plot_path,
-	};
-
+	/* Output files are opened before the analysis, as main does. */
+	if (opt->json_path && uc_outfile_open(&json, opt->json_path, &err)) {
+		assert_true(contains(err.msg, "cannot write"));
+		*ret = -1;
+		fclose(f);
+		return text;
+	}
+	if (opt->plot_path)
+		assert_int_equal(uc_outfile_open(&plot, opt->plot_path, &err), 0);
+	cfg.json_out = json.f;
+	cfg.plot_out = plot.f;
 	load("tests/fixtures/small.dat", &t);
 	assert_int_equal(uc_analysis_finish(&t), 0);
 	assert_int_equal(uc_report_compute(&a.r, &t, &(struct uc_report_config){
 		.source = "small.dat", .top = opt->top,
 		.timeline = opt->plot_path != NULL }, &err), 0);
 	*ret = uc_render_extended(f, &a.r, &cfg, &err);
-	if (*ret)
-		assert_true(contains(err.msg, "cannot write"));
+	if (json.f)
+		assert_int_equal(uc_outfile_commit(&json, &err), 0);
+	if (plot.f)
+		assert_int_equal(uc_outfile_commit(&plot, &err), 0);
 	assert_int_equal(fclose(f), 0);
 	analysis_free(&a);
 	uc_analysis_free(&t);
@@ -645,7 +656,9 @@ static void test_report_options(void **state)
 
 static void test_compare(void **state)
 {
-	struct uc_options opt;
+	const char *paths[2] = { "tests/fixtures/small.dat", "tests/fixtures/faults.dat" };
+	struct uc_compare_config cfg = { .paths = paths, .n = 2, .replay.report.top = 10 };
+	struct uc_outfile plot;
 	struct uc_error err;
 	char *text = NULL, svg[256], *doc;
 	size_t len;
@@ -653,13 +666,11 @@ static void test_compare(void **state)
 
 	(void)state;
 	assert_non_null(f);
-	uc_options_init(&opt);
-	opt.compare[0] = "tests/fixtures/small.dat";
-	opt.compare[1] = "tests/fixtures/faults.dat";
-	opt.n_compare = 2;
 	tu_temp_path(svg, sizeof(svg), "cmp.svg");
-	opt.plot_path = svg;
-	assert_int_equal(uc_compare_run(f, &opt, &err), 0);
+	assert_int_equal(uc_outfile_open(&plot, svg, &err), 0);
+	cfg.plot_out = plot.f;
+	assert_int_equal(uc_compare_run(f, &cfg, &err), 0);
+	assert_int_equal(uc_outfile_commit(&plot, &err), 0);
 	assert_int_equal(fclose(f), 0);
 	assert_true(contains(text, "- Comparing 2 runs:\n  [1] tests/fixtures/small.dat\n"));
 	assert_true(contains(text, "  event sets                       72          522\n"));
@@ -671,11 +682,11 @@ static void test_compare(void **state)
 	free(doc);
 	unlink(svg);
 
-	opt.plot_path = NULL;
-	opt.compare[1] = "tests/fixtures/no-such-file.dat";
+	cfg.plot_out = NULL;
+	paths[1] = "tests/fixtures/no-such-file.dat";
 	f = fopen("/dev/null", "w");
 	assert_non_null(f);
-	assert_int_equal(uc_compare_run(f, &opt, &err), -1);
+	assert_int_equal(uc_compare_run(f, &cfg, &err), -1);
 	fclose(f);
 	assert_true(contains(err.msg, "no-such-file.dat"));
 	assert_null(strchr(err.msg, '\n'));
