@@ -292,10 +292,22 @@ static void print_intervals(FILE *out, const struct uc_ext *x)
 
 /* ---------------------------------------------------------------- accounting */
 
-static void print_count(FILE *out, int indent, const char *what, uint64_t n)
+/* A count, right-aligned in a column W wide. */
+static void print_count(FILE *out, int w, int indent, const char *what, uint64_t n)
 {
-	fprintf(out, "  %*s%-*s: %10llu", indent, "", 40 - indent, what,
+	fprintf(out, "  %*s%-*s: %*llu", indent, "", 40 - indent, what, w,
 		(unsigned long long)n);
+}
+
+/* As wide as the largest count (at least 10, as upcall_cost.py's tables). */
+static int count_width(const struct uc_accounting *a)
+{
+	uint64_t max = a->dp_total > a->recv_total ? a->dp_total : a->recv_total;
+	int w = 1;
+
+	for (; max >= 10; max /= 10)
+		w++;
+	return w > 10 ? w : 10;
 }
 
 /* Why kernel upcalls found no receive: only what the run allows. */
@@ -314,45 +326,45 @@ static void explain_unreceived(FILE *out, const struct uc_accounting *a)
 		uc_plural(a->recv_missed, "event", "events"));
 }
 
-static void print_dp_accounting(FILE *out, const struct uc_accounting *a)
+static void print_dp_accounting(FILE *out, int w, const struct uc_accounting *a)
 {
-	print_count(out, 0, "kernel upcalls (usable)", a->dp_usable);
+	print_count(out, w, 0, "kernel upcalls (usable)", a->dp_usable);
 	fprintf(out, "  (of %llu traced; %llu more lost by the ring buffer)\n",
 		(unsigned long long)a->dp_total, (unsigned long long)a->dp_missed);
 	if (a->dp_no_port) {
-		print_count(out, 2, "set aside: no port map names their port",
+		print_count(out, w, 2, "set aside: port not in the port map",
 			    a->dp_no_port);
 		fputc('\n', out);
 	}
-	print_count(out, 2, "matched to a vswitchd receive", a->sets);
+	print_count(out, w, 2, "matched to a vswitchd receive", a->sets);
 	fputc('\n', out);
 	if (a->handler_filter) {
-		print_count(out, 2, "received by a thread filtered out",
+		print_count(out, w, 2, "received by a thread filtered out",
 			    a->dp_filtered);
 		fputs("  (--handler-filter)\n", out);
 	}
-	print_count(out, 2, "never received by vswitchd", a->dp_unmatched);
+	print_count(out, w, 2, "never received by vswitchd", a->dp_unmatched);
 	if (a->dp_unmatched)
 		explain_unreceived(out, a);
 	fputc('\n', out);
 }
 
-static void print_recv_accounting(FILE *out, const struct uc_accounting *a)
+static void print_recv_accounting(FILE *out, int w, const struct uc_accounting *a)
 {
-	print_count(out, 0, "vswitchd receives (usable)", a->recv_usable);
+	print_count(out, w, 0, "vswitchd receives (usable)", a->recv_usable);
 	fprintf(out, "  (of %llu traced; %llu more lost by the ring buffer)\n",
 		(unsigned long long)a->recv_total, (unsigned long long)a->recv_missed);
 	if (a->recv_no_port) {
-		print_count(out, 2, "set aside: no port map names their port",
+		print_count(out, w, 2, "set aside: port not in the port map",
 			    a->recv_no_port);
 		fputc('\n', out);
 	}
 	if (a->handler_filter) {
-		print_count(out, 2, "of threads filtered out (not counted)",
+		print_count(out, w, 2, "of threads filtered out (not counted)",
 			    a->recv_filtered);
 		fputs("  (--handler-filter)\n", out);
 	}
-	print_count(out, 2, "with no kernel upcall", a->recv_unmatched);
+	print_count(out, w, 2, "with no kernel upcall", a->recv_unmatched);
 	if (a->recv_unmatched && !a->dp_total && !a->dp_missed)
 		fputs("  (no kernel upcall was traced at all: the kernel probes "
 		      "were not attached)", out);
@@ -390,15 +402,15 @@ static void explain_no_put(FILE *out, const struct uc_accounting *a)
 		      "earlier upcall of the same flow)", out);
 }
 
-static void print_set_accounting(FILE *out, const struct uc_accounting *a)
+static void print_set_accounting(FILE *out, int w, const struct uc_accounting *a)
 {
-	print_count(out, 0, "event sets", a->sets);
+	print_count(out, w, 0, "event sets", a->sets);
 	fputc('\n', out);
-	print_count(out, 2, "without a flow put", a->sets_no_put);
+	print_count(out, w, 2, "without a flow put", a->sets_no_put);
 	if (a->sets_no_put)
 		explain_no_put(out, a);
 	fputc('\n', out);
-	print_count(out, 2, "without an execute", a->sets_no_execute);
+	print_count(out, w, 2, "without an execute", a->sets_no_execute);
 	if (a->sets_no_execute)
 		fprintf(out, "  (the packet was not sent back, e.g. it went to the "
 			"controller or was dropped; %llu %s lost, %llu %s "
@@ -408,7 +420,7 @@ static void print_set_accounting(FILE *out, const struct uc_accounting *a)
 			(unsigned long long)a->executes_dropped,
 			uc_plural(a->executes_dropped, "execute", "executes"));
 	fputc('\n', out);
-	print_count(out, 2, "without a kernel execute", a->sets_no_pkt_exec);
+	print_count(out, w, 2, "without a kernel execute", a->sets_no_pkt_exec);
 	if (a->sets_exec_no_pkt_exec)
 		fprintf(out, "  (%llu of them had an execute: %llu kernel execute "
 			"%s lost)", (unsigned long long)a->sets_exec_no_pkt_exec,
@@ -416,14 +428,14 @@ static void print_set_accounting(FILE *out, const struct uc_accounting *a)
 			uc_plural(a->pkt_exec_missed, "event", "events"));
 	fputc('\n', out);
 	if (a->recv_before_dp) {
-		print_count(out, 2, "received before their kernel upcall",
+		print_count(out, w, 2, "received before their kernel upcall",
 			    a->recv_before_dp);
 		fputs("  (negative kernel_to_vswitchd: timestamps from another "
 		      "clock, or a receive matched to the wrong kernel upcall)\n",
 		      out);
 	}
 	if (vswitchd_lost(a) || a->suspect_sets) {
-		print_count(out, 2, "in batches rebuilt out of step", a->suspect_sets);
+		print_count(out, w, 2, "in batches rebuilt out of step", a->suspect_sets);
 		fputs(vswitchd_lost(a) ?
 		      "  (vswitchd events were lost: batch reconstruction is "
 		      "uncertain, and these sets' put, execute and kernel execute "
@@ -436,10 +448,12 @@ static void print_set_accounting(FILE *out, const struct uc_accounting *a)
 
 static void print_accounting(FILE *out, const struct uc_ext *x)
 {
+	int w = count_width(&x->acct);
+
 	fputs("\n=> Unmatched and lost upcalls:\n", out);
-	print_dp_accounting(out, &x->acct);
-	print_recv_accounting(out, &x->acct);
-	print_set_accounting(out, &x->acct);
+	print_dp_accounting(out, w, &x->acct);
+	print_recv_accounting(out, w, &x->acct);
+	print_set_accounting(out, w, &x->acct);
 }
 
 void uc_ext_print(FILE *out, const struct uc_ext *x)
