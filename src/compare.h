@@ -2,8 +2,8 @@
 /*
  * compare.h - --compare A B [C ...]: several event files (either format),
  * each read, correlated and summarised as a report would be, then their
- * statistics side by side; with --plot, their boxplots side by side (the
- * article's comparison of batch sizes 1, 32 and 64); with --json, every
+ * statistics side by side; with --plot, their boxplots side by side (e.g.
+ * runs with handler batch sizes 1, 32 and 64); with --json, every
  * run in one document.
  */
 #ifndef UC_COMPARE_H

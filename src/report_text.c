@@ -75,7 +75,7 @@ static void print_monotonic(FILE *out, uint64_t ns)
 }
 
 static void print_outlier(FILE *out, const struct uc_ext *x,
-			  const struct uc_outlier *o, size_t rank)
+			  const struct uc_outlier *o, size_t rank, int width)
 {
 	static const struct { enum uc_metric_id id; const char *abbr; } segs[] = {
 		{ UC_M_KERNEL_TO_VSWITCHD, "k->v" }, { UC_M_LOOKUP, "lookup" },
@@ -88,7 +88,7 @@ static void print_outlier(FILE *out, const struct uc_ext *x,
 	uc_text_escape(o->handler, handler, sizeof(handler));
 	uc_text_escape(o->port_name[0] ? o->port_name : "?", port, sizeof(port));
 	uc_text_escape(o->dp, dp, sizeof(dp));
-	fprintf(out, "  %3zu. %11.3f us  at ", rank, o->value);
+	fprintf(out, "  %3zu. %*.3f us  at ", rank, width, o->value);
 	print_monotonic(out, o->ts_ns);
 	if (x->have_wall)
 		fprintf(out, " (%s)", uc_ext_format_wall(o->wall_ns, wall, sizeof(wall)));
@@ -109,8 +109,14 @@ static void print_outlier(FILE *out, const struct uc_ext *x,
 
 static void print_outliers(FILE *out, const struct uc_ext *x)
 {
+	int width;
+
 	if (!x->n_top)
 		return;
+	/* One width for all (the slowest is first and widest), so the
+	 * columns stay aligned whatever the latencies. */
+	width = snprintf(NULL, 0, "%.3f", x->top[0].value);
+	width = width > 11 ? width : 11;
 	if (x->n_top == 1)
 		fprintf(out, "\n=> Slowest upcall by %s latency", uc_metric_name(x->primary));
 	else
@@ -119,7 +125,7 @@ static void print_outliers(FILE *out, const struct uc_ext *x)
 	fprintf(out, " (time of the kernel upcall, monotonic s%s; batch "
 		"position/size):\n", x->have_wall ? ", and UTC" : "");
 	for (size_t k = 0; k < x->n_top; k++)
-		print_outlier(out, x, &x->top[k], k + 1);
+		print_outlier(out, x, &x->top[k], k + 1, width);
 }
 
 /* ---------------------------------------------------------------- groups */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_correlate.c - the correlation rules on synthetic event streams:
- * upcall_cost.py's seven --unit-test scenarios (reference §10.4), then
+ * upcall_cost.py's seven --unit-test scenarios (the scenarios of its hidden --unit-test option), then
  * checksum tolerance, tunnels, fragments, capture sizes, lost upcalls,
  * batches of 64 and more, identical packets, the usable rules, the
  * handler filter and -s.
