@@ -38,6 +38,8 @@ struct uc_batcher {
 	struct thread_state *threads;   /* in order of first appearance */
 	size_t n_threads, cap_threads;
 	struct uc_map64 by_tid;         /* TID -> thread */
+	uint32_t last;                  /* the thread of the last event + 1
+					 * (a handler's events come in runs) */
 	uint32_t *sizes;                /* of the batches that ended */
 	size_t n_sizes, cap_sizes;
 	uint64_t puts_dropped, executes_dropped;
@@ -79,10 +81,15 @@ void uc_batcher_free(struct uc_batcher *b)
 /* The state of thread TID, created on its first event. */
 static struct thread_state *thread_of(struct uc_batcher *b, uint32_t tid)
 {
-	uint32_t k = uc_map64_get(&b->by_tid, tid);
+	uint32_t k;
 
-	if (k != UC_MAP64_NONE)
+	if (b->last && b->threads[b->last - 1].info.tid == tid)
+		return &b->threads[b->last - 1];
+	k = uc_map64_get(&b->by_tid, tid);
+	if (k != UC_MAP64_NONE) {
+		b->last = k + 1;
 		return &b->threads[k];
+	}
 	if (uc_grow((void **)&b->threads, &b->cap_threads, b->n_threads + 1,
 		    sizeof(*b->threads)) ||
 	    uc_map64_add(&b->by_tid, tid, (uint32_t)b->n_threads))

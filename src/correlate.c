@@ -12,17 +12,25 @@
 #include "correlate.h"
 #include "grow.h"
 #include "matcher.h"
-#include "sort.h"
 
 struct set_vec {
 	struct uc_set *v;
 	size_t n, cap;
 };
 
+/* The sets, each at the position of its kernel upcall (so they come out
+ * in kernel-upcall order, as the original builds them, with no sort);
+ * the slots of kernel upcalls without a set stay empty. */
+struct set_slots {
+	struct uc_set *v;
+	size_t n, cap;          /* n: one past the last slot used */
+};
+
 struct uc_correlator {
 	struct uc_matcher *matcher;
 	struct uc_batcher *batcher;
-	struct set_vec sets, lone;
+	struct set_slots sets;
+	struct set_vec lone;
 	struct uc_dp_note *dps;
 	size_t n_dps, cap_dps;
 	uint64_t recv_filtered, recv_other_port;
@@ -64,10 +72,10 @@ static int add_dp(struct uc_correlator *c, const struct uc_usable *ev)
 {
 	if (uc_grow((void **)&c->dps, &c->cap_dps, c->n_dps + 1, sizeof(*c->dps)))
 		return -ENOMEM;
-	c->dps[c->n_dps++] = (struct uc_dp_note){
+	c->dps[c->n_dps] = (struct uc_dp_note){
 		ev->ts, ev->pkt->dp_name, ev->pkt->dp_port,
 	};
-	return uc_matcher_add_dp(c->matcher, ev);
+	return uc_matcher_add_dp(c->matcher, ev, (uint32_t)c->n_dps++);
 }
 
 static int add_recv(struct uc_correlator *c, const struct uc_usable *ev)
@@ -108,10 +116,24 @@ struct uc_usable_sink uc_correlator_sink(struct uc_correlator *c)
 
 /* ---------------------------------------------------------------- entries */
 
+/* The slot of the kernel upcall of E, made if need be. */
+static struct uc_set *set_slot(struct set_slots *slots, uint32_t index)
+{
+	size_t old = slots->cap;
+
+	if (uc_grow((void **)&slots->v, &slots->cap, (size_t)index + 1,
+		    sizeof(*slots->v)))
+		return NULL;
+	for (size_t i = old; i < slots->cap; i++)
+		slots->v[i].ev[UC_EV_DP_UPCALL] = UC_NONE;
+	if (index >= slots->n)
+		slots->n = (size_t)index + 1;
+	return &slots->v[index];
+}
+
 static int on_entry(void *ctx, const struct uc_batch_entry *e)
 {
 	struct uc_correlator *c = ctx;
-	struct set_vec *vec = e->has_dp ? &c->sets : &c->lone;
 	struct uc_set *s;
 
 	if (e->other_port) {
@@ -121,9 +143,16 @@ static int on_entry(void *ctx, const struct uc_batch_entry *e)
 	c->n_recv++;
 	c->recv_no_put += e->ev[UC_EV_OP_FLOW_PUT] == UC_NONE;
 	c->recv_no_execute += e->ev[UC_EV_OP_FLOW_EXECUTE] == UC_NONE;
-	if (uc_grow((void **)&vec->v, &vec->cap, vec->n + 1, sizeof(*vec->v)))
+	if (e->has_dp) {
+		s = set_slot(&c->sets, e->dp.index);
+	} else {
+		if (uc_grow((void **)&c->lone.v, &c->lone.cap, c->lone.n + 1,
+			    sizeof(*c->lone.v)))
+			return -ENOMEM;
+		s = &c->lone.v[c->lone.n++];
+	}
+	if (!s)
 		return -ENOMEM;
-	s = &vec->v[vec->n++];
 	memcpy(s->ev, e->ev, sizeof(s->ev));
 	memcpy(s->ts, e->ts, sizeof(s->ts));
 	s->thread = e->thread;
@@ -140,32 +169,15 @@ static int on_entry(void *ctx, const struct uc_batch_entry *e)
 
 /* ---------------------------------------------------------------- finish */
 
-/* Sets come out as their batches end; the report wants kernel-upcall
- * order (the original builds them walking the kernel upcalls). */
-static int sort_sets(struct set_vec *sets)
+/* Squeezes out the slots of kernel upcalls without a set, in order. */
+static void compact_sets(struct set_slots *slots)
 {
-	uint32_t *key = malloc((sets->n ? sets->n : 1) * sizeof(*key));
-	uint32_t *order = malloc((sets->n ? sets->n : 1) * sizeof(*order));
-	struct uc_set *sorted = malloc((sets->n ? sets->n : 1) * sizeof(*sorted));
-	int ret = -ENOMEM;
+	size_t to = 0;
 
-	if (key && order && sorted) {
-		for (size_t i = 0; i < sets->n; i++)
-			key[i] = sets->v[i].ev[UC_EV_DP_UPCALL];
-		ret = uc_sort_u32_order(key, sets->n, order);
-	}
-	if (!ret) {
-		for (size_t i = 0; i < sets->n; i++)
-			sorted[i] = sets->v[order[i]];
-		free(sets->v);
-		sets->v = sorted;
-		sets->cap = sets->n;
-		sorted = NULL;
-	}
-	free(key);
-	free(order);
-	free(sorted);
-	return ret;
+	for (size_t i = 0; i < slots->n; i++)
+		if (slots->v[i].ev[UC_EV_DP_UPCALL] != UC_NONE)
+			slots->v[to++] = slots->v[i];
+	slots->n = to;
 }
 
 /* The threads that received upcalls; entries get their index among them. */
@@ -189,7 +201,8 @@ static int collect_threads(struct uc_correlator *c, struct uc_correlation *out)
 			};
 	}
 	for (size_t i = 0; i < c->sets.n; i++)
-		c->sets.v[i].thread = index_of[c->sets.v[i].thread];
+		if (c->sets.v[i].ev[UC_EV_DP_UPCALL] != UC_NONE)
+			c->sets.v[i].thread = index_of[c->sets.v[i].thread];
 	for (size_t i = 0; i < c->lone.n; i++)
 		c->lone.v[i].thread = index_of[c->lone.v[i].thread];
 	free(index_of);
@@ -230,19 +243,19 @@ int uc_correlator_finish(struct uc_correlator *c, struct uc_correlation *out)
 		ret = collect_threads(c, out);
 	if (!ret)
 		ret = copy_sizes(c->batcher, out);
-	if (!ret)
-		ret = sort_sets(&c->sets);
 	if (ret) {
 		uc_correlation_free(out);
 		return ret;
 	}
+	compact_sets(&c->sets);
 	out->sets = c->sets.v;
 	out->n_sets = c->sets.n;
 	out->lone = c->lone.v;
 	out->n_lone = c->lone.n;
 	out->dps = c->dps;
 	out->n_dps = c->n_dps;
-	c->sets = c->lone = (struct set_vec){ 0 };
+	c->sets = (struct set_slots){ 0 };
+	c->lone = (struct set_vec){ 0 };
 	c->dps = NULL;
 	c->n_dps = 0;
 	out->n_recv_upcalls = c->n_recv;

@@ -30,7 +30,7 @@ struct link {
 struct dp_node {
 	uint64_t ts, hash;
 	uint8_t *bytes;          /* a copy while it waits */
-	uint32_t seq, cpu, len, cap, frag_len, dp_name;
+	uint32_t seq, index, cpu, len, cap, frag_len, dp_name;
 	int32_t port;
 	uint16_t csum_off;
 	bool marked;             /* a left-out receive agreed with it */
@@ -224,7 +224,8 @@ static uint32_t chain_of(struct uc_matcher *m, uint64_t key)
 	return c;
 }
 
-int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp)
+int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
+		      uint32_t index)
 {
 	const struct uc_packet *p = dp->pkt;
 	struct len_info *li = len_info(m, p->len, true);
@@ -244,7 +245,8 @@ int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp)
 		return -ENOMEM;
 	n = &m->node[id];
 	*n = (struct dp_node){
-		.ts = dp->ts, .hash = p->hash, .seq = dp->seq, .cpu = dp->cpu,
+		.ts = dp->ts, .hash = p->hash, .seq = dp->seq, .index = index,
+		.cpu = dp->cpu,
 		.len = p->len, .cap = p->cap, .frag_len = p->frag_len,
 		.dp_name = p->dp_name, .port = p->dp_port,
 		.csum_off = p->csum_off, .chain = chain, .list = list,
@@ -422,7 +424,8 @@ int uc_matcher_take(struct uc_matcher *m, const struct uc_usable *recv,
 		return 0;
 	n = &m->node[id];
 	*out = (struct uc_dp_match){
-		.seq = n->seq, .cpu = n->cpu, .ts = n->ts, .port = n->port,
+		.seq = n->seq, .index = n->index, .cpu = n->cpu, .ts = n->ts,
+		.port = n->port,
 		.dp_name = n->dp_name, .pkt_len = n->len,
 	};
 	uc_packet_parse(n->bytes, n->cap, &out->info);

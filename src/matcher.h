@@ -30,6 +30,7 @@
 /* What a kernel upcall hands to the receive that takes it. */
 struct uc_dp_match {
 	uint32_t seq;            /* the DP's usable-event position */
+	uint32_t index;          /* its position among the kernel upcalls */
 	uint32_t cpu;
 	uint64_t ts;
 	int32_t port;
@@ -43,9 +44,10 @@ struct uc_matcher;
 struct uc_matcher *uc_matcher_new(void);
 void uc_matcher_free(struct uc_matcher *m);
 
-/* A kernel upcall: it waits (with a copy of its bytes) for its receive.
- * Returns 0 or -ENOMEM. */
-int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp);
+/* A kernel upcall, the INDEX-th: it waits (with a copy of its bytes) for
+ * its receive.  Returns 0 or -ENOMEM. */
+int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
+		      uint32_t index);
 
 /*
  * A received upcall: the first waiting DP that agrees takes it.  Returns

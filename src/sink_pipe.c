@@ -19,7 +19,7 @@
 
 #define BLOCK_SIZE (1u << 20)
 #define MAX_BLOCKS 4            /* in flight: 4 MiB whatever the input */
-#define ALIGN 8
+#define ALIGN 8                 /* records start aligned for the structs */
 
 enum rec_kind { REC_INFO = 1, REC_MAP, REC_EVENT, REC_MISSED };
 
@@ -28,16 +28,10 @@ struct rec_hdr {
 	uint32_t kind;
 };
 
-/* An event's fixed fields; names, packet and key bytes follow. */
-struct rec_event {
-	uint32_t event, cpu, pid, upcall_type;
-	uint64_t ts;
-	uint32_t pkt_frag_size, pkt_size;
-	uint64_t key_size;
-	uint32_t pkt_cap, key_cap;
-	uint32_t hidden;
-	uint8_t comm_len, dpif_name_len, dev_name_len;
-};
+_Static_assert(sizeof(struct rec_hdr) % ALIGN == 0 &&
+	       _Alignof(struct uc_raw_event) <= ALIGN &&
+	       _Alignof(struct uc_capture_info) <= ALIGN,
+	       "records keep their structs aligned");
 
 struct rec_missed {
 	uint32_t type;
@@ -195,22 +189,13 @@ static int pipe_missed(void *ctx, uint32_t type, uint64_t count)
 	return put_record(ctx, REC_MISSED, &m, sizeof(m));
 }
 
+/* The event struct itself travels, its packet and key bytes after it:
+ * the consumer hands it on in place, nothing is decoded. */
 static int pipe_event(void *ctx, const struct uc_raw_event *ev)
 {
 	struct pipe *p = ctx;
-	struct rec_event r = {
-		.event = ev->event, .cpu = ev->cpu, .pid = ev->pid,
-		.upcall_type = ev->upcall_type, .ts = ev->ts,
-		.pkt_frag_size = ev->pkt_frag_size, .pkt_size = ev->pkt_size,
-		.key_size = ev->key_size, .pkt_cap = ev->pkt_cap,
-		.key_cap = ev->key_cap, .hidden = ev->hidden,
-		.comm_len = (uint8_t)strnlen(ev->comm, UC_TASK_COMM_LEN),
-		.dpif_name_len = (uint8_t)strnlen(ev->dpif_name, UC_DPIF_NAME_LEN),
-		.dev_name_len = (uint8_t)strnlen(ev->dev_name, UC_DEV_NAME_LEN),
-	};
-	size_t body = sizeof(r) + r.comm_len + r.dpif_name_len + r.dev_name_len +
-		      (size_t)r.pkt_cap + r.key_cap;
-	size_t size = padded(sizeof(struct rec_hdr) + body);
+	size_t size = padded(sizeof(struct rec_hdr) + sizeof(*ev) +
+			     (size_t)ev->pkt_cap + ev->key_cap);
 	int rc = 0;
 	unsigned char *at = reserve(p, size, &rc);
 
@@ -218,19 +203,12 @@ static int pipe_event(void *ctx, const struct uc_raw_event *ev)
 		return rc;
 	memcpy(at, &(struct rec_hdr){ (uint32_t)size, REC_EVENT }, sizeof(struct rec_hdr));
 	at += sizeof(struct rec_hdr);
-	memcpy(at, &r, sizeof(r));
-	at += sizeof(r);
-	memcpy(at, ev->comm, r.comm_len);
-	at += r.comm_len;
-	memcpy(at, ev->dpif_name, r.dpif_name_len);
-	at += r.dpif_name_len;
-	memcpy(at, ev->dev_name, r.dev_name_len);
-	at += r.dev_name_len;
-	if (r.pkt_cap)
-		memcpy(at, ev->pkt, r.pkt_cap);
-	at += r.pkt_cap;
-	if (r.key_cap)
-		memcpy(at, ev->key, r.key_cap);
+	memcpy(at, ev, sizeof(*ev));
+	at += sizeof(*ev);
+	if (ev->pkt_cap)
+		memcpy(at, ev->pkt, ev->pkt_cap);
+	if (ev->key_cap)
+		memcpy(at + ev->pkt_cap, ev->key, ev->key_cap);
 	p->cur->len += size;
 	return 0;
 }
@@ -262,41 +240,17 @@ static void *producer_main(void *arg)
 
 /* ---------------------------------------------------------------- consumer side */
 
-static void take_string(char *dst, const unsigned char **at, size_t len)
+static int deliver_event(unsigned char *at, const struct uc_event_sink *sink)
 {
-	memcpy(dst, *at, len);
-	dst[len] = '\0';
-	*at += len;
-}
+	struct uc_raw_event *ev = (struct uc_raw_event *)at;
 
-static int deliver_event(const unsigned char *at, const struct uc_event_sink *sink)
-{
-	struct rec_event r;
-	struct uc_raw_event ev;
-
-	memcpy(&r, at, sizeof(r));
-	at += sizeof(r);
-	ev.event = r.event;
-	ev.cpu = r.cpu;
-	ev.pid = r.pid;
-	ev.upcall_type = r.upcall_type;
-	ev.ts = r.ts;
-	ev.pkt_frag_size = r.pkt_frag_size;
-	ev.hidden = r.hidden;
-	ev.pkt_size = r.pkt_size;
-	ev.key_size = r.key_size;
-	take_string(ev.comm, &at, r.comm_len);
-	take_string(ev.dpif_name, &at, r.dpif_name_len);
-	take_string(ev.dev_name, &at, r.dev_name_len);
-	ev.pkt = at;
-	ev.pkt_cap = r.pkt_cap;
-	ev.key = at + r.pkt_cap;
-	ev.key_cap = r.key_cap;
-	return sink->on_event ? sink->on_event(sink->ctx, &ev) : 0;
+	ev->pkt = at + sizeof(*ev);
+	ev->key = ev->pkt + ev->pkt_cap;
+	return sink->on_event ? sink->on_event(sink->ctx, ev) : 0;
 }
 
 /* One record to the consumer's sink, or only freed when DISCARD. */
-static int deliver(const unsigned char *at, uint32_t kind,
+static int deliver(unsigned char *at, uint32_t kind,
 		   const struct uc_event_sink *sink, bool discard)
 {
 	struct uc_port_map *map;

@@ -32,19 +32,32 @@ static bool same_string(const void *ctx, uint32_t i)
 	return !strcmp(p->tab->str[i], p->s);
 }
 
+static void remember(struct uc_strtab *tab, uint32_t i)
+{
+	memmove(&tab->last[1], &tab->last[0], 3 * sizeof(tab->last[0]));
+	tab->last[0] = i + 1;
+}
+
 uint32_t uc_strtab_intern(struct uc_strtab *tab, const char *s)
 {
 	struct probe probe = { tab, s };
 	uint64_t key;
 	uint32_t i;
 
-	/* Names come in runs (one handler's events): try the last first. */
-	if (tab->last && !strcmp(tab->str[tab->last - 1], s))
-		return tab->last - 1;
+	/* Names come in runs (a handler's, its datapath's): the recent
+	 * ones first, most recent in front. */
+	for (int k = 0; k < 4 && tab->last[k]; k++)
+		if (!strcmp(tab->str[tab->last[k] - 1], s)) {
+			uint32_t hit = tab->last[k];
+
+			memmove(&tab->last[1], &tab->last[0], (size_t)k * sizeof(hit));
+			tab->last[0] = hit;
+			return hit - 1;
+		}
 	key = uc_hash_bytes(s, strlen(s), 0);
 	i = uc_map64_find(&tab->index, key, same_string, &probe);
 	if (i != UC_MAP64_NONE) {
-		tab->last = i + 1;
+		remember(tab, i);
 		return i;
 	}
 	if (tab->n == tab->cap) {
@@ -61,6 +74,6 @@ uint32_t uc_strtab_intern(struct uc_strtab *tab, const char *s)
 		free(tab->str[tab->n]);
 		return UINT32_MAX;
 	}
-	tab->last = (uint32_t)tab->n + 1;
+	remember(tab, (uint32_t)tab->n);
 	return (uint32_t)tab->n++;
 }

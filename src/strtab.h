@@ -15,7 +15,8 @@ struct uc_strtab {
 	char **str;
 	size_t n, cap;
 	struct uc_map64 index; /* string hash -> index in str */
-	uint32_t last;        /* index + 1 of the last string asked for */
+	uint32_t last[4];     /* index + 1 of the strings asked for last
+			       * (names come in runs, a few interleaved) */
 };
 
 void uc_strtab_init(struct uc_strtab *tab);
