@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
 #include "capture.h"
 #include "compare.h"
 #include "correlate.h"
@@ -151,7 +153,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (opt.version) {
-		printf("upcall_cost %s\n", UC_VERSION);
+		printf("upcall_cost %s\nlibbpf %u.%u\n", UC_VERSION,
+		       libbpf_major_version(), libbpf_minor_version());
 		return 0;
 	}
 	if (opt.n_compare)
