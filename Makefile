@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # upcall_cost - build, test, benchmark, install.
 #
 #   make          build ./upcall_cost (and its man page, the tools)

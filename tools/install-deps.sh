@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs the Debian packages upcall_cost needs to build and test, if any
 # is missing.  Run as root on Debian 12; does nothing when all are there.
 set -e
