@@ -184,22 +184,30 @@ $(BUILD)/tools/%: tools/%.c $(LIB) $(BUILD)/.cflags
 
 # ---------------------------------------------------------------- install
 # The binary in sbin (it captures as root), the man page, the bash
-# completion, and deploy/'s examples when there are any.
+# completion, and the deployment examples (deploy/: systemd, Kubernetes,
+# Prometheus), whatever files it holds, when there is one.
+DEPLOY ?= deploy
+DEPLOY_FILES = $$(cd $(DEPLOY) 2>/dev/null && find . -type f | sed 's|^\./||' | sort)
 install: $(BIN) $(MAN)
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
 	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/upcall_cost
 	$(INSTALL) -m 0644 $(MAN) $(DESTDIR)$(MANDIR)/man8/upcall_cost.8
 	$(INSTALL) -m 0644 completion/upcall_cost.bash $(DESTDIR)$(BASHCOMPDIR)/upcall_cost
-	@set -e; for f in $$(cd deploy 2>/dev/null && find . -type f | sort); do \
-		echo "$(INSTALL) -m 0644 -D deploy/$${f#./} $(DESTDIR)$(EXAMPLESDIR)/$${f#./}"; \
-		$(INSTALL) -m 0644 -D "deploy/$${f#./}" "$(DESTDIR)$(EXAMPLESDIR)/$${f#./}"; \
+	@set -e; for f in $(DEPLOY_FILES); do \
+		if [ -x "$(DEPLOY)/$$f" ]; then m=0755; else m=0644; fi; \
+		echo "$(INSTALL) -m $$m -D $(DEPLOY)/$$f $(DESTDIR)$(EXAMPLESDIR)/$$f"; \
+		$(INSTALL) -m $$m -D "$(DEPLOY)/$$f" "$(DESTDIR)$(EXAMPLESDIR)/$$f"; \
 	done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/upcall_cost $(DESTDIR)$(MANDIR)/man8/upcall_cost.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/upcall_cost
-	rm -rf $(DESTDIR)$(EXAMPLESDIR)
-	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	@set -e; for f in $(DEPLOY_FILES); do \
+		echo "rm -f $(DESTDIR)$(EXAMPLESDIR)/$$f"; rm -f "$(DESTDIR)$(EXAMPLESDIR)/$$f"; \
+	done
+	@for d in $(EXAMPLESDIR) $(DOCDIR); do \
+		[ ! -d $(DESTDIR)$$d ] || find $(DESTDIR)$$d -depth -type d -empty -delete; \
+	done
 
 # ---------------------------------------------------------------- demo
 demo: deps
