@@ -244,11 +244,13 @@ check: deps
 
 # Slow ones (minutes; they download from Debian's archive), for CI.
 check-static: deps
+	@sh tools/install-deps.sh debootstrap file
 	$(MAKE) WERROR=1 all static
-	@sh tests/static/run.sh $(STATIC_BIN) ./$(BIN)
+	@sh tests/slow/static.sh $(STATIC_BIN) ./$(BIN)
 
 check-package: deps
-	@sh tests/package/run.sh
+	@sh tools/install-deps.sh dpkg-dev debhelper lintian
+	@sh tests/slow/package.sh
 
 bench: deps
 	$(MAKE) all

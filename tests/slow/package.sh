@@ -1,0 +1,120 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# tests/slow/package.sh - `make check-package`: the Debian package.
+#
+# Copies the source tree (the files Git tracks, as a fresh clone has them,
+# without .git: as a tarball would be) to build/package/upcall-cost-VERSION,
+# installs its Build-Depends (apt-get build-dep), runs
+# `dpkg-buildpackage -us -uc -b` there (which runs the unit, parity and man
+# page tests: dh_auto_test), then checks:
+#   - lintian reports no error (every tag it prints is shown)
+#   - the .deb holds the binary, the man page, the completion, the docs,
+#     and every file of deploy/ under /usr/share/doc/upcall-cost/examples
+#   - its binary, extracted, prints the package's version and passes the
+#     parity tests; the man page in it has no warning; it depends on the
+#     libraries the binary links
+# Leaves the .deb in build/package/.  Needs root (apt-get build-dep).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+REPO=$(pwd)
+OUT=build/package
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {  # description status [details-file]
+	if [ "$2" = 0 ]; then
+		echo "PASS: $1"; pass=$((pass + 1))
+	else
+		echo "FAIL: $1"; fail=$((fail + 1))
+		[ -n "${3:-}" ] && sed 's/^/      /' "$3" | tail -25
+	fi
+}
+finish() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+	exit
+}
+now() { date +%s; }
+
+version=$(dpkg-parsechangelog -S Version)
+arch=$(dpkg --print-architecture)
+src=$OUT/upcall-cost-$version
+deb=$OUT/upcall-cost_${version}_$arch.deb
+
+# ------------------------------------------------------------- build
+rm -rf "$OUT" && mkdir -p "$src"
+if git rev-parse --show-toplevel > /dev/null 2>&1 &&
+   [ "$(git rev-parse --show-toplevel)" = "$REPO" ]; then
+	git ls-files -z | xargs -0 cp -P --parents -t "$src"
+else
+	find . -path ./.git -prune -o -path ./build -prune -o -path ./build-san -prune \
+		-o -type f -print0 | xargs -0 cp -P --parents -t "$src"
+fi
+check "source tree copied to $src ($(find "$src" -type f | wc -l) files)" $?
+
+t0=$(now)
+DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q --no-install-recommends \
+	"./$src" > "$tmp/build-dep.log" 2>&1
+check "apt-get build-dep: Build-Depends installed ($(( $(now) - t0 )) s)" $? "$tmp/build-dep.log"
+
+t0=$(now)
+(cd "$src" && dpkg-buildpackage -us -uc -b) > "$OUT/build.log" 2>&1
+check "dpkg-buildpackage -us -uc -b ($(( $(now) - t0 )) s; log: $OUT/build.log)" $? "$OUT/build.log"
+[ -f "$deb" ] || { check "$deb was made" 1; finish; }
+grep -E '^(== |[0-9]+ passed)' "$OUT/build.log" | grep -v ': [0-9]* passed, 0 failed' | sed 's/^/      dh_auto_test: /'
+
+# ------------------------------------------------------------- lintian
+t0=$(now)
+lintian --info --display-info --pedantic --fail-on error \
+	"$OUT/upcall-cost_${version}_$arch.changes" > "$tmp/lintian" 2>&1
+rc=$?
+grep -v 'running with root privileges' "$tmp/lintian" > "$tmp/tags"
+sed 's/^/      lintian: /' "$tmp/tags"
+check "lintian: no error ($(grep -c '^E:' "$tmp/tags") errors, $(grep -c '^W:' "$tmp/tags") warnings, $(grep -c '^[IP]:' "$tmp/tags") info/pedantic; $(( $(now) - t0 )) s)" $rc
+
+# ------------------------------------------------------------- contents
+dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' > "$tmp/contents"
+has() { grep -qx "$1" "$tmp/contents"; }
+for f in /usr/sbin/upcall_cost /usr/share/man/man8/upcall_cost.8.gz \
+	 /usr/share/bash-completion/completions/upcall_cost \
+	 /usr/share/doc/upcall-cost/copyright /usr/share/doc/upcall-cost/changelog.gz \
+	 /usr/share/doc/upcall-cost/README.md.gz; do
+	has "$f"
+	check "the package installs $f" $?
+done
+ndeploy=0
+if [ -d deploy ]; then
+	: > "$tmp/missing"
+	for f in $(cd deploy && find . -type f | sed 's|^\./||'); do
+		ndeploy=$((ndeploy + 1))
+		e=/usr/share/doc/upcall-cost/examples/$f
+		has "$e" || has "$e.gz" || echo "$e" >> "$tmp/missing"
+	done
+	[ ! -s "$tmp/missing" ]
+	check "the package installs deploy/'s $ndeploy files in /usr/share/doc/upcall-cost/examples" $? "$tmp/missing"
+else
+	! grep -q '^/usr/share/doc/upcall-cost/examples/' "$tmp/contents"
+	check "no deploy/ here: no examples in the package" $?
+fi
+
+# ------------------------------------------------------------- its files
+root=$OUT/root
+dpkg-deb -x "$deb" "$root"
+"$root/usr/sbin/upcall_cost" --version > "$tmp/version" 2>&1 &&
+	head -1 "$tmp/version" | grep -qx "upcall_cost $version"
+check "the packaged binary prints the package's version: $(tr '\n' ' ' < "$tmp/version")" $? "$tmp/version"
+sh tests/parity.sh "$root/usr/sbin/upcall_cost" > "$tmp/parity" 2>&1
+check "the packaged binary passes the parity tests ($(tail -1 "$tmp/parity"))" $? "$tmp/parity"
+LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z \
+	"$root/usr/share/man/man8/upcall_cost.8.gz" > /dev/null 2> "$tmp/man"
+[ $? = 0 ] && [ ! -s "$tmp/man" ]
+check "the packaged man page: no warning" $? "$tmp/man"
+cmp -s "$root/usr/share/bash-completion/completions/upcall_cost" completion/upcall_cost.bash
+check "the packaged completion is completion/upcall_cost.bash" $?
+dpkg-deb -f "$deb" Depends > "$tmp/depends"
+grep -q 'libbpf1' "$tmp/depends" && grep -q 'libelf1' "$tmp/depends" &&
+	grep -q 'libc6' "$tmp/depends"
+check "Depends: $(cat "$tmp/depends")" $? "$tmp/depends"
+
+finish
