@@ -11,6 +11,7 @@
 #   make static   build/static/upcall_cost: libbpf, libelf, zlib linked in
 #   make check-static   that binary in a Debian 11 root (debootstrap)
 #   make check-package  the Debian package: dpkg-buildpackage, lintian
+#   make e2e-package    make e2e with the package's binary, installed
 #
 # CFLAGS, CPPFLAGS and LDFLAGS are honoured; WERROR=1 turns warnings into
 # errors (make check does); V=1 prints the full commands.
@@ -85,7 +86,8 @@ TEST_SRCS  := $(wildcard tests/test_*.c)
 TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check unit-bins unit parity sanitize-build bench fuzz \
-	e2e clean tools man install uninstall static check-static check-package FORCE
+	e2e clean tools man install uninstall static check-static check-package \
+	e2e-package FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -251,6 +253,10 @@ check-static: deps
 check-package: deps
 	@sh tools/install-deps.sh dpkg-dev debhelper lintian
 	@sh tests/slow/package.sh
+
+# make e2e's checks with the package's binary, installed (after check-package).
+e2e-package: deps
+	@sh tests/slow/package-e2e.sh
 
 bench: deps
 	$(MAKE) all
