@@ -10,18 +10,8 @@
 # checks that nothing is left.  The default PREFIX is checked with make -n.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib/check.sh
 
-check() {  # description status [details-file]
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"; pass=$((pass + 1))
-	else
-		echo "FAIL: $1"; fail=$((fail + 1))
-		[ -n "${3:-}" ] && sed 's/^/      /' "$3" | tail -20
-	fi
-}
 
 dest=$tmp/dest
 mkdir -p "$tmp/deploy/systemd" "$tmp/deploy/prometheus/rules"
@@ -73,5 +63,4 @@ make -s install DESTDIR="$tmp/dest2" DEPLOY="$tmp/empty" > "$tmp/install2.log" 2
 	[ ! -e "$tmp/dest2/usr/local/share/doc" ]
 check "make install without deploy files; PREFIX defaults to /usr/local" $? "$tmp/install2.log"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

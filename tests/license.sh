@@ -12,18 +12,8 @@
 #     last Files paragraph that matches it wins, as DEP-5 says)
 set -u
 cd "$(dirname "$0")/.." || exit 1
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib/check.sh
 
-check() {  # description status [details-file]
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"; pass=$((pass + 1))
-	else
-		echo "FAIL: $1"; fail=$((fail + 1))
-		[ -n "${3:-}" ] && sed 's/^/      /' "$3" | head -20
-	fi
-}
 
 # The files of the source tree: Git's list in a checkout, else all files.
 if git rev-parse --show-toplevel >/dev/null 2>&1 &&
@@ -116,5 +106,4 @@ for l in "BSD-2-Clause" "LGPL-2.1"; do
 	check "debian/copyright has the $l license text" $?
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

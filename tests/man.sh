@@ -12,20 +12,10 @@
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$(dirname "$0")/.." || exit 1
+. tests/lib/check.sh
 SCD=man/upcall_cost.8.scd
 COMPLETION=completion/upcall_cost.bash
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
-check() {  # description status [details-file]
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"; pass=$((pass + 1))
-	else
-		echo "FAIL: $1"; fail=$((fail + 1))
-		[ -n "${3:-}" ] && sed 's/^/      /' "$3" | head -20
-	fi
-}
 
 # ------------------------------------------------------------- man page
 scdoc < "$SCD" > "$tmp/upcall_cost.8" 2> "$tmp/scdoc.err"
@@ -107,25 +97,21 @@ complete_words() {
 }
 mkdir -p "$tmp/d/sub"
 : > "$tmp/d/run1.ucap"; : > "$tmp/d/run2.dat"; : > "$tmp/d/plot.svg"; : > "$tmp/d/r.json"
-expect() {  # description expected-lines words...
+completes() {  # description expected-words words...
 	d=$1 want=$2; shift 2
-	got=$(complete_words "$@" | tr '\n' ' ')
-	[ "$got" = "$want" ]
-	check "completion: $d" $?
-	[ "$got" = "$want" ] || echo "      got '$got', want '$want'"
+	expect "completion: $d" "$(complete_words "$@" | tr '\n' ' ')" "$want"
 }
-expect "-r completes file names" "$tmp/d/plot.svg $tmp/d/r.json $tmp/d/run1.ucap $tmp/d/run2.dat $tmp/d/sub " -r "$tmp/d/"
-expect "-r completes a prefix" "$tmp/d/run1.ucap $tmp/d/run2.dat " -q -r "$tmp/d/ru"
-expect "--plot offers .svg files (and directories)" "$tmp/d/plot.svg $tmp/d/sub " --plot "$tmp/d/"
-expect "--json offers .json files (and directories)" "$tmp/d/r.json $tmp/d/sub " --json "$tmp/d/"
-expect "--compare completes each file of its list" "$tmp/d/run1.ucap $tmp/d/run2.dat " --compare "$tmp/d/run1.ucap" "$tmp/d/ru"
-expect "--probes offers its values" "all kernel user " --probes ""
-expect "--write-format=VALUE" "native " --write-format=n
-expect "a number gets no completion" "" -P ""
-expect "a prefix of a long option" "--packet-size --pid --plot --probes " --p
+completes "-r completes file names" "$tmp/d/plot.svg $tmp/d/r.json $tmp/d/run1.ucap $tmp/d/run2.dat $tmp/d/sub " -r "$tmp/d/"
+completes "-r completes a prefix" "$tmp/d/run1.ucap $tmp/d/run2.dat " -q -r "$tmp/d/ru"
+completes "--plot offers .svg files (and directories)" "$tmp/d/plot.svg $tmp/d/sub " --plot "$tmp/d/"
+completes "--json offers .json files (and directories)" "$tmp/d/r.json $tmp/d/sub " --json "$tmp/d/"
+completes "--compare completes each file of its list" "$tmp/d/run1.ucap $tmp/d/run2.dat " --compare "$tmp/d/run1.ucap" "$tmp/d/ru"
+completes "--probes offers its values" "all kernel user " --probes ""
+completes "--write-format=VALUE" "native " --write-format=n
+completes "a number gets no completion" "" -P ""
+completes "a prefix of a long option" "--packet-size --pid --plot --probes " --p
 
 [ ! -s "$tmp/compl.err" ]
 check "the completion script runs without errors" $? "$tmp/compl.err"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

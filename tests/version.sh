@@ -11,23 +11,9 @@
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$(dirname "$0")/.." || exit 1
+. tests/lib/check.sh
 ROOT=$(pwd)
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
-check() {  # description status
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"; pass=$((pass + 1))
-	else
-		echo "FAIL: $1"; fail=$((fail + 1))
-	fi
-}
-expect() {  # description got want
-	[ "$2" = "$3" ]
-	check "$1" $?
-	[ "$2" = "$3" ] || echo "      got '$2', want '$3'"
-}
 
 base=$(cat VERSION)
 echo "$base" | grep -qE '^[0-9]+\.[0-9]+\.[0-9]+$'
@@ -75,5 +61,4 @@ else
 fi
 expect "--version, line 2: the libbpf in use" "$(sed -n 2p "$tmp/out")" "libbpf $want"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -16,25 +16,10 @@
 # Leaves the .deb in build/package/.  Needs root (apt-get build-dep).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/check.sh
 REPO=$(pwd)
 OUT=build/package
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
-check() {  # description status [details-file]
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"; pass=$((pass + 1))
-	else
-		echo "FAIL: $1"; fail=$((fail + 1))
-		[ -n "${3:-}" ] && sed 's/^/      /' "$3" | tail -25
-	fi
-}
-finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" = 0 ]
-	exit
-}
 now() { date +%s; }
 
 version=$(dpkg-parsechangelog -S Version)

@@ -19,27 +19,12 @@ set -u
 STATIC=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 DYNAMIC=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/check.sh
 REPO=$(pwd)
 MIRROR=${BULLSEYE_MIRROR:-http://deb.debian.org/debian}
 CACHE=build/static-test
 ROOTFS=$CACHE/bullseye
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
-check() {  # description status [details-file]
-	if [ "$2" = 0 ]; then
-		echo "PASS: $1"; pass=$((pass + 1))
-	else
-		echo "FAIL: $1"; fail=$((fail + 1))
-		[ -n "${3:-}" ] && sed 's/^/      /' "$3" | tail -20
-	fi
-}
-finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" = 0 ]
-	exit
-}
 now() { date +%s; }
 
 if [ "$(id -u)" != 0 ]; then
