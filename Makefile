@@ -60,7 +60,8 @@ CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -Isrc -I$(BUILD) $(CPPFLAGS) -std=gnu11 $(WARN) -D_GNU_SOURCE \
               -DUC_VERSION='"$(VERSION)"' $(CFLAGS)
 
-# Quiet build lines ("  CC      build/lib/trace.o") unless V=1.
+# Quiet build lines ("  CC      build/lib/trace.o") unless V=1; none with
+# make -s (make 4 keeps the one-letter flags in MAKEFLAGS' first word).
 ifeq ($(V),1)
 Q   :=
 msg :=
@@ -68,6 +69,9 @@ else
 Q   := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 MAKEFLAGS += --no-print-directory
+endif
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+msg :=
 endif
 
 # The analysis library: everything in src/ that does not touch BPF.
@@ -126,6 +130,7 @@ $(BUILD)/upcall_cost.bpf.o: src/upcall_cost.bpf.c src/upcall_cost.h $(wildcard s
 	$(call msg,BPF,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Isrc -I$(BUILD) \
+		-fdebug-prefix-map=$(CURDIR)=. \
 		$(CLANG_BPF_SYS_INCLUDES) -Wall $(if $(filter 1,$(WERROR)),-Werror) -c $< -o $@
 	$(Q)llvm-strip -g $@ 2>/dev/null || true
 
@@ -251,7 +256,7 @@ check-static: deps
 	@sh tests/slow/static.sh $(STATIC_BIN) ./$(BIN)
 
 check-package: deps
-	@sh tools/install-deps.sh dpkg-dev debhelper lintian
+	@sh tools/install-deps.sh dpkg-dev debhelper lintian debootstrap
 	@sh tests/slow/package.sh
 
 # make e2e's checks with the package's binary, installed (after check-package).
