@@ -43,8 +43,9 @@ _upcall_cost()
             return
             ;;
         -b | --histogram-buckets | --buffer-page-count | -f | --flow-key-size | \
-            -P | --packet-size | -s | --stop | --top | --handler-filter | -D | --debug)
-            # A number or thread names: nothing to offer.
+            -P | --packet-size | -s | --stop | --top | --handler-filter | -D | --debug | \
+            --since | --until | --port)
+            # A number, a time, thread or port names: nothing to offer.
             return
             ;;
     esac
@@ -64,7 +65,8 @@ _upcall_cost()
             -D --debug -f --flow-key-size --handler-filter -P --packet-size
             -p --pid -q --quiet -r --read-events --sets -s --stop
             -w --write-events --write-format --probes -v --verbose --compat
-            --top --json --plot --compare -h --help --version' -- "$cur"))
+            --top --json --plot --compare --since --until --port -h --help
+            --version' -- "$cur"))
         if [[ ${COMPREPLY-} == *= ]]; then
             compopt -o nospace
         fi

@@ -109,7 +109,7 @@ completes "--compare completes each file of its list" "$tmp/d/run1.ucap $tmp/d/r
 completes "--probes offers its values" "all kernel user " --probes ""
 completes "--write-format=VALUE" "native " --write-format=n
 completes "a number gets no completion" "" -P ""
-completes "a prefix of a long option" "--packet-size --pid --plot --probes " --p
+completes "a prefix of a long option" "--packet-size --pid --plot --port --probes " --p
 
 [ ! -s "$tmp/compl.err" ]
 check "the completion script runs without errors" $? "$tmp/compl.err"
