@@ -46,7 +46,9 @@ INSTALL     ?= install
 
 # The libraries the binary links, as pkg-config names: adding one is one
 # word here; `make static` links the same list with `pkg-config --static`.
-# (capture_ovs.c reads ELF notes itself, hence libelf.)
+# (capture_ovs.c reads ELF notes itself, hence libelf.)  `make static`
+# needs a lib*.a of each and of what they need: Debian's libmicrohttpd.a
+# needs GnuTLS, which needs p11-kit, of which Debian ships no archive.
 # (Expanded when a link runs, so after `make deps` installed pkg-config.)
 PKGS       := libbpf libelf
 LDLIBS      = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
