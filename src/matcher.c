@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * matcher.c - the kernel-upcall to receive matching of matcher.h.
  *

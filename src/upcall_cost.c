@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
 #include "analysis.h"
 #include "capture.h"
 #include "compare.h"
@@ -354,7 +356,8 @@ int main(int argc, char **argv)
 		return finish_stdout();
 	}
 	if (opt.version) {
-		printf("upcall_cost %s\n", UC_VERSION);
+		printf("upcall_cost %s\nlibbpf %u.%u\n", UC_VERSION,
+		       libbpf_major_version(), libbpf_minor_version());
 		return finish_stdout();
 	}
 	if (opt.n_compare)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/run.sh SCENARIO [-- extra upcall_cost args]
 #
 # Boots the testbed VM (Debian's 6.1 kernel under qemu TCG, the host's root

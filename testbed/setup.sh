@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/setup.sh - prepare the OVS testbed (idempotent; slow steps cached).
 #
 #   sh testbed/setup.sh            everything below, skipping what is cached
