@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "parallel.h"
 #include "sort.h"
+#include "stats.h"
 
 static const struct {
 	const char *title, *name;
@@ -63,6 +65,20 @@ static void add_user_side(struct uc_metric m[UC_M_COUNT], const struct uc_set *s
 		add(&m[UC_M_PUT_TO_EXECUTE], usec(exec_ts - put_ts), id);
 }
 
+/* Metric I of the array ARG: sorted, and its statistics. */
+static int sort_metric(void *arg, int i)
+{
+	struct uc_metric *m = (struct uc_metric *)arg + i;
+
+	memcpy(m->sorted, m->v, m->n * sizeof(*m->sorted));
+	if (m->sorted_set)
+		memcpy(m->sorted_set, m->set, m->n * sizeof(*m->sorted_set));
+	if (uc_sort_samples(m->sorted, m->sorted_set, m->n))
+		return -ENOMEM;
+	uc_stats_compute(m->sorted, m->n, &m->st);
+	return 0;
+}
+
 int uc_metrics_compute(const struct uc_correlation *c,
 		       struct uc_metric m[UC_M_COUNT])
 {
@@ -107,16 +123,10 @@ int uc_metrics_compute(const struct uc_correlation *c,
 	for (size_t i = 0; i < c->n_lone; i++)
 		add_user_side(m, &c->lone[i], (uint32_t)(c->n_sets + i));
 	/* Every report needs them sorted (medians, percentiles, outliers):
-	 * sort each once, for all of them. */
-	for (int i = 0; i < UC_M_COUNT; i++) {
-		memcpy(m[i].sorted, m[i].v, m[i].n * sizeof(*m[i].sorted));
-		if (m[i].sorted_set)
-			memcpy(m[i].sorted_set, m[i].set,
-			       m[i].n * sizeof(*m[i].sorted_set));
-		if (uc_sort_samples(m[i].sorted, m[i].sorted_set, m[i].n)) {
-			uc_metrics_free(m);
-			return -ENOMEM;
-		}
+	 * sort each once, for all of them, two at a time. */
+	if (uc_parallel_for(UC_M_COUNT, sort_metric, m)) {
+		uc_metrics_free(m);
+		return -ENOMEM;
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "correlate.h"
+#include "stats.h"
 #include "trace.h"
 
 enum uc_metric_id {
@@ -35,6 +36,7 @@ struct uc_metric {
 	uint32_t *sorted_set; /* the set of each sorted sample; only for the
 			       * metrics that rank upcalls (uc_metric_ranks) */
 	size_t n;
+	struct uc_stats st;   /* of the sorted samples */
 };
 
 /* Title as upcall_cost.py prints it ("Kernel upcall action to ..."). */

@@ -51,7 +51,7 @@ static void summarize_metrics(struct uc_ext *x, struct uc_metric m[UC_M_COUNT],
 
 		ms->sorted = m[id].sorted;
 		m[id].sorted = NULL;
-		uc_stats_compute(ms->sorted, m[id].n, &ms->st);
+		ms->st = m[id].st;
 		/* Sorted ascending: the negative ones come first. */
 		while (ms->negative < m[id].n && ms->sorted[ms->negative] < 0)
 			ms->negative++;
