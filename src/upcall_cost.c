@@ -111,7 +111,9 @@ static int live(const struct uc_options *opt)
 	int cap_ret, ret = 0;
 
 	if (opt->write_events) {
-		w = uc_trace_writer_open(opt->write_events, opt->write_format, &err);
+		/* The file is replaced only once every probe is attached. */
+		w = uc_trace_writer_open(opt->write_events, opt->write_format,
+					 UC_WRITER_COMMIT_ON_INFO, &err);
 		if (!w)
 			return fail(&err);
 	}
