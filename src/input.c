@@ -116,37 +116,45 @@ static long read_once(struct uc_input *in)
 	return (long)n;
 }
 
+/*
+ * Room at the end of the buffer for at least one byte, and for N unread
+ * bytes in all: moves the unread bytes to the front only when the end is
+ * reached (so a long line read in small pieces is not moved again and
+ * again), and grows the buffer only when it is full of unread bytes.
+ */
+static int make_room(struct uc_input *in, size_t n)
+{
+	if (in->end < in->cap && in->pos + n <= in->cap)
+		return 0;
+	compact(in);
+	if (in->end == in->cap)
+		return grow(in, n);
+	return 0;
+}
+
 long uc_input_more(struct uc_input *in)
 {
-	long n;
+	int rc;
 
 	if (in->eof)
 		return 0;
-	compact(in);
-	if (in->end == in->cap) {
-		int rc = grow(in, 0);
-
-		if (rc)
-			return rc;
-	}
-	n = read_once(in);
-	return n;
+	rc = make_room(in, 0);
+	if (rc)
+		return rc;
+	return read_once(in);
 }
 
 int uc_input_fill(struct uc_input *in, size_t n)
 {
 	while (uc_input_avail(in) < n) {
 		long got;
+		int rc;
 
 		if (in->eof)
 			return 0;
-		compact(in);
-		if (in->end == in->cap) {
-			int rc = grow(in, n);
-
-			if (rc)
-				return rc;
-		}
+		rc = make_room(in, n);
+		if (rc)
+			return rc;
 		got = read_once(in);
 		if (got < 0)
 			return (int)got;

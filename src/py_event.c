@@ -245,6 +245,29 @@ static int parse_general(struct uc_py_event_parser *p, const char *line,
 	return 0;
 }
 
+/* What the original keeps of the arrays: min(size, len(array)). */
+static void set_arrays(struct uc_py_event_parser *p, struct uc_raw_event *ev,
+		       const struct arrays *a)
+{
+	ev->pkt = p->pkt;
+	ev->pkt_cap = (uint32_t)(ev->pkt_size < a->pkt ? ev->pkt_size : a->pkt);
+	ev->key = p->key;
+	ev->key_cap = (uint32_t)(ev->key_size < a->key ? ev->key_size : a->key);
+}
+
+int uc_py_event_parse_general(struct uc_py_event_parser *p, const char *line,
+			      size_t len, size_t at, struct uc_raw_event *ev,
+			      char *why, size_t why_size)
+{
+	struct arrays a = { 0, 0 };
+
+	memset(ev, 0, sizeof(*ev));
+	if (parse_general(p, line, len, at, ev, &a, why, why_size))
+		return -1;
+	set_arrays(p, ev, &a);
+	return 0;
+}
+
 int uc_py_event_parse(struct uc_py_event_parser *p, const char *line,
 		      size_t len, size_t at, struct uc_raw_event *ev,
 		      char *why, size_t why_size)
@@ -252,16 +275,9 @@ int uc_py_event_parse(struct uc_py_event_parser *p, const char *line,
 	struct arrays a = { 0, 0 };
 
 	memset(ev, 0, sizeof(*ev));
-	if (!parse_fast(p, line + at, line + len, ev, &a)) {
-		memset(ev, 0, sizeof(*ev));
-		a.pkt = a.key = 0;
-		if (parse_general(p, line, len, at, ev, &a, why, why_size))
-			return -1;
-	}
-	/* What the original keeps of the arrays: min(size, len(array)). */
-	ev->pkt = p->pkt;
-	ev->pkt_cap = (uint32_t)(ev->pkt_size < a.pkt ? ev->pkt_size : a.pkt);
-	ev->key = p->key;
-	ev->key_cap = (uint32_t)(ev->key_size < a.key ? ev->key_size : a.key);
+	if (!parse_fast(p, line + at, line + len, ev, &a))
+		return uc_py_event_parse_general(p, line, len, at, ev, why,
+						 why_size);
+	set_arrays(p, ev, &a);
 	return 0;
 }

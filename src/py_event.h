@@ -38,4 +38,12 @@ int uc_py_event_parse(struct uc_py_event_parser *p, const char *line,
 		      size_t len, size_t at, struct uc_raw_event *ev,
 		      char *why, size_t why_size);
 
+/*
+ * The same with the general parser alone, for the tests and the fuzz
+ * target that check that both paths agree.
+ */
+int uc_py_event_parse_general(struct uc_py_event_parser *p, const char *line,
+			      size_t len, size_t at, struct uc_raw_event *ev,
+			      char *why, size_t why_size);
+
 #endif /* UC_PY_EVENT_H */
