@@ -90,6 +90,30 @@ static int write_error(const struct uc_trace_writer *w, int rc,
 			    w->path, w->why[0] ? w->why : strerror(-rc));
 }
 
+static uint64_t coarse_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The buffer to the kernel: what a killed process still leaves. */
+static int push(struct uc_trace_writer *w)
+{
+	int rc = note(w, uc_wbuf_flush(&w->buf));
+
+	w->last_flush_ns = coarse_now();
+	return rc;
+}
+
+static int maybe_push(struct uc_trace_writer *w)
+{
+	if (coarse_now() - w->last_flush_ns < AUTO_FLUSH_NS)
+		return 0;
+	return push(w);
+}
+
 /* ------------------------------------------------------- records */
 
 /* The py header: our capture_info line, then the script's map line. */
@@ -150,6 +174,9 @@ static int on_info(void *ctx, const struct uc_capture_info *info)
 	rc = start(w);
 	if (!rc && had_header)
 		rc = uc_native_write_info(&w->buf, info);
+	/* A live capture's file is readable from its start on. */
+	if (!rc && (w->flags & UC_WRITER_COMMIT_ON_INFO))
+		rc = push(w);
 	return note(w, rc);
 }
 
@@ -172,30 +199,6 @@ static int on_port_map(void *ctx, const struct uc_port_map *map)
 	}
 	rc = start(w);
 	return note(w, rc ? rc : uc_native_write_port_map(&w->buf, map));
-}
-
-static uint64_t coarse_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* The buffer to the kernel: what a killed process still leaves. */
-static int push(struct uc_trace_writer *w)
-{
-	int rc = note(w, uc_wbuf_flush(&w->buf));
-
-	w->last_flush_ns = coarse_now();
-	return rc;
-}
-
-static int maybe_push(struct uc_trace_writer *w)
-{
-	if (coarse_now() - w->last_flush_ns < AUTO_FLUSH_NS)
-		return 0;
-	return push(w);
 }
 
 static int on_event(void *ctx, const struct uc_raw_event *ev)
