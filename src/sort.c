@@ -195,3 +195,35 @@ int uc_sort_samples(double *v, uint32_t *payload, size_t n)
 	free(ptmp);
 	return 0;
 }
+
+int uc_sort_u32_order(const uint32_t *key, size_t n, uint32_t *order)
+{
+	uint32_t (*count)[RADIX_SIZE];
+	uint64_t *keys;
+	uint32_t *ptmp;
+	bool in_tmp = false;
+
+	if (n > UINT32_MAX)
+		return -ENOMEM;   /* counts are 32-bit */
+	keys = malloc(2 * (n ? n : 1) * sizeof(*keys));
+	ptmp = malloc((n ? n : 1) * sizeof(*ptmp));
+	count = malloc(3 * sizeof(*count));
+	if (!keys || !ptmp || !count) {
+		free(keys);
+		free(ptmp);
+		free(count);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		keys[i] = key[i];
+		order[i] = (uint32_t)i;
+	}
+	if (n)   /* 3 * 11 bits cover a u32 */
+		radix_sort(keys, keys + n, order, ptmp, n, 3, count, &in_tmp);
+	if (in_tmp)
+		memcpy(order, ptmp, n * sizeof(*order));
+	free(keys);
+	free(ptmp);
+	free(count);
+	return 0;
+}

@@ -17,4 +17,10 @@
  */
 int uc_sort_samples(double *v, uint32_t *payload, size_t n);
 
+/*
+ * The permutation that sorts KEY[0..N) ascending, stably: ORDER[i] is the
+ * index of the i-th smallest key.  Returns 0 or -ENOMEM.
+ */
+int uc_sort_u32_order(const uint32_t *key, size_t n, uint32_t *order);
+
 #endif /* UC_SORT_H */

@@ -23,9 +23,11 @@ check() {	# name, then the command's exit status
 	fi
 }
 
-# The report without its first line, which names the file read.
+# The report without its first line, which names the file read, then
+# its warnings (stderr), with the name left out.
 report() {	# out-file
 	sed '/^- Reading events from /d' "$1"
+	sed 's/^warning: [^:]*:/warning:/' "$1.err"
 }
 
 same_report() {	# name, output of the variant
@@ -42,29 +44,30 @@ same_report() {	# name, output of the variant
 for f in tests/fixtures/small.dat examples/synthetic.ucap; do
 	file=$ROOT/$f
 	name=$(basename "$f")
-	"$UC" -q -r "$file" > "$T/plain.out" 2>&1
+	"$UC" -q -r "$file" > "$T/plain.out" 2> "$T/plain.out.err"
 	check "$name: plain file" $?
 
-	"$UC" -q -r - < "$file" > "$T/stdin.out" 2>&1
+	"$UC" -q -r - < "$file" > "$T/stdin.out" 2> "$T/stdin.out.err"
 	same_report "$name: -r - (standard input, a file)" "$T/stdin.out"
 
-	cat "$file" | "$UC" -q -r - > "$T/pipe.out" 2>&1
+	cat "$file" | "$UC" -q -r - > "$T/pipe.out" 2> "$T/pipe.out.err"
 	same_report "$name: -r - (standard input, a pipe)" "$T/pipe.out"
 
-	cat "$file" | "$UC" -q -r /dev/fd/3 3<&0 > "$T/fd.out" 2>&1
+	cat "$file" | "$UC" -q -r /dev/fd/3 3<&0 > "$T/fd.out" \
+		2> "$T/fd.out.err"
 	same_report "$name: -r /dev/fd/3 (a pipe)" "$T/fd.out"
 
 	gzip -c "$file" > "$T/$name.gz"
 	if command -v bash > /dev/null; then
 		bash -c '"$1" -q -r <(zcat "$2")' sh "$UC" "$T/$name.gz" \
-			> "$T/subst.out" 2>&1
+			> "$T/subst.out" 2> "$T/subst.out.err"
 		same_report "$name: -r <(zcat FILE.gz)" "$T/subst.out"
 	fi
 
 	rm -f "$T/fifo"
 	mkfifo "$T/fifo"
 	cat "$file" > "$T/fifo" &
-	"$UC" -q -r "$T/fifo" > "$T/fifo.out" 2>&1
+	"$UC" -q -r "$T/fifo" > "$T/fifo.out" 2> "$T/fifo.out.err"
 	wait
 	same_report "$name: -r FIFO" "$T/fifo.out"
 done
@@ -95,6 +98,28 @@ same=$?
 n=$(ls -A "$T/w" | wc -l)
 check "-w FILE, failed start (exit $rc): FILE unchanged, $n file(s) in its directory" \
 	$(( (rc != 0 ? 0 : 1) + same + (n == 1 ? 0 : 1) ))
+
+# A conversion in place (-r F -w F) reads F whole before replacing it;
+# one whose input is malformed leaves the output as it was.
+cp "$ROOT/tests/fixtures/small.dat" "$T/w/conv.dat"
+"$UC" -q -r "$T/w/conv.dat" -w "$T/w/conv.dat" --write-format native \
+	> /dev/null 2>&1
+rc=$?
+"$UC" -q -r "$T/w/conv.dat" > "$T/conv.out" 2>&1
+"$UC" -q -r "$ROOT/tests/fixtures/small.dat" > "$T/small.out" 2>&1
+sed 1d "$T/conv.out" > "$T/conv.want"
+sed 1d "$T/small.out" > "$T/conv.got"
+cmp -s "$T/conv.want" "$T/conv.got"
+check "-r F -w F: converted in place, same report (exit $rc)" $((rc + $?))
+cp "$T/w/conv.dat" "$T/conv.before"
+printf "dp_port_map = None\nevent = [\n" > "$T/bad.dat"
+"$UC" -q -r "$T/bad.dat" -w "$T/w/conv.dat" > /dev/null 2>&1
+rc=$?
+cmp -s "$T/conv.before" "$T/w/conv.dat"
+same=$?
+n=$(ls -A "$T/w" | wc -l)
+check "-r MALFORMED -w F (exit $rc): F unchanged, no temporary file left" \
+	$(( (rc != 0 ? 0 : 1) + same + (n == 2 ? 0 : 1) ))
 
 echo "pipes: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

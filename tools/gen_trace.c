@@ -3,7 +3,8 @@
  * gen_trace - writes a synthetic upcall_cost event file.
  *
  * A small discrete-event model of the OVS kernel-datapath upcall path
- * (see ../shared/reference/upcall_cost_py.md §1, §5.5, §6):
+ * (the tracepoint, the handlers' batches of ofproto-dpif-upcall.c and the
+ * kernel execute, as README's "What it traces" describes them):
  *
  *   packets miss in the kernel on some CPU      -> DP_UPCALL (tracepoint)
  *   and are queued to the handler of that CPU   (per-CPU upcall dispatch)
