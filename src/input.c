@@ -144,7 +144,7 @@ long uc_input_more(struct uc_input *in)
 	return read_once(in);
 }
 
-int uc_input_fill(struct uc_input *in, size_t n)
+int uc_input_fill_more(struct uc_input *in, size_t n)
 {
 	while (uc_input_avail(in) < n) {
 		long got;

@@ -52,7 +52,12 @@ void uc_input_close(struct uc_input *in);
  * grows only when it is full of unread data, so a length field that lies
  * cannot make it larger than twice what the input holds.
  */
-int uc_input_fill(struct uc_input *in, size_t n);
+int uc_input_fill_more(struct uc_input *in, size_t n);
+static inline int uc_input_fill(struct uc_input *in, size_t n)
+{
+	/* The common case, inline: the bytes are already there. */
+	return in->end - in->pos >= n ? 1 : uc_input_fill_more(in, n);
+}
 /*
  * Reads more, after what is available: at least one byte more, or the
  * end.  Returns the bytes added, 0 at the end, or -errno.  Pointers from

@@ -64,6 +64,7 @@ struct reader {
 
 	uint16_t minor;    /* the file's minor version */
 	uint64_t n_events; /* event records read (skipped ones included) */
+	uint64_t n_skipped; /* ... of an event type of a newer minor */
 	bool info_seen;
 };
 
@@ -307,9 +308,19 @@ static int read_port_map(struct reader *r, const unsigned char *body,
 
 /* -------------------------------------------------------------- EVENT */
 
-static void copy_string(char *dst, const unsigned char *src, size_t len)
+/*
+ * LEN bytes at SRC into DST, a field of SIZE bytes, NUL-terminated.  When
+ * the record has the bytes, a whole field's worth is copied (a fixed-size
+ * copy, much cheaper than one of a variable length); what follows the
+ * NUL is then of no meaning.
+ */
+static inline void copy_string(char *dst, size_t size, const unsigned char *src,
+			       size_t len, const unsigned char *end)
 {
-	memcpy(dst, src, len);
+	if ((size_t)(end - src) >= size - 1)
+		memcpy(dst, src, size - 1);
+	else
+		memcpy(dst, src, len);
 	dst[len] = '\0';
 }
 
@@ -353,8 +364,10 @@ static int read_event(struct reader *r, const unsigned char *body,
 	memcpy(&h, body, sizeof(h));
 	r->n_events++;
 	ev.event = le32toh(h.event);
-	if (newer_type(r, ev.event))
+	if (newer_type(r, ev.event)) {
+		r->n_skipped++;
 		return STEP_OK;
+	}
 	ev.cpu = le32toh(h.cpu);
 	ev.pid = le32toh(h.pid);
 	ev.upcall_type = le32toh(h.upcall_type);
@@ -374,13 +387,13 @@ static int read_event(struct reader *r, const unsigned char *body,
 	if (check_lengths(r, &h, len, off) < 0)
 		return STEP_ERROR;
 	p += ev.pkt_cap + ev.key_cap;
-	copy_string(ev.comm, p, h.comm_len);
+	copy_string(ev.comm, sizeof(ev.comm), p, h.comm_len, body + len);
 	p += h.comm_len;
-	copy_string(ev.dpif_name, p, h.dpif_name_len);
+	copy_string(ev.dpif_name, sizeof(ev.dpif_name), p, h.dpif_name_len,
+		    body + len);
 	p += h.dpif_name_len;
-	copy_string(ev.dev_name, p, h.dev_name_len);
-	if (r->stats)
-		r->stats->events++;
+	copy_string(ev.dev_name, sizeof(ev.dev_name), p, h.dev_name_len,
+		    body + len);
 	if (!r->sink->on_event)
 		return STEP_OK;
 	return sink_result(r, r->sink->on_event(r->sink->ctx, &ev), off,
@@ -555,5 +568,8 @@ int uc_native_read(struct uc_input *in, const struct uc_event_sink *sink,
 	rc = read_preamble(&r);
 	while (rc == STEP_OK)
 		rc = read_record(&r);
+	/* Handed on: all read but the skipped (a stop comes after one). */
+	if (stats)
+		stats->events += r.n_events - r.n_skipped;
 	return rc == STEP_ERROR ? -1 : 0;
 }

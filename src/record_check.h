@@ -18,6 +18,7 @@
 
 #include "event.h"
 #include "port_map.h"
+#include "upcall_cost.h"
 
 /* Longest reason a check writes. */
 #define UC_CHECK_WHY_SIZE 160
@@ -52,11 +53,22 @@ const char *uc_check_info(const struct uc_capture_info *info,
 			  char why[UC_CHECK_WHY_SIZE]);
 /*
  * An event: type 0 to UC_EV_MAX - 1, at most UC_CAPTURE_MAX captured
- * packet and flow key bytes, names NUL-terminated within their fields
- * (at most UC_TASK_COMM_LEN, UC_DPIF_NAME_LEN, UC_DEV_NAME_LEN bytes).
+ * packet and flow key bytes.  Its names are at most UC_TASK_COMM_LEN,
+ * UC_DPIF_NAME_LEN and UC_DEV_NAME_LEN bytes: the size of their fields,
+ * which the readers check as they fill them.
  */
-const char *uc_check_event(const struct uc_raw_event *ev,
-			   char why[UC_CHECK_WHY_SIZE]);
+const char *uc_check_event_why(const struct uc_raw_event *ev,
+			       char why[UC_CHECK_WHY_SIZE]);
+static inline const char *uc_check_event(const struct uc_raw_event *ev,
+					 char why[UC_CHECK_WHY_SIZE])
+{
+	/* Once per event read or written: the common case inline. */
+	if (ev->event < UC_EV_MAX && ev->pkt_cap <= UC_CAPTURE_MAX &&
+	    ev->key_cap <= UC_CAPTURE_MAX && (ev->pkt || !ev->pkt_cap) &&
+	    (ev->key || !ev->key_cap))
+		return NULL;
+	return uc_check_event_why(ev, why);
+}
 /* The event type of a missed count: 0 to UC_EV_MAX - 1. */
 const char *uc_check_missed(uint32_t type, char why[UC_CHECK_WHY_SIZE]);
 /* Names and size of a port map (see UC_PORT_NAME_MAX). */
