@@ -39,7 +39,8 @@ int uc_input_open(struct uc_input *in, const char *path,
 		return uc_input_init_fd(in, STDIN_FILENO, "<stdin>", err);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return uc_error_set(err, "Can't open file \"%s\" for reading: %s",
+		return uc_error_set(err,
+				    "Can't open file \"%s\" for reading: %s",
 				    path, strerror(errno));
 	if (uc_input_init_fd(in, fd, path, err)) {
 		close(fd);

@@ -23,7 +23,7 @@ struct uc_input {
 	const char *name;         /* for messages */
 	int fd;                   /* -1: a memory buffer */
 	bool own_fd;              /* close it in uc_input_close() */
-	unsigned char *buf;       /* fd: ours; memory: the caller's, unwritten */
+	unsigned char *buf;       /* fd: ours; memory: the caller's (read only) */
 	size_t cap;
 	size_t pos;               /* first unread byte */
 	size_t end;               /* one past the last byte read */

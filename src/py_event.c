@@ -238,7 +238,8 @@ static int parse_general(struct uc_py_event_parser *p, const char *line,
 	}
 	for (int f = 0; f < F_COUNT; f++) {
 		if (!(seen & (1u << f))) {
-			snprintf(why, why_size, "no '%s' field", fields[f].name);
+			snprintf(why, why_size, "no '%s' field",
+				 fields[f].name);
 			return -1;
 		}
 	}

@@ -54,7 +54,8 @@ struct py_reader {
 	struct uc_py_event_parser event;
 };
 
-/* A syntax error at CUR: "NAME:LINE: malformed WHAT: expected X at column N". */
+/* A syntax error at CUR: "NAME:LINE: malformed WHAT: expected X at
+ * column N". */
 static int syntax_error(struct py_reader *r, struct uc_pylit *cur,
 			const char *what)
 {
@@ -231,7 +232,8 @@ static int read_event_miss(struct py_reader *r, const char *line, size_t len,
 		    !parse_count(&cur, &count))
 			return syntax_error(r, &cur, "event_miss");
 		if (type < 0 || type > UINT32_MAX) {
-			snprintf(why, sizeof(why), "event type %lld: expected 0 to %d",
+			snprintf(why, sizeof(why),
+				 "event type %lld: expected 0 to %d",
 				 (long long)type, UC_EV_MAX - 1);
 			return limit_error(r, "event_miss", why);
 		}
@@ -419,7 +421,9 @@ static const struct line_kind {
 
 static int read_line(struct py_reader *r, const char *line, size_t len)
 {
-	for (size_t i = 0; i < sizeof(line_kinds) / sizeof(line_kinds[0]); i++) {
+	size_t n = sizeof(line_kinds) / sizeof(line_kinds[0]);
+
+	for (size_t i = 0; i < n; i++) {
 		const struct line_kind *k = &line_kinds[i];
 
 		if (len >= k->len && !memcmp(line, k->prefix, k->len))
@@ -450,8 +454,10 @@ static int read_lines(struct py_reader *r, struct uc_input *in)
 			long got = uc_input_more(in);
 
 			if (got < 0)
-				return uc_error_set(r->err, "%s: read error: %s",
-						    r->name, strerror((int)-got));
+				return uc_error_set(r->err,
+						    "%s: read error: %s",
+						    r->name,
+						    strerror((int)-got));
 			scanned = avail;
 			continue;
 		} else if (avail) {
@@ -486,7 +492,8 @@ int uc_py_read(struct uc_input *in, const struct uc_event_sink *sink,
 	if (ret == UC_SINK_STOP || ret > 0)
 		ret = 0;
 	else if (ret < 0 && !err->msg[0])
-		uc_error_set(err, "%s:%zu: %s", r->name, r->lineno, strerror(-ret));
+		uc_error_set(err, "%s:%zu: %s", r->name, r->lineno,
+			     strerror(-ret));
 	uc_pybuf_free(&r->key);
 	uc_pybuf_free(&r->str);
 	uc_py_event_parser_free(&r->event);

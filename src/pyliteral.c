@@ -401,9 +401,11 @@ const char *uc_pylit_fast_bytes(const char *p, const char *end, uint8_t *out,
 				v = (hi - 1) << 4 | (lo - 1);
 				p += 4;
 			} else {
-				if (end - p < 2 || !repr_escapes[(unsigned char)p[1]])
+				unsigned char e = end - p < 2 ? 0 : p[1];
+
+				if (!repr_escapes[e])
 					return NULL;
-				v = repr_escapes[(unsigned char)p[1]] - 1;
+				v = repr_escapes[e] - 1;
 				p += 2;
 			}
 			if (o == o_end)

@@ -170,7 +170,8 @@ static int on_info(void *ctx, const struct uc_capture_info *info)
 	if (w->format == UC_FORMAT_PY)
 		/* Before the map line: py_start() writes it; after: a line
 		 * of its own, as the native format writes a second INFO. */
-		return had_header ? note(w, uc_py_write_info(&w->buf, info)) : 0;
+		return had_header ? note(w, uc_py_write_info(&w->buf, info)) :
+				    0;
 	rc = start(w);
 	if (!rc && had_header)
 		rc = uc_native_write_info(&w->buf, info);
@@ -193,7 +194,8 @@ static int on_port_map(void *ctx, const struct uc_port_map *map)
 	if (w->format == UC_FORMAT_PY) {
 		/* The script's map line first; a refresh in a line of ours. */
 		if (w->started)
-			return note(w, uc_py_write_port_map_update(&w->buf, map));
+			return note(w, uc_py_write_port_map_update(&w->buf,
+								   map));
 		w->started = true;
 		return note(w, py_start(w, map));
 	}
@@ -341,7 +343,8 @@ static int create_temp(struct uc_trace_writer *w, mode_t mode)
 			r = (unsigned int)getpid() * 2654435761u ^
 			    (unsigned int)coarse_now() ^ (unsigned int)attempt;
 		free(w->tmp_path);
-		if (asprintf(&w->tmp_path, "%s/.%s.%08x.tmp", dir, base, r) < 0) {
+		if (asprintf(&w->tmp_path, "%s/.%s.%08x.tmp", dir, base,
+			     r) < 0) {
 			w->tmp_path = NULL;
 			fd = -ENOMEM;
 			goto out;

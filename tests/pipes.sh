@@ -88,16 +88,22 @@ grep -qx "ERROR: <stdin>:2: malformed event: expected '{' at column 9" \
 check "a malformed py file through a pipe: exit $rc, one-line error" \
 	$(( (rc == 1 ? 0 : 1) + $? ))
 
-# -w FILE with a capture that cannot start: FILE untouched, no leftover.
+# A command that fails and must leave FILE as it was (a copy in BEFORE),
+# with N files in the directory (no temporary file left behind).
+untouched() {	# name, exit status, file, before, n
+	cmp -s "$4" "$3"
+	same=$?
+	n=$(ls -A "$(dirname "$3")" | wc -l)
+	check "$1 (exit $2): unchanged, $n file(s) in its directory" \
+		$(( ($2 != 0 ? 0 : 1) + same + (n == $5 ? 0 : 1) ))
+}
+
+# -w FILE with a capture that cannot start.
 mkdir "$T/w"
 cp "$ROOT/tests/fixtures/small.dat" "$T/w/rec.dat"
 "$UC" -q -p 999999999 -w "$T/w/rec.dat" > /dev/null 2> "$T/w.err"
-rc=$?
-cmp -s "$ROOT/tests/fixtures/small.dat" "$T/w/rec.dat"
-same=$?
-n=$(ls -A "$T/w" | wc -l)
-check "-w FILE, failed start (exit $rc): FILE unchanged, $n file(s) in its directory" \
-	$(( (rc != 0 ? 0 : 1) + same + (n == 1 ? 0 : 1) ))
+untouched "-w FILE, failed start" $? "$T/w/rec.dat" \
+	"$ROOT/tests/fixtures/small.dat" 1
 
 # A conversion in place (-r F -w F) reads F whole before replacing it;
 # one whose input is malformed leaves the output as it was.
@@ -114,12 +120,7 @@ check "-r F -w F: converted in place, same report (exit $rc)" $((rc + $?))
 cp "$T/w/conv.dat" "$T/conv.before"
 printf "dp_port_map = None\nevent = [\n" > "$T/bad.dat"
 "$UC" -q -r "$T/bad.dat" -w "$T/w/conv.dat" > /dev/null 2>&1
-rc=$?
-cmp -s "$T/conv.before" "$T/w/conv.dat"
-same=$?
-n=$(ls -A "$T/w" | wc -l)
-check "-r MALFORMED -w F (exit $rc): F unchanged, no temporary file left" \
-	$(( (rc != 0 ? 0 : 1) + same + (n == 2 ? 0 : 1) ))
+untouched "-r MALFORMED -w F" $? "$T/w/conv.dat" "$T/conv.before" 2
 
 echo "pipes: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -80,6 +80,22 @@ static void one_event(const struct uc_event_sink *sink)
 	assert_int_equal(sink->on_event(sink->ctx, &ev), 0);
 }
 
+/* A writer of PATH that must open, and its sink. */
+static struct uc_trace_writer *open_writer(const char *path,
+					   enum uc_file_format format,
+					   unsigned flags,
+					   struct uc_event_sink *sink)
+{
+	struct uc_error err = { "" };
+	struct uc_trace_writer *w = uc_trace_writer_open(path, format, flags,
+							 &err);
+
+	if (!w)
+		fail_msg("%s", err.msg);
+	*sink = uc_trace_writer_sink(w);
+	return w;
+}
+
 /* Reads FILE back; returns the number of events. */
 static size_t events_in(const char *file)
 {
@@ -130,10 +146,8 @@ static void test_commit_on_info(void **state)
 
 	(void)state;
 	make_dir(dir, sizeof(dir), file, sizeof(file));
-	w = uc_trace_writer_open(file, UC_FORMAT_NATIVE,
-				 UC_WRITER_COMMIT_ON_INFO, &err);
-	assert_non_null(w);
-	sink = uc_trace_writer_sink(w);
+	w = open_writer(file, UC_FORMAT_NATIVE, UC_WRITER_COMMIT_ON_INFO,
+			&sink);
 	one_event(&sink);
 	assert_true(has_old_text(file));
 	assert_int_equal(sink.on_info(sink.ctx, &info), 0);
@@ -157,9 +171,7 @@ static void test_commit_on_close_and_abort(void **state)
 
 	(void)state;
 	make_dir(dir, sizeof(dir), file, sizeof(file));
-	w = uc_trace_writer_open(file, UC_FORMAT_PY, 0, &err);
-	assert_non_null(w);
-	sink = uc_trace_writer_sink(w);
+	w = open_writer(file, UC_FORMAT_PY, 0, &sink);
 	assert_int_equal(sink.on_info(sink.ctx, &info), 0);
 	one_event(&sink);
 	assert_int_equal(uc_trace_writer_flush(w, &err), 0);
@@ -168,9 +180,7 @@ static void test_commit_on_close_and_abort(void **state)
 	assert_true(has_old_text(file));
 	assert_int_equal(count_entries(dir), 1);
 
-	w = uc_trace_writer_open(file, UC_FORMAT_PY, 0, &err);
-	assert_non_null(w);
-	sink = uc_trace_writer_sink(w);
+	w = open_writer(file, UC_FORMAT_PY, 0, &sink);
 	one_event(&sink);
 	assert_true(has_old_text(file));
 	assert_int_equal(uc_trace_writer_close(w, &err), 0);
@@ -194,9 +204,7 @@ static void test_convert_in_place(void **state)
 	assert_int_equal(system(cmd), 0);
 	before = events_in(file);
 	assert_true(before > 0);
-	w = uc_trace_writer_open(file, UC_FORMAT_NATIVE, 0, &err);
-	assert_non_null(w);
-	sink = uc_trace_writer_sink(w);
+	w = open_writer(file, UC_FORMAT_NATIVE, 0, &sink);
 	if (uc_trace_read(file, &sink, &err))
 		fail_msg("%s", err.msg);
 	assert_int_equal(uc_trace_writer_close(w, &err), 0);
@@ -221,9 +229,8 @@ static void test_refused_records(void **state)
 	big.packet_size = 256000;
 	make_dir(dir, sizeof(dir), file, sizeof(file));
 	/* A live capture whose info is refused never commits. */
-	w = uc_trace_writer_open(file, UC_FORMAT_NATIVE,
-				 UC_WRITER_COMMIT_ON_INFO, &err);
-	sink = uc_trace_writer_sink(w);
+	w = open_writer(file, UC_FORMAT_NATIVE, UC_WRITER_COMMIT_ON_INFO,
+			&sink);
 	assert_int_equal(sink.on_info(sink.ctx, &big), -EINVAL);
 	assert_int_equal(uc_trace_writer_close(w, &err), -1);
 	assert_string_equal(strstr(err.msg, "\": "),
@@ -231,9 +238,8 @@ static void test_refused_records(void **state)
 	assert_true(has_old_text(file));
 	/* A conversion given a bad event fails at close and keeps the file. */
 	for (int i = 0; i < 2; i++) {
-		w = uc_trace_writer_open(file, i ? UC_FORMAT_PY :
-					 UC_FORMAT_NATIVE, 0, &err);
-		sink = uc_trace_writer_sink(w);
+		w = open_writer(file, i ? UC_FORMAT_PY : UC_FORMAT_NATIVE, 0,
+				&sink);
 		one_event(&sink);
 		assert_int_equal(sink.on_event(sink.ctx, &bad_type), -EINVAL);
 		assert_int_equal(sink.on_event(sink.ctx, &long_pkt), -EINVAL);
@@ -243,8 +249,7 @@ static void test_refused_records(void **state)
 		assert_true(has_old_text(file));
 		assert_int_equal(count_entries(dir), 1);
 	}
-	w = uc_trace_writer_open(file, UC_FORMAT_PY, 0, &err);
-	sink = uc_trace_writer_sink(w);
+	w = open_writer(file, UC_FORMAT_PY, 0, &sink);
 	assert_int_equal(sink.on_missed(sink.ctx, 5, 1), -EINVAL);
 	assert_int_equal(uc_trace_writer_close(w, &err), -1);
 	assert_non_null(strstr(err.msg, "event type 5: expected 0 to 4"));
