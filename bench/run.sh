@@ -13,7 +13,8 @@
 # but exits 0 either way; non-zero only when something fails to run.
 #
 # Environment: BENCH_RUNS (3), BENCH_SIZES ("100000 1000000"),
-# BENCH_DIR (build/bench), BENCH_SEED (1), CC (cc).
+# BENCH_DIR (build/bench), BENCH_SEED (1), CC (cc), BENCH_BASELINE (the
+# commit bench/read_baseline.sh compares the readers with).
 set -eu
 
 RUNS=${BENCH_RUNS:-3}
@@ -154,6 +155,11 @@ END {
 	      "; py >= 100 MB/s: " verdict(py_ok) \
 	      "; peak RSS < file size: " verdict(rss_ok)
 }' "$results"
+
+# The readers against a baseline commit: the py format's speed-up.
+if [ "$have_tool" = 1 ]; then
+	sh bench/read_baseline.sh || die "bench/read_baseline.sh failed"
+fi
 
 # What the extended report (everything --compat leaves out) costs: the
 # target is at most 20% over the compatible analysis.

@@ -198,7 +198,9 @@ static int replay(const struct uc_options *opt)
 	cfg.trace.live_out = opt->quiet ? NULL : o.text;
 	filter_config(opt, &cfg.filter);
 	if (opt->write_events) {
-		w = uc_trace_writer_open(opt->write_events, opt->write_format, &err);
+		/* OUT is replaced once FILE was read whole (at the close). */
+		w = uc_trace_writer_open(opt->write_events, opt->write_format,
+					 UC_WRITER_COMMIT_ON_CLOSE, &err);
 		if (!w) {
 			abort_outputs(&o);
 			return fail(&err);
@@ -210,8 +212,10 @@ static int replay(const struct uc_options *opt)
 		uc_live_print_header(o.text);
 	}
 	ret = uc_replay(opt->read_events, &cfg, &r, &sink_rc, &err);
-	if (w && uc_trace_writer_close(w, ret ? &(struct uc_error){ { 0 } } : &err) &&
-	    !ret) {
+	/* A read that failed leaves OUT as it was. */
+	if (w && ret)
+		uc_trace_writer_abort(w);
+	else if (w && uc_trace_writer_close(w, &err)) {
 		uc_report_free(&r);
 		ret = -1;
 	}
@@ -274,14 +278,16 @@ static int live(const struct uc_options *opt)
 
 	if (open_outputs(opt, &o, &err))
 		return fail(&err);
+	/* The file is replaced only once every probe is attached. */
 	if (opt->write_events &&
-	    !(w = uc_trace_writer_open(opt->write_events, opt->write_format, &err))) {
+	    !(w = uc_trace_writer_open(opt->write_events, opt->write_format,
+				       UC_WRITER_COMMIT_ON_INFO, &err))) {
 		abort_outputs(&o);
 		return fail(&err);
 	}
 	cfg.live_out = opt->quiet ? NULL : o.text;
 	if (uc_analysis_init(&a, &cfg)) {
-		uc_trace_writer_close(w, &err);
+		uc_trace_writer_abort(w);
 		abort_outputs(&o);
 		uc_error_set(&err, "out of memory");
 		return fail(&err);

@@ -1300,7 +1300,8 @@ static int generate(const struct options *o, struct uc_error *err)
 	/* An uptime of one to three days, in ns. */
 	start = rng_range(&s.g, 86400, 3 * 86400) * 1000000000ull +
 		rng_range(&s.g, 0, 999999999);
-	w = uc_trace_writer_open(o->output, o->format, err);
+	w = uc_trace_writer_open(o->output, o->format,
+				 UC_WRITER_COMMIT_ON_CLOSE, err);
 	if (!w)
 		return -1;
 	s.sink = uc_trace_writer_sink(w);
@@ -1313,14 +1314,18 @@ static int generate(const struct options *o, struct uc_error *err)
 	if (!rc)
 		rc = report_missed(&s);
 	free_sim(&s);
-	/* Close in any case: its message is the precise one for a write
-	 * error (the file name and errno). */
+	/* A failed run leaves no file behind (nor replaces one); for a
+	 * write error, the writer's message is the precise one. */
+	if (rc) {
+		if (uc_trace_writer_flush(w, &close_err))
+			*err = close_err;
+		uc_trace_writer_abort(w);
+		return -1;
+	}
 	if (uc_trace_writer_close(w, &close_err)) {
 		*err = close_err;
 		return -1;
 	}
-	if (rc)
-		return -1;
 	if (o->verbose)
 		print_stats(&s.st, stderr);
 	return 0;
