@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/pipes.sh UPCALL_COST - `-r` reads what cannot seek (run by
 # `make check`): for a recording of each format, the report read from
 # standard input (`-r -`), from a pipe named /dev/fd/N (what a shell's
