@@ -32,7 +32,7 @@ void uc_cap_info(const struct uc_options *opt, struct uc_capture_info *info)
 	info->packet_size = opt->packet_size;
 	info->flow_key_size = opt->flow_key_size;
 	info->buffer_page_count = opt->buffer_page_count;
-	snprintf(info->tool_version, sizeof(info->tool_version), "%s", UC_VERSION);
+	snprintf(info->tool_version, sizeof(info->tool_version), "%.31s", UC_VERSION);
 	if (!uname(&u)) {
 		snprintf(info->host, sizeof(info->host), "%.63s", u.nodename);
 		snprintf(info->kernel, sizeof(info->kernel), "%.63s", u.release);

@@ -39,6 +39,8 @@ struct uc_report {
 	uint64_t filtered_out;           /* events --handler-filter hid */
 	const char *handler_filter;      /* as given, or NULL */
 	char handler_warning[512];       /* names it has that match no thread */
+	uint64_t events_before_map;      /* py event lines before the first
+					  * dp_port_map line: ignored */
 	uint64_t first_ts, last_ts;      /* of the usable events */
 	bool have_info;
 	struct uc_capture_info info;     /* what the recording says of itself */

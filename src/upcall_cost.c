@@ -89,6 +89,12 @@ static void warn_about(const struct uc_report *r)
 			"step (lost events?): their put and execute are uncertain\n",
 			(unsigned long long)a->suspect_sets,
 			a->suspect_sets == 1 ? "set is" : "sets are");
+	if (r->events_before_map)
+		fprintf(stderr, "WARNING: %llu event %s before the first "
+			"dp_port_map line %s ignored, as upcall_cost.py does\n",
+			(unsigned long long)r->events_before_map,
+			r->events_before_map == 1 ? "line" : "lines",
+			r->events_before_map == 1 ? "was" : "were");
 	if (r->handler_warning[0])
 		fprintf(stderr, "WARNING: %s\n", r->handler_warning);
 }

@@ -73,6 +73,11 @@ n=$(grep -c "'event': 1,.*'dev_name': b'ghost0'" "$tmp/ghost.dat")
 check "unknown port: warned with the count ($n)" has "$tmp/ghost.out.err" "WARNING: $n kernel upcalls set aside: no port map names their port"
 check "unknown port: counted in the accounting" has "$tmp/ghost.out" "set aside: port not in the port map *: *$n"
 
+# Event lines before the first map line: ignored, as the original does, and said.
+(sed -n 2,4p small.dat; cat small.dat) > "$tmp/early-events.dat"
+run "$tmp/ee.out" -q -r "$tmp/early-events.dat"
+check "events before the first map: warned with the count" has "$tmp/ee.out.err" "WARNING: 3 event lines before the first dp_port_map line were ignored"
+
 # ------------------------------------------------------------ --handler-filter
 run "$tmp/hf.out" -q -r small.dat --handler-filter handler1,nosuch
 check "--handler-filter: unknown name warned, threads listed" has "$tmp/hf.out.err" "'nosuch' matches no thread of the recording, which has: handler2, handler1"

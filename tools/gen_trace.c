@@ -1225,8 +1225,9 @@ static void capture_info(const struct options *o, uint64_t start,
 	info->packet_size = o->packet_size;
 	info->flow_key_size = o->flow_key_size;
 	info->buffer_page_count = 1024;
+	/* The field holds 31 bytes: a long git-describe version is cut. */
 	snprintf(info->tool_version, sizeof(info->tool_version),
-		 "gen_trace %s", UC_VERSION);
+		 "gen_trace %.21s", UC_VERSION);
 	snprintf(info->host, sizeof(info->host), "synthetic-seed-%" PRIu64,
 		 o->seed);
 	snprintf(info->kernel, sizeof(info->kernel), "synthetic");
