@@ -58,7 +58,7 @@ best_of() {
 	best=""
 	rss=0
 	while [ "$i" -lt "$RUNS" ]; do
-		out=$("$DIR/runstat" "$@") || die "runstat failed: $*"
+		out=$("$DIR/runstat" "$@" 2>/dev/null) || die "runstat failed: $*"
 		case "$out" in
 		*"status=0") ;;
 		*) die "failed ($out): $*" ;;
