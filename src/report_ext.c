@@ -12,6 +12,7 @@
 #include "grow.h"
 #include "map64.h"
 #include "packet.h"
+#include "parallel.h"
 #include "report_ext.h"
 #include "report_model.h"
 
@@ -449,35 +450,58 @@ static int by_time(struct uc_ext *x, const struct uc_correlation *c,
 	return group_stats(c, sp, sc, g);
 }
 
+/* The breakdowns are independent: each runs as a piece of its own, two
+ * at a time (parallel.h), with scratch space of its own. */
+struct breakdown_job {
+	struct uc_ext *x;
+	const struct uc_report *r;
+	const struct sorted_primary *sp;
+	bool timeline;
+};
+
+enum { BD_THREADS, BD_PORTS, BD_BATCHES, BD_INTERVALS, BD_TIMELINE, BD_COUNT };
+
+static int breakdown(void *arg, int which)
+{
+	const struct breakdown_job *j = arg;
+	const struct uc_correlation *c = &j->r->corr;
+	struct scratch sc;
+	int ret = -ENOMEM;
+
+	if (which == BD_TIMELINE && !j->timeline)
+		return 0;
+	sc.group_of = malloc((c->n_sets ? c->n_sets : 1) * sizeof(*sc.group_of));
+	sc.tmp = malloc((j->sp->n ? j->sp->n : 1) * sizeof(*sc.tmp));
+	if (sc.group_of && sc.tmp) {
+		switch (which) {
+		case BD_THREADS: ret = by_thread(j->x, j->r, j->sp, &sc); break;
+		case BD_PORTS: ret = by_port(j->x, j->r, j->sp, &sc); break;
+		case BD_BATCHES: ret = by_batch_size(j->x, c, j->sp, &sc); break;
+		case BD_INTERVALS:
+			ret = by_time(j->x, c, j->sp, &sc, j->x->interval_ns,
+				      &j->x->intervals);
+			break;
+		default:
+			ret = by_time(j->x, c, j->sp, &sc, j->x->timeline_ns,
+				      &j->x->timeline);
+		}
+	}
+	free(sc.group_of);
+	free(sc.tmp);
+	return ret;
+}
+
 static int breakdowns(struct uc_ext *x, const struct uc_report *r,
 		      const struct sorted_primary *sp,
 		      const struct uc_report_config *cfg)
 {
-	const struct uc_correlation *c = &r->corr;
-	struct scratch sc;
+	struct breakdown_job job = { x, r, sp, cfg->timeline };
 	uint64_t span = x->t1_ns - x->t0_ns;
-	int ret = -ENOMEM;
 
-	sc.group_of = malloc((c->n_sets ? c->n_sets : 1) * sizeof(*sc.group_of));
-	sc.tmp = malloc((sp->n ? sp->n : 1) * sizeof(*sc.tmp));
-	if (!sc.group_of || !sc.tmp)
-		goto out;
 	x->interval_ns = pick_interval(span, NS_PER_S, MAX_INTERVAL_ROWS);
-	ret = by_thread(x, r, sp, &sc);
-	if (!ret)
-		ret = by_port(x, r, sp, &sc);
-	if (!ret)
-		ret = by_batch_size(x, c, sp, &sc);
-	if (!ret)
-		ret = by_time(x, c, sp, &sc, x->interval_ns, &x->intervals);
-	if (!ret && cfg->timeline) {
+	if (cfg->timeline)
 		x->timeline_ns = pick_interval(span, 1, MAX_TIMELINE_BINS);
-		ret = by_time(x, c, sp, &sc, x->timeline_ns, &x->timeline);
-	}
-out:
-	free(sc.group_of);
-	free(sc.tmp);
-	return ret;
+	return uc_parallel_for(BD_COUNT, breakdown, &job);
 }
 
 int uc_ext_compute(struct uc_ext *x, struct uc_report *r,
