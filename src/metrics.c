@@ -43,36 +43,83 @@ static double usec(__int128 ns)
 	return (double)((long double)ns / 1000.0L);
 }
 
-static void add(struct uc_metric *m, double v, uint32_t set)
+bool uc_metric_sample(const struct uc_set *s, enum uc_metric_id id, double *v)
 {
-	m->v[m->n] = v;
-	m->set[m->n++] = set;
-}
-
-/* The user-side segments, of a set or of a receive with no kernel upcall. */
-static void add_user_side(struct uc_metric m[UC_M_COUNT], const struct uc_set *s,
-			  uint32_t id)
-{
-	__int128 recv = s->ts[UC_EV_RECV_UPCALL];
-	__int128 put_ts = s->ts[UC_EV_OP_FLOW_PUT];
-	__int128 exec_ts = s->ts[UC_EV_OP_FLOW_EXECUTE];
+	const uint64_t *ts = s->ts;
+	bool dp = uc_set_has(s, UC_EV_DP_UPCALL);
 	bool put = uc_set_has(s, UC_EV_OP_FLOW_PUT);
 	bool exec = uc_set_has(s, UC_EV_OP_FLOW_EXECUTE);
+	bool pkt_exec = uc_set_has(s, UC_EV_OVS_PKT_EXEC);
+	__int128 d = ts[UC_EV_DP_UPCALL], r = ts[UC_EV_RECV_UPCALL];
+	__int128 p = ts[UC_EV_OP_FLOW_PUT], e = ts[UC_EV_OP_FLOW_EXECUTE];
+	__int128 x = ts[UC_EV_OVS_PKT_EXEC];
 
-	if (put)
-		add(&m[UC_M_LOOKUP], usec(put_ts - recv), id);
-	if (put && exec)
-		add(&m[UC_M_PUT_TO_EXECUTE], usec(exec_ts - put_ts), id);
+	switch (id) {
+	case UC_M_KERNEL_TO_VSWITCHD:
+		if (!dp)
+			return false;
+		*v = usec(r - d);
+		return true;
+	case UC_M_OVERHEAD:
+		if (!dp || !put || !pkt_exec)
+			return false;
+		*v = usec((x - d) - (p - r));
+		return true;
+	case UC_M_VSWITCHD_TO_KERNEL:
+		if (!dp || !exec || !pkt_exec)
+			return false;
+		*v = usec(x - e);
+		return true;
+	case UC_M_TOTAL:
+		if (!dp || !pkt_exec)
+			return false;
+		*v = usec(x - d);
+		return true;
+	case UC_M_LOOKUP:
+		if (!put)
+			return false;
+		*v = usec(p - r);
+		return true;
+	case UC_M_PUT_TO_EXECUTE:
+		if (!put || !exec)
+			return false;
+		*v = usec(e - p);
+		return true;
+	default:
+		return false;
+	}
 }
 
-/* Metric I of the array ARG: sorted, and its statistics. */
+/* The samples of metric ID, in set order, into M: the sets', then (for
+ * the segments that need no kernel upcall) the lone receives'. */
+static void collect(const struct uc_correlation *c, enum uc_metric_id id,
+		    struct uc_metric *m)
+{
+	for (size_t i = 0; i < c->n_sets + c->n_lone; i++) {
+		const struct uc_set *s = i < c->n_sets ? &c->sets[i] :
+					 &c->lone[i - c->n_sets];
+		double v;
+
+		if (!uc_metric_sample(s, id, &v))
+			continue;
+		if (m->sorted_set)
+			m->sorted_set[m->n] = (uint32_t)i;
+		m->sorted[m->n++] = v;
+	}
+}
+
+struct metrics_job {
+	const struct uc_correlation *c;
+	struct uc_metric *m;
+};
+
+/* Metric I: collected, sorted, and its statistics. */
 static int sort_metric(void *arg, int i)
 {
-	struct uc_metric *m = (struct uc_metric *)arg + i;
+	const struct metrics_job *j = arg;
+	struct uc_metric *m = &j->m[i];
 
-	memcpy(m->sorted, m->v, m->n * sizeof(*m->sorted));
-	if (m->sorted_set)
-		memcpy(m->sorted_set, m->set, m->n * sizeof(*m->sorted_set));
+	collect(j->c, (enum uc_metric_id)i, m);
 	if (uc_sort_samples(m->sorted, m->sorted_set, m->n))
 		return -ENOMEM;
 	uc_stats_compute(m->sorted, m->n, &m->st);
@@ -83,48 +130,23 @@ int uc_metrics_compute(const struct uc_correlation *c,
 		       struct uc_metric m[UC_M_COUNT])
 {
 	size_t n = c->n_sets + c->n_lone ? c->n_sets + c->n_lone : 1;
+	struct metrics_job job = { c, m };
 
 	memset(m, 0, UC_M_COUNT * sizeof(*m));
 	for (int i = 0; i < UC_M_COUNT; i++) {
-		m[i].v = malloc(n * sizeof(*m[i].v));
-		m[i].set = malloc(n * sizeof(*m[i].set));
 		m[i].sorted = malloc(n * sizeof(*m[i].sorted));
 		if (uc_metric_ranks((enum uc_metric_id)i))
 			m[i].sorted_set = malloc(n * sizeof(*m[i].sorted_set));
-		if (!m[i].v || !m[i].set || !m[i].sorted ||
+		if (!m[i].sorted ||
 		    (uc_metric_ranks((enum uc_metric_id)i) && !m[i].sorted_set)) {
 			uc_metrics_free(m);
 			return -ENOMEM;
 		}
 	}
-	for (size_t i = 0; i < c->n_sets; i++) {
-		const struct uc_set *s = &c->sets[i];
-		__int128 dp = s->ts[UC_EV_DP_UPCALL];
-		__int128 recv = s->ts[UC_EV_RECV_UPCALL];
-		__int128 put_ts = s->ts[UC_EV_OP_FLOW_PUT];
-		__int128 exec_ts = s->ts[UC_EV_OP_FLOW_EXECUTE];
-		__int128 x_ts = s->ts[UC_EV_OVS_PKT_EXEC];
-		bool put = uc_set_has(s, UC_EV_OP_FLOW_PUT);
-		bool exec = uc_set_has(s, UC_EV_OP_FLOW_EXECUTE);
-		bool pkt_exec = uc_set_has(s, UC_EV_OVS_PKT_EXEC);
-		uint32_t id = (uint32_t)i;
-
-		add(&m[UC_M_KERNEL_TO_VSWITCHD], usec(recv - dp), id);
-		if (put && pkt_exec)
-			add(&m[UC_M_OVERHEAD], usec((x_ts - dp) - (put_ts - recv)), id);
-		if (exec && pkt_exec)
-			add(&m[UC_M_VSWITCHD_TO_KERNEL], usec(x_ts - exec_ts), id);
-		if (pkt_exec)
-			add(&m[UC_M_TOTAL], usec(x_ts - dp), id);
-		add_user_side(m, s, id);
-	}
-	/* Lookup and put->execute need no kernel upcall: every receive has
-	 * them, also in a capture of the user-space probes only. */
-	for (size_t i = 0; i < c->n_lone; i++)
-		add_user_side(m, &c->lone[i], (uint32_t)(c->n_sets + i));
 	/* Every report needs them sorted (medians, percentiles, outliers):
-	 * sort each once, for all of them, two at a time. */
-	if (uc_parallel_for(UC_M_COUNT, sort_metric, m)) {
+	 * each is collected and sorted once, for all of them, two at a
+	 * time. */
+	if (uc_parallel_for(UC_M_COUNT, sort_metric, &job)) {
 		uc_metrics_free(m);
 		return -ENOMEM;
 	}
@@ -134,12 +156,10 @@ int uc_metrics_compute(const struct uc_correlation *c,
 void uc_metrics_free(struct uc_metric m[UC_M_COUNT])
 {
 	for (int i = 0; i < UC_M_COUNT; i++) {
-		free(m[i].v);
-		free(m[i].set);
 		free(m[i].sorted);
 		free(m[i].sorted_set);
-		m[i].v = m[i].sorted = NULL;
-		m[i].set = m[i].sorted_set = NULL;
+		m[i].sorted = NULL;
+		m[i].sorted_set = NULL;
 		m[i].n = 0;
 	}
 }

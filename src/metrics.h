@@ -28,13 +28,10 @@ enum uc_metric_id {
 };
 
 struct uc_metric {
-	double *v;            /* samples, in set order */
-	uint32_t *set;        /* the set each sample came from: an index in
-			       * the correlation's sets, or n_sets + an index
-			       * in its lone receives (lookup, put->execute) */
 	double *sorted;       /* the samples ascending (sorted once, here) */
-	uint32_t *sorted_set; /* the set of each sorted sample; only for the
-			       * metrics that rank upcalls (uc_metric_ranks) */
+	uint32_t *sorted_set; /* the set of each sorted sample (an index in
+			       * the correlation's sets; only for the metrics
+			       * that rank upcalls, uc_metric_ranks) */
 	size_t n;
 	struct uc_stats st;   /* of the sorted samples */
 };
@@ -50,6 +47,13 @@ static inline bool uc_metric_ranks(enum uc_metric_id id)
 {
 	return id == UC_M_TOTAL || id == UC_M_KERNEL_TO_VSWITCHD;
 }
+
+/*
+ * The sample of metric ID of set S (a matched set, or a lone receive for
+ * the segments that need no kernel upcall), in microseconds; false when
+ * S lacks one of its events.
+ */
+bool uc_metric_sample(const struct uc_set *s, enum uc_metric_id id, double *v);
 
 /* Fills M[0..UC_M_COUNT).  Returns 0 or -ENOMEM. */
 int uc_metrics_compute(const struct uc_correlation *c,

@@ -101,6 +101,19 @@ static void print_threads(FILE *out, const struct uc_report *r)
 	}
 }
 
+/* --sets: the samples of metric ID in set order, as a Python list. */
+static void print_samples(FILE *out, const struct uc_correlation *c,
+			  enum uc_metric_id id)
+{
+	size_t n = 0;
+	double v;
+
+	for (size_t i = 0; i < c->n_sets; i++)
+		if (uc_metric_sample(&c->sets[i], id, &v))
+			uc_print_py_float_item(out, v, n++);
+	fputs(n ? "]\n" : "[]\n", out);
+}
+
 void uc_report_sets(FILE *out, const struct uc_report *r,
 		    const struct uc_report_opts *opts)
 {
@@ -119,7 +132,7 @@ void uc_report_sets(FILE *out, const struct uc_report *r,
 	for (int id = 0; id < UC_M_COMPAT_COUNT; id++) {
 		fprintf(out, "\n=> %s:\n", uc_metric_title((enum uc_metric_id)id));
 		if (opts->sets)
-			uc_print_py_float_list(out, r->m[id].v, r->m[id].n);
+			print_samples(out, c, (enum uc_metric_id)id);
 		uc_text_histogram_sorted(out, r->ext.metric[id].sorted,
 					 r->ext.metric[id].st.n, opts->buckets);
 	}

@@ -135,26 +135,6 @@ static void fill_accounting(struct uc_accounting *a, const struct uc_report *r)
 
 /* ================================================================ outliers */
 
-/* The value of metric M for SET, found by bisection (samples are in set
- * order).  Returns false when the set has no such sample. */
-static bool metric_of_set(const struct uc_metric *m, uint32_t set, double *v)
-{
-	size_t lo = 0, hi = m->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->set[mid] < set)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == m->n || m->set[lo] != set)
-		return false;
-	*v = m->v[lo];
-	return true;
-}
-
 static void fill_outlier(const struct uc_ext *x, const struct uc_report *r,
 			 uint32_t set, double value, struct uc_outlier *o)
 {
@@ -167,7 +147,7 @@ static void fill_outlier(const struct uc_ext *x, const struct uc_report *r,
 	o->set = set;
 	o->value = value;
 	for (int id = 0; id < UC_M_COUNT; id++)
-		if (metric_of_set(&r->m[id], set, &o->seg[id]))
+		if (uc_metric_sample(s, (enum uc_metric_id)id, &o->seg[id]))
 			o->has_seg |= (uint8_t)(1u << id);
 	o->ts_ns = s->ts[UC_EV_DP_UPCALL];
 	o->wall_ns = x->have_wall ? (int64_t)o->ts_ns + x->wall_offset_ns : 0;

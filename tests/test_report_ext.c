@@ -438,14 +438,15 @@ static int cmp_double(const void *a, const void *b)
 static void check_group(const struct analysis *a, const uint32_t *group_of,
 			uint32_t k, const struct uc_stats *st)
 {
-	const struct uc_metric *m = &a->r.m[a->r.ext.primary];
-	double *v = malloc((m->n ? m->n : 1) * sizeof(*v));
+	const struct uc_correlation *c = &a->r.corr;
+	double *v = malloc((c->n_sets ? c->n_sets : 1) * sizeof(*v));
 	size_t n = 0;
 
 	assert_non_null(v);
-	for (size_t i = 0; i < m->n; i++)
-		if (group_of[m->set[i]] == k)
-			v[n++] = m->v[i];
+	for (size_t i = 0; i < c->n_sets; i++)
+		if (group_of[i] == k &&
+		    uc_metric_sample(&c->sets[i], a->r.ext.primary, &v[n]))
+			n++;
 	qsort(v, n, sizeof(*v), cmp_double);
 	assert_int_equal(st->n, n);
 	if (n) {
@@ -469,10 +470,17 @@ static void check_fixture(const char *path)
 	/* every metric: sorted copy, exact stats against qsort */
 	for (int id = 0; id < UC_M_COUNT; id++) {
 		const struct uc_metric_summary *ms = &a.r.ext.metric[id];
-		double *ref = malloc((a.r.m[id].n + 1) * sizeof(*ref));
+		const struct uc_correlation *c = &a.r.corr;
+		double *ref = malloc((c->n_sets + c->n_lone + 1) * sizeof(*ref));
+		size_t n_ref = 0;
 
 		assert_non_null(ref);
-		memcpy(ref, a.r.m[id].v, a.r.m[id].n * sizeof(*ref));
+		/* by brute force: every set's sample, and every lone receive's */
+		for (size_t i = 0; i < c->n_sets + c->n_lone; i++)
+			n_ref += uc_metric_sample(i < c->n_sets ? &c->sets[i] :
+						  &c->lone[i - c->n_sets],
+						  (enum uc_metric_id)id, &ref[n_ref]);
+		assert_int_equal(n_ref, a.r.m[id].n);
 		qsort(ref, a.r.m[id].n, sizeof(*ref), cmp_double);
 		assert_int_equal(ms->st.n, a.r.m[id].n);
 		for (size_t i = 0; i < a.r.m[id].n; i++)
