@@ -53,7 +53,7 @@ read_s() {	# read_only file
 	"$1" "$2" | sed 's/.*seconds=\([0-9.]*\).*/\1/'
 }
 run_s() {	# upcall_cost file
-	"$DIR/runstat" "$1" -q -r "$2" |
+	"$DIR/runstat" "$1" -q -r "$2" 2>/dev/null |
 		sed 's/.*seconds=\([0-9.]*\).*/\1/'
 }
 min() {

@@ -169,14 +169,22 @@ static int on_entry(void *ctx, const struct uc_batch_entry *e)
 
 /* ---------------------------------------------------------------- finish */
 
-/* Squeezes out the slots of kernel upcalls without a set, in order. */
-static void compact_sets(struct set_slots *slots)
+/* Squeezes out the slots of kernel upcalls without a set, in order, and
+ * gives each set its thread's index among those that received upcalls. */
+static void compact_sets(struct set_slots *slots, const uint32_t *index_of)
 {
 	size_t to = 0;
 
-	for (size_t i = 0; i < slots->n; i++)
-		if (slots->v[i].ev[UC_EV_DP_UPCALL] != UC_NONE)
-			slots->v[to++] = slots->v[i];
+	for (size_t i = 0; i < slots->n; i++) {
+		struct uc_set *s = &slots->v[i];
+
+		if (s->ev[UC_EV_DP_UPCALL] == UC_NONE)
+			continue;
+		s->thread = index_of[s->thread];
+		if (to != i)
+			slots->v[to] = *s;
+		to++;
+	}
 	slots->n = to;
 }
 
@@ -200,9 +208,7 @@ static int collect_threads(struct uc_correlator *c, struct uc_correlation *out)
 				.tid = th.tid, .comm = th.comm, .upcalls = th.upcalls,
 			};
 	}
-	for (size_t i = 0; i < c->sets.n; i++)
-		if (c->sets.v[i].ev[UC_EV_DP_UPCALL] != UC_NONE)
-			c->sets.v[i].thread = index_of[c->sets.v[i].thread];
+	compact_sets(&c->sets, index_of);
 	for (size_t i = 0; i < c->lone.n; i++)
 		c->lone.v[i].thread = index_of[c->lone.v[i].thread];
 	free(index_of);
@@ -247,7 +253,6 @@ int uc_correlator_finish(struct uc_correlator *c, struct uc_correlation *out)
 		uc_correlation_free(out);
 		return ret;
 	}
-	compact_sets(&c->sets);
 	out->sets = c->sets.v;
 	out->n_sets = c->sets.n;
 	out->lone = c->lone.v;

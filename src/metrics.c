@@ -90,36 +90,33 @@ bool uc_metric_sample(const struct uc_set *s, enum uc_metric_id id, double *v)
 	}
 }
 
-/* The samples of metric ID, in set order, into M: the sets', then (for
- * the segments that need no kernel upcall) the lone receives'. */
-static void collect(const struct uc_correlation *c, enum uc_metric_id id,
-		    struct uc_metric *m)
+/* The samples of every metric, in set order, into M: the sets', then
+ * (for the segments that need no kernel upcall) the lone receives'. One
+ * pass, each set read once. */
+static void collect(const struct uc_correlation *c, struct uc_metric m[UC_M_COUNT])
 {
 	for (size_t i = 0; i < c->n_sets + c->n_lone; i++) {
 		const struct uc_set *s = i < c->n_sets ? &c->sets[i] :
 					 &c->lone[i - c->n_sets];
-		double v;
 
-		if (!uc_metric_sample(s, id, &v))
-			continue;
-		if (m->sorted_set)
-			m->sorted_set[m->n] = (uint32_t)i;
-		m->sorted[m->n++] = v;
+		for (int id = 0; id < UC_M_COUNT; id++) {
+			struct uc_metric *mm = &m[id];
+			double v;
+
+			if (!uc_metric_sample(s, (enum uc_metric_id)id, &v))
+				continue;
+			if (mm->sorted_set)
+				mm->sorted_set[mm->n] = (uint32_t)i;
+			mm->sorted[mm->n++] = v;
+		}
 	}
 }
 
-struct metrics_job {
-	const struct uc_correlation *c;
-	struct uc_metric *m;
-};
-
-/* Metric I: collected, sorted, and its statistics. */
+/* Metric I of the array ARG: sorted, and its statistics. */
 static int sort_metric(void *arg, int i)
 {
-	const struct metrics_job *j = arg;
-	struct uc_metric *m = &j->m[i];
+	struct uc_metric *m = (struct uc_metric *)arg + i;
 
-	collect(j->c, (enum uc_metric_id)i, m);
 	if (uc_sort_samples(m->sorted, m->sorted_set, m->n))
 		return -ENOMEM;
 	uc_stats_compute(m->sorted, m->n, &m->st);
@@ -130,7 +127,6 @@ int uc_metrics_compute(const struct uc_correlation *c,
 		       struct uc_metric m[UC_M_COUNT])
 {
 	size_t n = c->n_sets + c->n_lone ? c->n_sets + c->n_lone : 1;
-	struct metrics_job job = { c, m };
 
 	memset(m, 0, UC_M_COUNT * sizeof(*m));
 	for (int i = 0; i < UC_M_COUNT; i++) {
@@ -144,9 +140,9 @@ int uc_metrics_compute(const struct uc_correlation *c,
 		}
 	}
 	/* Every report needs them sorted (medians, percentiles, outliers):
-	 * each is collected and sorted once, for all of them, two at a
-	 * time. */
-	if (uc_parallel_for(UC_M_COUNT, sort_metric, &job)) {
+	 * each is sorted once, for all of them, two at a time. */
+	collect(c, m);
+	if (uc_parallel_for(UC_M_COUNT, sort_metric, m)) {
 		uc_metrics_free(m);
 		return -ENOMEM;
 	}
