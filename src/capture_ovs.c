@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <signal.h>
 #include <libelf.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -23,9 +24,9 @@
 #include "capture_int.h"
 
 const struct uc_usdt_probe uc_usdt_probes[UC_N_USDT] = {
-	{ "dpif_recv", "recv_upcall" },
-	{ "dpif_netlink_operate__", "op_flow_put" },
-	{ "dpif_netlink_operate__", "op_flow_execute" },
+	{ "dpif_recv", "recv_upcall", "uc_recv_upcall" },
+	{ "dpif_netlink_operate__", "op_flow_put", "uc_op_flow_put" },
+	{ "dpif_netlink_operate__", "op_flow_execute", "uc_op_flow_execute" },
 };
 
 /* Reads a small /proc file into BUF (NUL-terminated); -1 on failure. */
@@ -173,11 +174,13 @@ int uc_cap_find_target(int64_t want_pid, bool need, struct uc_cap_target *t,
 	snprintf(path, sizeof(path), "/proc/%lld", (long long)t->pid);
 	if (access(path, F_OK))
 		return uc_error_set(err, "no process with PID %lld", (long long)t->pid);
+	if (need && uc_cap_check_ptrace(t->pid, err))
+		return -1;
 	snprintf(path, sizeof(path), "/proc/%lld/exe", (long long)t->pid);
 	n = readlink(path, t->exe, sizeof(t->exe) - 1);
-	if (n < 0)
+	if (n < 0 && need)
 		return uc_error_set(err, "cannot resolve %s: %s", path, strerror(errno));
-	t->exe[n] = '\0';
+	t->exe[n < 0 ? 0 : n] = '\0';
 	find_ctl(t);
 	return 0;
 }
@@ -293,6 +296,7 @@ int uc_cap_find_usdt(struct uc_cap_target *t, struct uc_error *err)
 		    !scan_notes(lib, &lib_found, err) &&
 		    lib_found == (1u << UC_N_USDT) - 1) {
 			snprintf(t->usdt_path, sizeof(t->usdt_path), "%s", lib);
+			t->usdt_in_lib = true;
 			return 0;
 		}
 		for (int i = 0; i < UC_N_USDT; i++)
@@ -306,14 +310,15 @@ int uc_cap_find_usdt(struct uc_cap_target *t, struct uc_error *err)
 	return 0;
 }
 
-int uc_cap_dpctl(const struct uc_cap_target *t, const sigset_t *mask,
-		 struct uc_port_map *map, char *warn, size_t warn_len)
+int uc_cap_dpctl(const struct uc_cap_target *t, struct uc_port_map *map,
+		 char *warn, size_t warn_len)
 {
 	char *argv[] = { "ovs-appctl", "--timeout=5", "-t", (char *)t->ctl,
 			 "dpctl/show", NULL };
 	char *argv_default[] = { "ovs-appctl", "--timeout=5", "dpctl/show", NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
+	sigset_t none, dfl;
 	int pfd[2], status = 0, rc;
 	char *text = NULL;
 	size_t len = 0, cap = 0;
@@ -328,9 +333,16 @@ int uc_cap_dpctl(const struct uc_cap_target *t, const sigset_t *mask,
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawnattr_init(&attr);
-	/* The capture blocks SIGINT/SIGTERM; the child must not inherit that. */
-	posix_spawnattr_setsigmask(&attr, mask);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	/* Whoever drives the capture may block or ignore signals (a signalfd
+	 * needs them blocked): the child starts with the defaults. */
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	sigaddset(&dfl, SIGPIPE);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	rc = posix_spawnp(&child, "ovs-appctl", &fa, &attr,
 			  t->ctl[0] ? argv : argv_default, environ);
 	posix_spawn_file_actions_destroy(&fa);

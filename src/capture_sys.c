@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * capture_sys.c - what the kernel and our credentials must offer before
- * anything is loaded, each failure one actionable sentence (the libbpf
- * error for the same cause would be an errno from deep inside a load).
+ * capture_sys.c - what our credentials must allow before anything is
+ * loaded, each missing capability named in one sentence (the libbpf error
+ * for the same cause would be an EPERM from deep inside a load), and the
+ * capture's description of itself.
  */
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -23,7 +25,7 @@
 #define CAP_BPF 39
 #endif
 
-void uc_cap_info(const struct uc_options *opt, struct uc_capture_info *info)
+void uc_cap_info(const struct uc_capture_config *opt, struct uc_capture_info *info)
 {
 	struct utsname u;
 	struct timespec rt, mono;
@@ -44,81 +46,75 @@ void uc_cap_info(const struct uc_options *opt, struct uc_capture_info *info)
 				   (uint64_t)mono.tv_nsec;
 }
 
-static bool exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
-
-int uc_cap_check_btf(struct uc_error *err)
-{
-	if (!exists("/sys/kernel/btf/vmlinux"))
-		return uc_error_set(err, "the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): "
-				    "a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed");
-	return 0;
-}
-
-static bool has_cap(const struct __user_cap_data_struct *d, int cap)
-{
-	return d[cap / 32].effective & (1u << (cap % 32));
-}
-
-int uc_cap_check_privileges(struct uc_error *err)
+/* Our effective capabilities, CAP_* bit n at (n / 32, n % 32). */
+static int effective_caps(struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3],
+			  struct uc_error *err)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
-	memset(data, 0, sizeof(data));
+	memset(data, 0, sizeof(*data) * _LINUX_CAPABILITY_U32S_3);
 	/* Raw syscall: libcap is not worth a dependency for one call. */
 	if (syscall(SYS_capget, &hdr, data))
 		return uc_error_set(err, "cannot read our capabilities: %s",
 				    strerror(errno));
-	if ((has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON)) ||
-	    has_cap(data, CAP_SYS_ADMIN))
-		return 0;
-	return uc_error_set(err, "missing privileges: live capture needs CAP_BPF and CAP_PERFMON "
-			    "(or CAP_SYS_ADMIN); run it as root");
+	return 0;
 }
 
-int uc_cap_check_kernel(bool *fentry_ok, bool *kprobe_ok, struct uc_error *err)
+static bool has_cap(int cap)
 {
-	static const char *const tracefs[] = {
-		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
-	};
-	bool mounted = false, tp = false, kprobe_events = false;
-	char path[128];
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	struct uc_error ignored;
 
-	if (!exists("/sys/module/openvswitch"))
-		return uc_error_set(err, "the openvswitch kernel module is not loaded "
-				    "(no tracepoint openvswitch:ovs_dp_upcall); "
-				    "load it, or use --probes user");
-	/* libbpf finds tracepoint ids in tracefs, so it must be mounted. */
-	for (size_t i = 0; i < sizeof(tracefs) / sizeof(tracefs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/events", tracefs[i]);
-		if (!exists(path))
-			continue;
-		mounted = true;
-		snprintf(path, sizeof(path), "%s/events/openvswitch/ovs_dp_upcall",
-			 tracefs[i]);
-		tp |= exists(path);
-		snprintf(path, sizeof(path), "%s/kprobe_events", tracefs[i]);
-		kprobe_events |= exists(path);
-	}
-	if (!mounted)
-		return uc_error_set(err, "tracefs is not mounted (needed to attach tracepoints): "
-				    "mount -t tracefs nodev /sys/kernel/tracing");
-	if (!tp)
-		return uc_error_set(err, "no tracepoint openvswitch:ovs_dp_upcall "
-				    "(the openvswitch module of Linux 5.14 or later is needed)");
-	/* fentry resolves its target in the module's BTF. */
-	*fentry_ok = exists("/sys/kernel/btf/openvswitch");
-	/* The kprobe PMU (4.17+), or the legacy tracefs interface. */
-	*kprobe_ok = exists("/sys/bus/event_source/devices/kprobe/type") ||
-		     kprobe_events;
-	if (!*fentry_ok && !*kprobe_ok)
-		return uc_error_set(err, "cannot hook ovs_packet_cmd_execute: no fentry "
-				    "(no BTF for the openvswitch module) and no kprobes "
-				    "(kernel without CONFIG_KPROBES)");
+	return !effective_caps(d, &ignored) &&
+	       (d[cap / 32].effective & (1u << (cap % 32)));
+}
+
+int uc_cap_check_bpf_caps(struct uc_error *err)
+{
+	bool admin = has_cap(CAP_SYS_ADMIN);
+
+	/* CAP_SYS_ADMIN stands for both (and is the only way before 5.8). */
+	if (!admin && !has_cap(CAP_BPF))
+		return uc_error_set(err, "missing capability CAP_BPF: loading the eBPF "
+				    "programs needs CAP_BPF and CAP_PERFMON (or root)");
+	if (!admin && !has_cap(CAP_PERFMON))
+		return uc_error_set(err, "missing capability CAP_PERFMON: tracing programs "
+				    "and probes need CAP_PERFMON with CAP_BPF (or root)");
 	return 0;
+}
+
+int uc_cap_check_memlock(bool memcg, uint64_t ring_bytes, struct uc_error *err)
+{
+	/* The ring, and a margin for the other maps, programs and BTF. */
+	uint64_t need = ring_bytes + (8u << 20);
+	struct rlimit rl;
+
+	if (memcg || has_cap(CAP_SYS_RESOURCE) || getrlimit(RLIMIT_MEMLOCK, &rl) ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return 0;
+	return uc_error_set(err, "missing capability CAP_SYS_RESOURCE: this kernel charges "
+			    "BPF maps to RLIMIT_MEMLOCK (%llu KiB here, %llu KiB needed) "
+			    "and only CAP_SYS_RESOURCE may raise it (or ulimit -l beforehand)",
+			    (unsigned long long)rl.rlim_cur / 1024,
+			    (unsigned long long)need / 1024);
+}
+
+int uc_cap_check_ptrace(int64_t pid, struct uc_error *err)
+{
+	char path[64], buf[PATH_MAX];
+
+	int e;
+
+	snprintf(path, sizeof(path), "/proc/%lld/exe", (long long)pid);
+	if (readlink(path, buf, sizeof(buf)) >= 0 || (errno != EACCES && errno != EPERM))
+		return 0;
+	e = errno;
+	if (!has_cap(CAP_SYS_PTRACE))
+		return uc_error_set(err, "missing capability CAP_SYS_PTRACE: the files of "
+				    "ovs-vswitchd (PID %lld) under /proc, and attaching "
+				    "probes to it, need it (the process has capabilities we lack)",
+				    (long long)pid);
+	return uc_error_set(err, "cannot read %s: %s", path, strerror(e));
 }
