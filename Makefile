@@ -6,6 +6,7 @@
 #   make bench    speed and memory figures
 #   make fuzz     bounded libFuzzer runs of every file parser
 #   make e2e      the OVS testbed (a VM with a real kernel datapath)
+#   make e2e-matrix   the same on every kernel x OVS pair
 #
 # Every target that needs Debian packages installs the missing ones first
 # (tools/install-deps.sh), so the two README commands work on a fresh
@@ -39,7 +40,7 @@ LIB          := $(BUILD)/libupcall_cost.a
 TEST_SRCS  := $(wildcard tests/test_*.c)
 TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check unit-bins unit parity sanitize bench fuzz e2e clean tools
+.PHONY: all deps demo check unit-bins unit parity sanitize bench fuzz e2e e2e-matrix clean tools
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -129,6 +130,12 @@ fuzz: deps
 e2e: deps
 	$(MAKE) --no-print-directory all
 	@sh testbed/e2e.sh
+
+# Kernels 5.10 (Debian 11), 6.1 (12), 6.12 (13) x OVS 3.1 (Debian 12), 3.5 (13).
+E2E_MATRIX_PAIRS ?= 5.10-3.1 5.10-3.5 6.1-3.1 6.1-3.5 6.12-3.1 6.12-3.5
+e2e-matrix: deps
+	$(MAKE) --no-print-directory all
+	@E2E_PAIRS="$(E2E_MATRIX_PAIRS)" sh testbed/e2e.sh
 
 clean:
 	rm -rf build build-san build-fuzz upcall_cost
