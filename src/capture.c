@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include <bpf/libbpf.h>
 
@@ -172,6 +173,7 @@ static int check(struct uc_capture *c, struct uc_error *err)
 	v->user = c->cfg.probes != UC_PROBES_KERNEL;
 	v->btf_path = c->cfg.btf_path;
 	v->ring_fixed_wanted = c->cfg.ring_fixed;
+	v->cap_sys_admin = uc_cap_has(CAP_SYS_ADMIN);
 	if (v->btf_path && uc_cap_check_btf_file(v->btf_path, err))
 		return -1;
 	if (uc_cap_check_bpf_caps(err))

@@ -72,9 +72,12 @@ int uc_cap_dpctl(const struct uc_cap_target *t, struct uc_port_map *map,
  * CFG, tool version, host, kernel, and the clocks at this moment. */
 void uc_cap_info(const struct uc_capture_config *cfg, struct uc_capture_info *info);
 
+/* True when CAP is in our effective set. */
+bool uc_cap_has(int cap);
 /*
  * Fails, naming the capability, unless we may load and attach the
- * programs: CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN).
+ * programs: CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN), and CAP_SYS_ADMIN
+ * where kernel.perf_event_paranoid is above 2 (Debian's patch).
  */
 int uc_cap_check_bpf_caps(struct uc_error *err);
 /*
@@ -171,6 +174,7 @@ struct uc_variant {
 	const struct uc_hook *hook[UC_N_KPOINTS]; /* NULL: side not traced */
 	char why[UC_N_KPOINTS][256];            /* why not the better hooks */
 	const char *btf_path;                   /* --btf, NULL: the kernel's */
+	bool cap_sys_admin;                     /* libbpf may read module BTF */
 	/* hooks that failed to load, and why (the next one is tried) */
 	bool hook_failed[UC_N_KPOINTS][UC_MAX_HOOKS];
 	char fail_why[UC_N_KPOINTS][256];

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include <bpf/libbpf.h>
 
@@ -89,10 +90,8 @@ static int attach_kernel(struct uc_loaded *l, const struct uc_variant *v,
 
 			if (h->may_fail_load)
 				*failed_point = (int)i;
-			return uc_error_set(err, "cannot attach a %s to %s: %s%s", kinds[h->kind],
-					    h->target, strerror(e),
-					    e == EPERM || e == EACCES ?
-					    " (CAP_PERFMON is needed)" : "");
+			return uc_error_set(err, "cannot attach a %s to %s: %s", kinds[h->kind],
+					    h->target, strerror(e));
 		}
 		l->links[l->n_links++] = link;
 	}
@@ -108,6 +107,13 @@ static int attach_usdt(struct uc_loaded *l, const struct uc_cap_target *t,
 								 (pid_t)t->pid, t->usdt_path,
 								 u->provider, u->name, NULL);
 
+		if (!link && (errno == EACCES || errno == EPERM) && !uc_cap_has(CAP_SYS_ADMIN))
+			/* The 2025 fix "perf: require CAP_SYS_ADMIN for uprobes"
+			 * (stable kernels too): CAP_PERFMON no longer does. */
+			return uc_error_set(err, "missing capability CAP_SYS_ADMIN: this kernel "
+					    "lets only CAP_SYS_ADMIN attach uprobes (the USDT probes "
+					    "of %s); or trace the kernel half alone (--probes kernel)",
+					    t->usdt_path);
 		if (!link)
 			return uc_error_set(err, "cannot attach USDT %s:%s in %s: %s",
 					    u->provider, u->name, t->usdt_path,

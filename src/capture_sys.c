@@ -62,7 +62,7 @@ static int effective_caps(struct __user_cap_data_struct data[_LINUX_CAPABILITY_U
 	return 0;
 }
 
-static bool has_cap(int cap)
+bool uc_cap_has(int cap)
 {
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 	struct uc_error ignored;
@@ -71,17 +71,38 @@ static bool has_cap(int cap)
 	       (d[cap / 32].effective & (1u << (cap % 32)));
 }
 
+/* Reads a small decimal /proc/sys value, or returns DFLT. */
+static long sysctl_long(const char *path, long dflt)
+{
+	FILE *f = fopen(path, "re");
+	long v;
+
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
+}
+
 int uc_cap_check_bpf_caps(struct uc_error *err)
 {
-	bool admin = has_cap(CAP_SYS_ADMIN);
+	bool admin = uc_cap_has(CAP_SYS_ADMIN);
 
 	/* CAP_SYS_ADMIN stands for both (and is the only way before 5.8). */
-	if (!admin && !has_cap(CAP_BPF))
-		return uc_error_set(err, "missing capability CAP_BPF: loading the eBPF "
-				    "programs needs CAP_BPF and CAP_PERFMON (or root)");
-	if (!admin && !has_cap(CAP_PERFMON))
-		return uc_error_set(err, "missing capability CAP_PERFMON: tracing programs "
-				    "and probes need CAP_PERFMON with CAP_BPF (or root)");
+	if (!admin && !uc_cap_has(CAP_BPF))
+		return uc_error_set(err, "missing capability CAP_BPF (or CAP_SYS_ADMIN): "
+				    "loading the eBPF programs needs it, with CAP_PERFMON");
+	if (!admin && !uc_cap_has(CAP_PERFMON))
+		return uc_error_set(err, "missing capability CAP_PERFMON (or CAP_SYS_ADMIN): "
+				    "tracing programs and their probes need it, with CAP_BPF");
+	/* Debian and Ubuntu patch the kernel so that perf_event_paranoid 3
+	 * (their default) closes perf events to all but CAP_SYS_ADMIN. */
+	if (!admin && sysctl_long("/proc/sys/kernel/perf_event_paranoid", 2) > 2)
+		return uc_error_set(err, "missing capability CAP_SYS_ADMIN: "
+				    "kernel.perf_event_paranoid is %ld, which lets only CAP_SYS_ADMIN "
+				    "attach probes; grant it, or set kernel.perf_event_paranoid=2",
+				    sysctl_long("/proc/sys/kernel/perf_event_paranoid", 2));
 	return 0;
 }
 
@@ -91,7 +112,7 @@ int uc_cap_check_memlock(bool memcg, uint64_t ring_bytes, struct uc_error *err)
 	uint64_t need = ring_bytes + (8u << 20);
 	struct rlimit rl;
 
-	if (memcg || has_cap(CAP_SYS_RESOURCE) || getrlimit(RLIMIT_MEMLOCK, &rl) ||
+	if (memcg || uc_cap_has(CAP_SYS_RESOURCE) || getrlimit(RLIMIT_MEMLOCK, &rl) ||
 	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
 		return 0;
 	return uc_error_set(err, "missing capability CAP_SYS_RESOURCE: this kernel charges "
@@ -111,7 +132,7 @@ int uc_cap_check_ptrace(int64_t pid, struct uc_error *err)
 	if (readlink(path, buf, sizeof(buf)) >= 0 || (errno != EACCES && errno != EPERM))
 		return 0;
 	e = errno;
-	if (!has_cap(CAP_SYS_PTRACE))
+	if (!uc_cap_has(CAP_SYS_PTRACE))
 		return uc_error_set(err, "missing capability CAP_SYS_PTRACE: the files of "
 				    "ovs-vswitchd (PID %lld) under /proc, and attaching "
 				    "probes to it, need it (the process has capabilities we lack)",

@@ -68,6 +68,11 @@ static bool usable(struct uc_cap_kernel *k, const struct uc_variant *v,
 				 "module (/sys/kernel/btf/openvswitch is missing)");
 			return false;
 		}
+		if (!v->cap_sys_admin) {
+			snprintf(why, len, "fentry on a module's function needs CAP_SYS_ADMIN "
+				 "(libbpf opens the module's BTF by id)");
+			return false;
+		}
 		return true;
 	case UC_HOOK_KPROBE:
 		if (!k->kprobes) {
@@ -78,6 +83,12 @@ static bool usable(struct uc_cap_kernel *k, const struct uc_variant *v,
 			*missing_types = true;
 			snprintf(why, len, "a kprobe on %s reads the openvswitch module's types "
 				 "and this kernel has no BTF for its modules", hk->target);
+			return false;
+		}
+		if (hk->module_types && !v->btf_path && !v->cap_sys_admin) {
+			snprintf(why, len, "a kprobe on %s reads the openvswitch module's types, "
+				 "and without CAP_SYS_ADMIN libbpf cannot open the module's BTF "
+				 "(or give them with --btf)", hk->target);
 			return false;
 		}
 		return true;

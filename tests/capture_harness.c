@@ -16,9 +16,10 @@
  *       Runs uc_capture_run() with a sink that writes one line per event
  *       to OUT (format of usdt_fire's truth file) and checks the fields
  *       no truth line covers; prints a summary line at the end.
- *   capture_harness session -o OUT -p PID -n EVENTS [-F] [-S]
+ *   capture_harness session -o OUT -p PID -n EVENTS [-T SECONDS] [-F] [-S]
  *       Drives the session API itself (uc_capture_open, _fd, _poll,
- *       _stop_and_drain, _close) until EVENTS events came (at most 20 s),
+ *       _stop_and_drain, _close) until EVENTS events came (at most SECONDS,
+ *       default 20),
  *       checking the order of the sink callbacks: on_info once and first,
  *       then the port map, then events, on_missed last.  -S: the sink says
  *       stop at the EVENTS-th event (no event may follow).  -F: fixed-size
@@ -230,10 +231,10 @@ static double now_s(void)
 
 /* The session API, as another driver (a flight recorder) would use it. */
 static int session(const struct uc_capture_config *cfg, const struct uc_event_sink *sink,
-		   struct dump *d, uint64_t want, struct uc_error *err)
+		   struct dump *d, uint64_t want, double seconds, struct uc_error *err)
 {
 	struct uc_capture *c = uc_capture_open(cfg, sink, err);
-	double end = now_s() + 20;
+	double end = now_s() + seconds;
 	int rc = 0;
 
 	if (!c)
@@ -275,6 +276,7 @@ int main(int argc, char **argv)
 	};
 	const char *mode = argc > 1 ? argv[1] : "", *out = NULL, *file = NULL;
 	uint64_t want = 0;
+	double seconds = 20;
 	bool fixed = false, say_stop = false;
 	int c, rc;
 
@@ -286,7 +288,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "read") && argc > 2)
 		file = argv[2];
 	optind = file ? 3 : 2;
-	while ((c = getopt(argc, argv, "o:p:k:P:f:s:b:vn:FS")) != -1) {
+	while ((c = getopt(argc, argv, "o:p:k:P:f:s:b:vn:T:FS")) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'p': opt.pid = atoll(optarg); break;
@@ -300,6 +302,7 @@ int main(int argc, char **argv)
 		case 'b': opt.buffer_page_count = (uint32_t)atoi(optarg); break;
 		case 'v': opt.verbose = true; break;
 		case 'n': want = strtoull(optarg, NULL, 0); break;
+		case 'T': seconds = atof(optarg); break;
 		case 'F': fixed = true; break;
 		case 'S': say_stop = true; break;
 		default: return 2;
@@ -318,7 +321,7 @@ int main(int argc, char **argv)
 		rc = uc_trace_read(file, &sink, &err);
 	} else if (!strcmp(mode, "session")) {
 		d.stop_at = say_stop ? want : 0;
-		rc = session(&cfg, &sink, &d, want, &err);
+		rc = session(&cfg, &sink, &d, want, seconds, &err);
 	} else {
 		rc = uc_capture_run(&opt, &sink, &stats, &err);
 		if (!rc && stats.events_received != d.events)
