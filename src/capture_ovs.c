@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,6 +131,17 @@ static bool host_path(int64_t pid, const char *path, char *out, size_t size)
 		snprintf(out, size, "/proc/%lld/root%s", (long long)pid, path);
 
 	return n >= 0 && (size_t)n < size;
+}
+
+/* True when PATH is the binary process PID runs. */
+static bool same_file(const char *path, int64_t pid)
+{
+	char exe[64];
+	struct stat a, b;
+
+	snprintf(exe, sizeof(exe), "/proc/%lld/exe", (long long)pid);
+	return !stat(path, &a) && !stat(exe, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }
 
 /* The unixctl socket under the usual run directories, if there is one. */
@@ -261,13 +273,20 @@ static bool find_ovs_lib(int64_t pid, char *out, size_t size)
 		return false;
 	while (!ok && fgets(line, sizeof(line), f)) {
 		char *file = strchr(line, '/'), *base;
+		unsigned maj, min;
+		unsigned long long ino;
+		struct stat st;
 
-		if (!file)
+		/* "start-end perms offset MAJ:MIN INODE PATH" */
+		if (!file || sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) != 3)
 			continue;
 		file[strcspn(file, "\n")] = '\0';
 		base = strrchr(file, '/') + 1;
+		/* The path as we see it must lead to the very file mapped. */
 		if (!strncmp(base, "libopenvswitch", 14))
-			ok = host_path(pid, file, out, size);
+			ok = host_path(pid, file, out, size) && !stat(out, &st) &&
+			     st.st_ino == ino && major(st.st_dev) == maj &&
+			     minor(st.st_dev) == min;
 	}
 	fclose(f);
 	return ok;
@@ -286,6 +305,12 @@ int uc_cap_find_usdt(struct uc_cap_target *t, struct uc_error *err)
 			 (long long)t->pid);
 	else if (!host_path(t->pid, t->exe, t->usdt_path, sizeof(t->usdt_path)))
 		return uc_error_set(err, "path of %s too long", t->exe);
+	else if (!same_file(t->usdt_path, t->pid))
+		/* The name does not lead to the binary from here (a container
+		 * whose root is not ours but shares our root directory, as a
+		 * chroot does): the exe link always does. */
+		snprintf(t->usdt_path, sizeof(t->usdt_path), "/proc/%lld/exe",
+			 (long long)t->pid);
 	if (scan_notes(t->usdt_path, &found, err))
 		return -1;
 	if (found != (1u << UC_N_USDT) - 1) {

@@ -100,14 +100,29 @@ ovs_start() {
     rm -rf /run/ovs; mkdir -p /run/ovs
     case $1 in
     container)
-        rm -f /tmp/ctr-ready /tmp/ctr-stop
+        rm -rf /run/ctr-share
+        # The container's root: a tmpfs with the host's /usr and /etc bound
+        # in read-only, its own /srv (the binaries), /run and /tmp, and
+        # /share for talking to us; pivot_root into it, as runtimes do.
+        mkdir -p /run/ctr-share
         cat > /run/ctr.sh <<EOF
-mount -t tmpfs ctr-srv /srv
-mount -t tmpfs ctr-run /run
-mkdir -p /srv/ovs /run/openvswitch
+set -e
+C=/run/ctr-root
+mkdir -p \$C && mount -t tmpfs ctr-root \$C
+mkdir -p \$C/usr \$C/etc \$C/proc \$C/sys \$C/dev \$C/run/openvswitch \$C/tmp \$C/srv/ovs \$C/share \$C/old
+for d in usr etc; do mount --bind /\$d \$C/\$d; mount -o remount,bind,ro \$C/\$d; done
+for l in bin sbin lib lib64; do [ -L /\$l ] && ln -s \$(readlink /\$l) \$C/\$l; done
+mount --rbind /dev \$C/dev
+mount --rbind /sys \$C/sys
+mount --bind /run/ctr-share \$C/share
 cp $OVS/vswitchd/ovs-vswitchd $OVS/ovsdb/ovsdb-server $OVS/ovsdb/ovsdb-tool \
-   $OVS/utilities/ovs-vsctl $OVS/utilities/ovs-appctl $OVS/vswitchd/vswitch.ovsschema /srv/ovs/
-export PATH=/srv/ovs:\$PATH OVS_RUNDIR=/run/openvswitch OVS_LOGDIR=/run/openvswitch \
+   $OVS/utilities/ovs-vsctl $OVS/utilities/ovs-appctl $OVS/vswitchd/vswitch.ovsschema \$C/srv/ovs/
+cd \$C
+pivot_root . old
+umount -l /old
+rmdir /old
+mount -t proc proc /proc
+export PATH=/srv/ovs:/usr/sbin:/usr/bin OVS_RUNDIR=/run/openvswitch OVS_LOGDIR=/run/openvswitch \
        OVS_DBDIR=/run/openvswitch OVS_SYSCONFDIR=/run/openvswitch OVS_PKGDATADIR=/srv/ovs
 ovsdb-tool create /run/openvswitch/conf.db /srv/ovs/vswitch.ovsschema
 ovsdb-server /run/openvswitch/conf.db --remote=punix:/run/openvswitch/db.sock \
@@ -117,18 +132,18 @@ ovs-vswitchd unix:/run/openvswitch/db.sock --pidfile --detach --log-file
 ovs-vsctl add-br br0
 for i in $NS; do ovs-vsctl add-port br0 veth\$i; done
 ovs-appctl upcall/disable-megaflows > /dev/null
-echo "\$(cat /run/openvswitch/ovs-vswitchd.pid)" > /tmp/ctr-ready
-while [ ! -e /tmp/ctr-stop ]; do sleep 0.5; done
+cat /run/openvswitch/ovs-vswitchd.pid > /share/ready
+while [ ! -e /share/stop ]; do sleep 0.5; done
 ovs-appctl -t ovs-vswitchd exit --cleanup
 ovs-appctl -t ovsdb-server exit
-cp /run/openvswitch/ovs-vswitchd.log /tmp/ctr-vswitchd.log
+cp /run/openvswitch/ovs-vswitchd.log /share/
 EOF
         unshare --mount --pid --fork --mount-proc --propagation private bash /run/ctr.sh \
             > /run/ctr.log 2>&1 &
         CTR_PID=$!
-        for _ in $(seq 1 600); do [ -s /tmp/ctr-ready ] && break; sleep 0.1; done
+        for _ in $(seq 1 600); do [ -s /run/ctr-share/ready ] && break; sleep 0.1; done
         local nspid
-        nspid=$(cat /tmp/ctr-ready)
+        nspid=$(cat /run/ctr-share/ready)
         VSPID=""
         for p in $(pgrep -x ovs-vswitchd); do
             [ "$(awk '/^NSpid:/ { print $NF }' /proc/$p/status)" = "$nspid" ] && VSPID=$p
@@ -164,9 +179,9 @@ appctl() { ovs-appctl -t "$CTL" "$@"; }
 
 ovs_stop() {
     if [ "$OVS_KIND" = container ]; then
-        touch /tmp/ctr-stop
+        touch /run/ctr-share/stop
         wait "$CTR_PID"
-        cp /tmp/ctr-vswitchd.log /run/ovs/ovs-vswitchd.log 2>/dev/null
+        cp /run/ctr-share/ovs-vswitchd.log /run/ovs/ovs-vswitchd.log 2>/dev/null
     else
         appctl exit --cleanup
         ovs-appctl -t ovsdb-server exit
@@ -302,25 +317,46 @@ wait_for() {   # FILE PATTERN TIMEOUT PID
     return 0
 }
 
-# The capabilities the capture needs (README "Least privilege"): CAP_BPF,
-# CAP_PERFMON, CAP_SYS_PTRACE, and before Linux 5.11 (BPF memory charged to
-# RLIMIT_MEMLOCK) CAP_SYS_RESOURCE.
-NEED_CAPS="cap_bpf,cap_perfmon,cap_sys_ptrace"
-kmaj=$(uname -r | cut -d. -f1); kmin=$(uname -r | cut -d. -f2)
-[ "$kmaj" -lt 5 ] || { [ "$kmaj" = 5 ] && [ "$kmin" -lt 11 ]; } &&
-    NEED_CAPS="$NEED_CAPS,cap_sys_resource"
 # capsh's --drop list that leaves only the capabilities named in $1
 drop_all_but() {
     capsh --print | sed -n 's/^Bounding set =//p' | tr ',' '\n' |
         grep -v -x -F "$(echo "$1" | tr ',' '\n')" | paste -sd, -
 }
 
+# The capabilities a capture needs (README "Least privilege"), decided here
+# from what the kernel does, not from what upcall_cost says:
+#   the kernel half: CAP_BPF and CAP_PERFMON, with kernel.perf_event_paranoid
+#     at 2 (Debian's 3 lets only CAP_SYS_ADMIN open perf events);
+#   the USDT half: also CAP_SYS_PTRACE (the /proc files of a process with
+#     more capabilities), and where the kernel lets only CAP_SYS_ADMIN open
+#     uprobes (the 2025 fix; uprobe-needs-admin.py asks the kernel itself)
+#     CAP_SYS_ADMIN, which stands for CAP_BPF and CAP_PERFMON;
+#   before Linux 5.11 (BPF memory charged to RLIMIT_MEMLOCK, 64 KiB here)
+#     also CAP_SYS_RESOURCE.
+PARANOID=$(cat /proc/sys/kernel/perf_event_paranoid)
+MEMCAP=""
+kmaj=$(uname -r | cut -d. -f1); kmin=$(uname -r | cut -d. -f2)
+{ [ "$kmaj" -lt 5 ] || { [ "$kmaj" = 5 ] && [ "$kmin" -lt 11 ]; }; } && MEMCAP=",cap_sys_resource"
+echo 2 > /proc/sys/kernel/perf_event_paranoid
+UPROBE_CAP=$(capsh --drop="$(drop_all_but cap_perfmon)" -- -c 'exec python3 "$0"' \
+             "$ROOT/testbed/uprobe-needs-admin.py" 2>&1)
+echo "$PARANOID" > /proc/sys/kernel/perf_event_paranoid
+KERNEL_CAPS="cap_bpf,cap_perfmon$MEMCAP"
+if [ "$UPROBE_CAP" = admin ]; then
+    NEED_CAPS="cap_sys_admin,cap_sys_ptrace$MEMCAP"
+else
+    NEED_CAPS="cap_bpf,cap_perfmon,cap_sys_ptrace$MEMCAP"
+fi
+log "least privilege: uprobes want $([ "$UPROBE_CAP" = admin ] && echo CAP_SYS_ADMIN || echo CAP_PERFMON); full capture: $NEED_CAPS; kernel half: $KERNEL_CAPS (perf_event_paranoid $PARANOID here)"
+
 BTF_ARGS=()
 [ -n "${OVS_BTF:-}" ] && BTF_ARGS=(--btf "$OVS_BTF")
 
-# start_captures R [caps]: upcall_cost once per format
+# start_captures R [CAPS [KERNEL_CAPS]]: upcall_cost once per format (with
+# only CAPS), and with KERNEL_CAPS also `--probes kernel -w trace-kernel.ucap`
+# with only those
 start_captures() {
-    local R=$1 caps=${2:-}
+    local R=$1 caps=${2:-} kcaps=${3:-}
     UC_RUN="" UC_WAITERS=""
     local UC_ARGS=()
     [ -f "$RES/uc-args" ] && mapfile -t UC_ARGS < "$RES/uc-args"
@@ -328,19 +364,24 @@ start_captures() {
         log "upcall_cost not built or without live capture: bpftrace counts only"
         return
     fi
-    for fmt in $UC_FORMATS; do
-        local out pidargs=(-p "$VSPID") pre=()
-        case $fmt in native) out=$R/trace.ucap ;; py) out=$R/trace.dat ;; *) continue ;; esac
+    for fmt in $UC_FORMATS ${kcaps:+kernel}; do
+        local out pidargs=(-p "$VSPID") pre=() wf=$fmt c=$caps extra=()
+        case $fmt in
+        native) out=$R/trace.ucap ;;
+        py) out=$R/trace.dat ;;
+        kernel) out=$R/trace-kernel.ucap wf=native c=$kcaps extra=(--probes kernel) ;;
+        *) continue ;;
+        esac
         # the container's native capture finds its ovs-vswitchd by itself
         [ "$OVS_KIND" = container ] && [ $fmt = native ] && pidargs=()
         # (capsh execs bash, which execs env, which execs upcall_cost: the
         # PID stays the one SIGINT must reach)
-        [ -n "$caps" ] && pre=(capsh --drop="$(drop_all_but "$caps")" -- -c 'exec "$@"' capsh-run)
-        log "starting upcall_cost ($fmt) ${pre[*]:+with only $caps }${pidargs[*]} ${UC_ARGS[*]:-}"
+        [ -n "$c" ] && pre=(capsh --drop="$(drop_all_but "$c")" -- -c 'exec "$@"' capsh-run)
+        log "starting upcall_cost ($fmt) ${pre[*]:+with only $c }${pidargs[*]} ${extra[*]:-} ${UC_ARGS[*]:-}"
         rm -f "$R/uc-$fmt.rc"
         (
             "${pre[@]}" env --default-signal=INT "$UC" -q -v "${pidargs[@]}" "${BTF_ARGS[@]}" \
-                -w "$out" --write-format "$fmt" "${UC_ARGS[@]}" \
+                "${extra[@]}" -w "$out" --write-format "$wf" "${UC_ARGS[@]}" \
                 > "$R/uc-$fmt.out" 2> "$R/uc-$fmt.err" &
             echo "$!" > "/run/uc-$fmt.pid"
             wait $!
@@ -499,14 +540,20 @@ traffic() {   # SCENARIO
 # ------------------------------------------------------------------ scenarios
 EPOCH=0
 traffic_scenario() {   # SCENARIO R
-    local S=$1 R=$2 caps=""
+    local S=$1 R=$2 caps="" kcaps=""
     case $S in
     container|shared) bt_stop; ovs_stop; ovs_start "$S" ;;
     tunnel) tunnel_setup ;;
-    caps) caps=$NEED_CAPS ;;
+    caps)
+        caps=$NEED_CAPS kcaps=$KERNEL_CAPS
+        # what the README asks of a host without CAP_SYS_ADMIN
+        echo 2 > /proc/sys/kernel/perf_event_paranoid
+        printf 'need_caps=%s\nkernel_caps=%s\nuprobe_cap=%s\nparanoid=2 (default %s)\n' \
+            "$NEED_CAPS" "$KERNEL_CAPS" "$UPROBE_CAP" "$PARANOID" > "$R/caps.txt"
+        ;;
     esac
     bt_start
-    start_captures "$R" "$caps"
+    start_captures "$R" "$caps" "$kcaps"
     sleep 1
     EPOCH=$((EPOCH + 1))
     echo "file=bpftrace-$BT_N.txt epoch=$EPOCH" > "$R/bpftrace.ref"
@@ -536,6 +583,7 @@ traffic_scenario() {   # SCENARIO R
     case $S in
     container|shared) bt_stop; ovs_stop; cp /run/ovs/ovs-vswitchd.log "$R/"; ovs_start static ;;
     tunnel) tunnel_teardown; cp /run/ovs/ovs-vswitchd.log "$R/" ;;
+    caps) echo "$PARANOID" > /proc/sys/kernel/perf_event_paranoid; cp /run/ovs/ovs-vswitchd.log "$R/" ;;
     *) cp /run/ovs/ovs-vswitchd.log "$R/" ;;
     esac
 }
@@ -570,12 +618,29 @@ errors_scenario() {
         # this kernel cannot trace the kernel upcall without --btf
         try_error "$R" no-module-btf "" "$UC" -q -p "$VSPID"
     fi
-    # each capability of the least-privilege set, missing
+    # each capability of the least-privilege set, missing (with
+    # perf_event_paranoid at 2 where that set has no CAP_SYS_ADMIN)
+    case $NEED_CAPS in *cap_sys_admin*) ;; *) echo 2 > /proc/sys/kernel/perf_event_paranoid ;; esac
     for cap in $(echo "$NEED_CAPS" | tr ',' ' '); do
         keep=$(echo "$NEED_CAPS" | tr ',' '\n' | grep -v -x "$cap" | paste -sd, -)
         try_error "$R" "missing-$cap" "$(drop_all_but "$keep")" "$UC" -q -p "$VSPID" "${BTF_ARGS[@]}"
     done
-    echo "need_caps=$NEED_CAPS" > "$R/caps.txt"
+    # CAP_BPF, CAP_PERFMON and CAP_SYS_PTRACE where only CAP_SYS_ADMIN may
+    # open uprobes
+    if [ "$UPROBE_CAP" = admin ]; then
+        echo 2 > /proc/sys/kernel/perf_event_paranoid
+        try_error "$R" uprobe-admin "$(drop_all_but "cap_bpf,cap_perfmon,cap_sys_ptrace$MEMCAP")" \
+            "$UC" -q -p "$VSPID" "${BTF_ARGS[@]}"
+    fi
+    # Debian's perf_event_paranoid 3, without CAP_SYS_ADMIN
+    if [ "$PARANOID" -gt 2 ]; then
+        echo "$PARANOID" > /proc/sys/kernel/perf_event_paranoid
+        try_error "$R" "paranoid-$PARANOID" "$(drop_all_but "cap_bpf,cap_perfmon,cap_sys_ptrace$MEMCAP")" \
+            "$UC" -q --probes kernel "${BTF_ARGS[@]}"
+    fi
+    echo "$PARANOID" > /proc/sys/kernel/perf_event_paranoid
+    printf 'need_caps=%s\nkernel_caps=%s\nuprobe_cap=%s\nparanoid=%s\n' \
+        "$NEED_CAPS" "$KERNEL_CAPS" "$UPROBE_CAP" "$PARANOID" > "$R/caps.txt"
     cat "$R/errors.txt"
 }
 

@@ -207,25 +207,31 @@ usdt_ok() {   # ELF: has the three probes
         grep -c -E 'Name: (recv_upcall|op_flow_put|op_flow_execute)$' || true)
     [ "$n" -ge 3 ]
 }
-# ovs_source DIR: OVS $O's source tree into DIR
+# ovs_source DIR: OVS $O's source tree into DIR (trixie's package is
+# downloaded once and kept as build/testbed/src-ovs-$O)
 ovs_source() {
+    mkdir -p "$1"
     if [ "$OSUITE" = bookworm ]; then
-        mkdir -p "$1"
         tar -xzf /usr/src/openvswitch/openvswitch.tar.gz -C "$1" --strip-components=1
-    else
+        return
+    fi
+    SRC=$TB/src-ovs-$O
+    if [ ! -f "$SRC/.done" ]; then
         DEB=$(download "$OSUITE" openvswitch-source "$TB/dl")
         [ -n "$DEB" ] || { echo "setup: apt-get download openvswitch-source ($OSUITE) failed"; exit 1; }
-        rm -rf "$TB/ovs-src.tmp"; mkdir -p "$TB/ovs-src.tmp"
+        rm -rf "$SRC" "$TB/ovs-src.tmp"; mkdir -p "$TB/ovs-src.tmp" "$SRC"
         dpkg-deb -x "$DEB" "$TB/ovs-src.tmp"
         if [ -f "$TB/ovs-src.tmp/usr/src/openvswitch/openvswitch.tar.gz" ]; then
-            mkdir -p "$1"
-            tar -xzf "$TB/ovs-src.tmp/usr/src/openvswitch/openvswitch.tar.gz" -C "$1" \
+            tar -xzf "$TB/ovs-src.tmp/usr/src/openvswitch/openvswitch.tar.gz" -C "$SRC" \
                 --strip-components=1
         else
-            mv "$TB/ovs-src.tmp/usr/src/openvswitch" "$1"
+            cp -a "$TB/ovs-src.tmp/usr/src/openvswitch/." "$SRC/"
         fi
         rm -rf "$TB/ovs-src.tmp" "$DEB"
+        touch "$SRC/.done"
     fi
+    cp -a "$SRC/." "$1/"
+    rm -f "$1/.done"
 }
 # ovs_build DIR LOG-PREFIX CONFIGURE-ARGS...: configure and make in DIR
 ovs_build() {
