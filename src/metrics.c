@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "parallel.h"
 #include "sort.h"
+#include "stats.h"
 
 static const struct {
 	const char *title, *name;
@@ -47,10 +49,40 @@ static void add(struct uc_metric *m, double v, uint32_t set)
 	m->set[m->n++] = set;
 }
 
-int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
+/* The user-side segments, of a set or of a receive with no kernel upcall. */
+static void add_user_side(struct uc_metric m[UC_M_COUNT], const struct uc_set *s,
+			  uint32_t id)
+{
+	__int128 recv = s->ts[UC_EV_RECV_UPCALL];
+	__int128 put_ts = s->ts[UC_EV_OP_FLOW_PUT];
+	__int128 exec_ts = s->ts[UC_EV_OP_FLOW_EXECUTE];
+	bool put = uc_set_has(s, UC_EV_OP_FLOW_PUT);
+	bool exec = uc_set_has(s, UC_EV_OP_FLOW_EXECUTE);
+
+	if (put)
+		add(&m[UC_M_LOOKUP], usec(put_ts - recv), id);
+	if (put && exec)
+		add(&m[UC_M_PUT_TO_EXECUTE], usec(exec_ts - put_ts), id);
+}
+
+/* Metric I of the array ARG: sorted, and its statistics. */
+static int sort_metric(void *arg, int i)
+{
+	struct uc_metric *m = (struct uc_metric *)arg + i;
+
+	memcpy(m->sorted, m->v, m->n * sizeof(*m->sorted));
+	if (m->sorted_set)
+		memcpy(m->sorted_set, m->set, m->n * sizeof(*m->sorted_set));
+	if (uc_sort_samples(m->sorted, m->sorted_set, m->n))
+		return -ENOMEM;
+	uc_stats_compute(m->sorted, m->n, &m->st);
+	return 0;
+}
+
+int uc_metrics_compute(const struct uc_correlation *c,
 		       struct uc_metric m[UC_M_COUNT])
 {
-	size_t n = c->n_sets ? c->n_sets : 1;
+	size_t n = c->n_sets + c->n_lone ? c->n_sets + c->n_lone : 1;
 
 	memset(m, 0, UC_M_COUNT * sizeof(*m));
 	for (int i = 0; i < UC_M_COUNT; i++) {
@@ -65,17 +97,17 @@ int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
 			return -ENOMEM;
 		}
 	}
-	for (size_t s = 0; s < c->n_sets; s++) {
-		const uint32_t *ev = c->sets[s].ev;
-		__int128 dp = t->ev[ev[UC_EV_DP_UPCALL]].ts;
-		__int128 recv = t->ev[ev[UC_EV_RECV_UPCALL]].ts;
-		bool put = ev[UC_EV_OP_FLOW_PUT] != UC_NONE;
-		bool exec = ev[UC_EV_OP_FLOW_EXECUTE] != UC_NONE;
-		bool pkt_exec = ev[UC_EV_OVS_PKT_EXEC] != UC_NONE;
-		__int128 put_ts = put ? t->ev[ev[UC_EV_OP_FLOW_PUT]].ts : 0;
-		__int128 exec_ts = exec ? t->ev[ev[UC_EV_OP_FLOW_EXECUTE]].ts : 0;
-		__int128 x_ts = pkt_exec ? t->ev[ev[UC_EV_OVS_PKT_EXEC]].ts : 0;
-		uint32_t id = (uint32_t)s;
+	for (size_t i = 0; i < c->n_sets; i++) {
+		const struct uc_set *s = &c->sets[i];
+		__int128 dp = s->ts[UC_EV_DP_UPCALL];
+		__int128 recv = s->ts[UC_EV_RECV_UPCALL];
+		__int128 put_ts = s->ts[UC_EV_OP_FLOW_PUT];
+		__int128 exec_ts = s->ts[UC_EV_OP_FLOW_EXECUTE];
+		__int128 x_ts = s->ts[UC_EV_OVS_PKT_EXEC];
+		bool put = uc_set_has(s, UC_EV_OP_FLOW_PUT);
+		bool exec = uc_set_has(s, UC_EV_OP_FLOW_EXECUTE);
+		bool pkt_exec = uc_set_has(s, UC_EV_OVS_PKT_EXEC);
+		uint32_t id = (uint32_t)i;
 
 		add(&m[UC_M_KERNEL_TO_VSWITCHD], usec(recv - dp), id);
 		if (put && pkt_exec)
@@ -84,22 +116,17 @@ int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
 			add(&m[UC_M_VSWITCHD_TO_KERNEL], usec(x_ts - exec_ts), id);
 		if (pkt_exec)
 			add(&m[UC_M_TOTAL], usec(x_ts - dp), id);
-		if (put)
-			add(&m[UC_M_LOOKUP], usec(put_ts - recv), id);
-		if (put && exec)
-			add(&m[UC_M_PUT_TO_EXECUTE], usec(exec_ts - put_ts), id);
+		add_user_side(m, s, id);
 	}
+	/* Lookup and put->execute need no kernel upcall: every receive has
+	 * them, also in a capture of the user-space probes only. */
+	for (size_t i = 0; i < c->n_lone; i++)
+		add_user_side(m, &c->lone[i], (uint32_t)(c->n_sets + i));
 	/* Every report needs them sorted (medians, percentiles, outliers):
-	 * sort each once, for all of them. */
-	for (int i = 0; i < UC_M_COUNT; i++) {
-		memcpy(m[i].sorted, m[i].v, m[i].n * sizeof(*m[i].sorted));
-		if (m[i].sorted_set)
-			memcpy(m[i].sorted_set, m[i].set,
-			       m[i].n * sizeof(*m[i].sorted_set));
-		if (uc_sort_samples(m[i].sorted, m[i].sorted_set, m[i].n)) {
-			uc_metrics_free(m);
-			return -ENOMEM;
-		}
+	 * sort each once, for all of them, two at a time. */
+	if (uc_parallel_for(UC_M_COUNT, sort_metric, m)) {
+		uc_metrics_free(m);
+		return -ENOMEM;
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "correlate.h"
+#include "stats.h"
 #include "trace.h"
 
 enum uc_metric_id {
@@ -28,11 +29,14 @@ enum uc_metric_id {
 
 struct uc_metric {
 	double *v;            /* samples, in set order */
-	uint32_t *set;        /* the set each sample came from */
+	uint32_t *set;        /* the set each sample came from: an index in
+			       * the correlation's sets, or n_sets + an index
+			       * in its lone receives (lookup, put->execute) */
 	double *sorted;       /* the samples ascending (sorted once, here) */
 	uint32_t *sorted_set; /* the set of each sorted sample; only for the
 			       * metrics that rank upcalls (uc_metric_ranks) */
 	size_t n;
+	struct uc_stats st;   /* of the sorted samples */
 };
 
 /* Title as upcall_cost.py prints it ("Kernel upcall action to ..."). */
@@ -48,7 +52,7 @@ static inline bool uc_metric_ranks(enum uc_metric_id id)
 }
 
 /* Fills M[0..UC_M_COUNT).  Returns 0 or -ENOMEM. */
-int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
+int uc_metrics_compute(const struct uc_correlation *c,
 		       struct uc_metric m[UC_M_COUNT]);
 void uc_metrics_free(struct uc_metric m[UC_M_COUNT]);
 

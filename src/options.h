@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "filter.h"
 #include "trace_file.h"
 
 #define UC_MAX_COMPARE_FILES 16
@@ -44,6 +45,8 @@ struct uc_options {
 	const char *json_path;        /* new: --json FILE */
 	const char *plot_path;        /* new: --plot FILE.svg */
 	const char *compare[UC_MAX_COMPARE_FILES]; /* new: --compare A B ... */
+	struct uc_time_spec since, until; /* new: --since, --until (with -r) */
+	const char *port;             /* new: --port NAME|NUMBER (with -r) */
 	int n_compare;
 	bool help;
 	bool version;

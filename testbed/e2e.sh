@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/e2e.sh - the end-to-end test on the OVS testbed (`make e2e`, and
 # over every kernel x OVS pair, `make e2e-matrix`).
 #

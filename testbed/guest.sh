@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/guest.sh - runs inside the testbed VM, chrooted into the host's root
 # (read-only 9p), started by the initramfs /init (testbed/init.sh).
 #

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: BSD-2-Clause
 # /init of the testbed initramfs (busybox-static + modules, built by setup.sh).
 #
 # Loads virtio/9p/openvswitch/veth/geneve/vxlan, mounts the host's root file system

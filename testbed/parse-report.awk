@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/parse-report.awk - key=value facts from one upcall_cost report
 # (live output or `-r` replay; the format of upcall_cost.py's report).
 #

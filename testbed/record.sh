@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/record.sh [SCENARIO...] - record real upcall_cost traces on the
 # testbed into examples/: real-SCENARIO.dat (upcall_cost.py's file format, so
 # the original script can read them too) or, when that is too big,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/run.sh SCENARIO... [-- extra upcall_cost args]
 #
 # Boots the testbed VM once (a Debian kernel under qemu TCG, the host's root

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/setup.sh [KERNEL [OVS]] [--force] - prepare the OVS testbed for one
 # kernel x OVS pair (idempotent; every slow step is cached and shared by the
 # pairs that use it).

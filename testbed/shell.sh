@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/shell.sh - boot the testbed guest with OVS up and give an
 # interactive root shell on its serial console.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/summarize.sh RESULTS_DIR - the counts of one testbed run, as
 # key=value lines (also written to RESULTS_DIR/summary.txt):
 #   dp_hit, dp_missed, dp_lost      deltas of dpctl/show "lookups:" around the traffic

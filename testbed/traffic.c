@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * traffic - a small traffic sender for the upcall_cost OVS testbed.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/uprobe-needs-admin.py - does this kernel let CAP_PERFMON open a
 # uprobe perf event, or only CAP_SYS_ADMIN (the 2025 fix "perf: require
 # CAP_SYS_ADMIN for uprobes", in stable kernels too)?  Run it under capsh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/capture.sh [UPCALL_COST] - live-capture tests (run by `make check`).
 #
 # Needs root.  This machine has no openvswitch module, so the kernel
