@@ -183,7 +183,7 @@ static int check(struct uc_capture *c, struct uc_error *err)
 				 (uint64_t)c->cfg.buffer_page_count * page, err) ||
 	    uc_variant_choose(&c->kernel, v, err) ||
 	    uc_cap_find_target(c->cfg.pid, v->user, &c->target, err) ||
-	    (v->user && uc_cap_find_usdt(&c->target, err)))
+	    (v->user && (uc_cap_find_usdt(&c->target, err) || uc_cap_check_uprobes(err))))
 		return -1;
 	c->stats.pid = c->target.pid;
 	return 0;

@@ -86,6 +86,8 @@ int uc_cap_check_bpf_caps(struct uc_error *err);
  * may not raise it.  MEMCG: the kernel charges memory cgroups instead.
  */
 int uc_cap_check_memlock(bool memcg, uint64_t ring_bytes, struct uc_error *err);
+/* Fails, naming CAP_SYS_ADMIN, when the kernel lets only it open uprobes. */
+int uc_cap_check_uprobes(struct uc_error *err);
 /*
  * Fails, naming CAP_SYS_PTRACE, when the files of process PID under /proc
  * (its binary, maps, root), and so its probes, are closed to us.

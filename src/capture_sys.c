@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/perf_event.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,4 +139,41 @@ int uc_cap_check_ptrace(int64_t pid, struct uc_error *err)
 				    "probes to it, need it (the process has capabilities we lack)",
 				    (long long)pid);
 	return uc_error_set(err, "cannot read %s: %s", path, strerror(e));
+}
+
+int uc_cap_check_uprobes(struct uc_error *err)
+{
+	struct perf_event_attr attr;
+	unsigned type;
+	FILE *f;
+	int fd;
+
+	if (uc_cap_has(CAP_SYS_ADMIN))
+		return 0;
+	/* No uprobe PMU: libbpf uses tracefs's uprobe_events instead. */
+	f = fopen("/sys/bus/event_source/devices/uprobe/type", "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%u", &type) != 1) {
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	/* The PMU checks the caller's capability before it looks at the
+	 * path: with none given, it fails at once, EACCES saying that only
+	 * CAP_SYS_ADMIN may (the 2025 fix "perf: require CAP_SYS_ADMIN for
+	 * uprobes", in stable kernels too), anything else that we may. */
+	memset(&attr, 0, sizeof(attr));
+	attr.type = type;
+	attr.size = sizeof(attr);
+	fd = (int)syscall(SYS_perf_event_open, &attr, getpid(), -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno != EACCES)
+		return 0;
+	return uc_error_set(err, "missing capability CAP_SYS_ADMIN: this kernel lets only "
+			    "CAP_SYS_ADMIN attach uprobes (the USDT probes); or trace the "
+			    "kernel half alone (--probes kernel)");
 }

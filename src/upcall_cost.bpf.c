@@ -38,6 +38,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/usdt.bpf.h>
 
 #include "upcall_cost.h"
@@ -92,6 +93,11 @@ struct {
 
 _Static_assert(sizeof(struct uc_bpf_event) == UC_BPF_EVENT_HDR_SIZE,
 	       "uc_bpf_event header size");
+
+/* A packet's first bytes built on the stack: the Ethernet addresses and a
+ * VLAN tag (see vlan_tag). */
+#define MAC_LEN 12
+#define PRE_LEN (MAC_LEN + 4)
 
 /* Payload bytes go through the stack in chunks of this size (dynptr). */
 #define CHUNK 256
@@ -172,8 +178,9 @@ static __always_inline void copy_payload(struct bpf_dynptr *rec, __u32 off,
 	}
 }
 
-static __always_inline int emit_dynptr(struct uc_bpf_event *h, const void *pkt,
-				       const void *key, enum mem from, char *buf)
+static __always_inline int emit_dynptr(struct uc_bpf_event *h, const __u8 *pre,
+				       const void *pkt, const void *key,
+				       enum mem from, char *buf)
 {
 	struct bpf_dynptr rec;
 	__u32 pkt_cap = h->pkt_cap, key_cap = h->key_cap;
@@ -186,7 +193,12 @@ static __always_inline int emit_dynptr(struct uc_bpf_event *h, const void *pkt,
 		return 0;
 	}
 	bpf_dynptr_write(&rec, 0, h, sizeof(*h), 0);
-	copy_payload(&rec, sizeof(*h), pkt, pkt_cap, from, buf);
+	if (pre && pkt_cap >= PRE_LEN) {
+		bpf_dynptr_write(&rec, sizeof(*h), (void *)pre, PRE_LEN, 0);
+		copy_payload(&rec, sizeof(*h) + PRE_LEN, pkt, pkt_cap - PRE_LEN, from, buf);
+	} else {
+		copy_payload(&rec, sizeof(*h), pkt, pkt_cap, from, buf);
+	}
 	copy_payload(&rec, sizeof(*h) + pkt_cap, key, key_cap, from, buf);
 	bpf_ringbuf_submit_dynptr(&rec, wakeup_flag());
 	return 0;
@@ -197,8 +209,9 @@ static __always_inline int emit_dynptr(struct uc_bpf_event *h, const void *pkt,
  * otherwise; the reservation's size is a constant, as bpf_ringbuf_reserve
  * requires (the settings are frozen read-only data).
  */
-static __always_inline int emit_fixed(struct uc_bpf_event *h, const void *pkt,
-				      const void *key, __u32 key_max, enum mem from)
+static __always_inline int emit_fixed(struct uc_bpf_event *h, const __u8 *pre,
+				      const void *pkt, const void *key, __u32 key_max,
+				      enum mem from)
 {
 	__u64 pkt_cap = h->pkt_cap, key_cap = h->key_cap;
 	__u8 *rec = bpf_ringbuf_reserve(&events,
@@ -217,8 +230,13 @@ static __always_inline int emit_fixed(struct uc_bpf_event *h, const void *pkt,
 	asm volatile("%0 &= 0xfff" : "+r"(pkt_cap));
 	asm volatile("%0 &= 0xfff" : "+r"(key_cap));
 	__builtin_memcpy(rec, h, sizeof(*h));
-	if (pkt_cap)
+	if (pre && pkt_cap >= PRE_LEN) {
+		__builtin_memcpy(rec + sizeof(*h), pre, PRE_LEN);
+		if (pkt_cap > PRE_LEN)
+			read_mem(rec + sizeof(*h) + PRE_LEN, pkt_cap - PRE_LEN, pkt, from);
+	} else if (pkt_cap) {
 		read_mem(rec + sizeof(*h), pkt_cap, pkt, from);
+	}
 	if (key_cap && pkt_cap + key_cap <= packet_size + key_max)
 		read_mem(rec + sizeof(*h) + pkt_cap, key_cap, key, from);
 	bpf_ringbuf_submit(rec, wakeup_flag());
@@ -230,11 +248,14 @@ static __always_inline __u32 min_u32(__u64 a, __u32 b)
 	return a < b ? (__u32)a : b;
 }
 
-/* An event with h->pkt_cap packet and h->key_cap key bytes after the
- * header (callers clamp them to -P and -f). */
-static __always_inline int emit(struct uc_bpf_event *h, const void *pkt,
-				const void *key, __u32 key_max, enum mem from,
-				char *buf)
+/*
+ * An event with h->pkt_cap packet and h->key_cap key bytes after the
+ * header (callers clamp them to -P and -f).  PRE, when not NULL, holds the
+ * first PRE_LEN packet bytes, and PKT the rest.
+ */
+static __always_inline int emit(struct uc_bpf_event *h, const __u8 *pre,
+				const void *pkt, const void *key, __u32 key_max,
+				enum mem from, char *buf)
 {
 	/* Re-clamp for the verifier. */
 	if (h->pkt_cap > UC_CAPTURE_MAX)
@@ -242,22 +263,40 @@ static __always_inline int emit(struct uc_bpf_event *h, const void *pkt,
 	if (h->key_cap > UC_CAPTURE_MAX)
 		h->key_cap = UC_CAPTURE_MAX;
 	if (ringbuf_dynptr)
-		return emit_dynptr(h, pkt, key, from, buf);
-	return emit_fixed(h, pkt, key, key_max, from);
+		return emit_dynptr(h, pre, pkt, key, from, buf);
+	return emit_fixed(h, pre, pkt, key, key_max, from);
 }
 
 /* ---------------------------------------------------------------- kernel */
 
 /*
- * The kernel upcall, however it was hooked.  Names are NUL-terminated
- * copies, filled in by the caller; only the linear part of a non-linear
- * skb can be read.
+ * The VLAN tag of a received frame, which the datapath keeps outside the
+ * packet data (skb->vlan_*, hardware- or flow-extraction-untagged) and
+ * puts back into the packet it sends up to ovs-vswitchd: true, with the
+ * tag in PROTO and TCI (network order), when there is one.
+ */
+static __always_inline bool vlan_tag(struct sk_buff *skb, __be16 *proto, __be16 *tci)
+{
+	*proto = BPF_CORE_READ(skb, vlan_proto);
+	*tci = bpf_htons(BPF_CORE_READ(skb, vlan_tci));
+	if (bpf_core_field_exists(skb->vlan_present))
+		return BPF_CORE_READ_BITFIELD_PROBED(skb, vlan_present);
+	return *proto || *tci;
+}
+
+/*
+ * The kernel upcall, however it was hooked: the packet as ovs-vswitchd
+ * will receive it (its VLAN tag back in place), so that the two compare
+ * equal.  Names are NUL-terminated copies, filled in by the caller; only
+ * the linear part of a non-linear skb can be read.
  */
 static __always_inline int dp_upcall(struct uc_bpf_event *h, struct sk_buff *skb,
 				     __u32 len, char *buf)
 {
 	unsigned char *data = BPF_CORE_READ(skb, data);
 	__u32 data_len, copy;
+	__be16 proto, tci;
+	__u8 pre[PRE_LEN];
 
 	if (!data)
 		return 0;
@@ -269,8 +308,18 @@ static __always_inline int dp_upcall(struct uc_bpf_event *h, struct sk_buff *skb
 		h->pkt_frag_size = (BPF_CORE_READ(skb, len) - data_len) & 0xfffffff;
 		copy = h->pkt_frag_size;
 	}
+	if (copy >= MAC_LEN && vlan_tag(skb, &proto, &tci)) {
+		bpf_probe_read_kernel(pre, MAC_LEN, data);
+		__builtin_memcpy(pre + MAC_LEN, &proto, 2);
+		__builtin_memcpy(pre + MAC_LEN + 2, &tci, 2);
+		h->pkt_size += 4;
+		if (h->pkt_frag_size)
+			h->pkt_frag_size += 4;
+		h->pkt_cap = min_u32(copy + 4, packet_size);
+		return emit(h, pre, data + MAC_LEN, NULL, 0, MEM_KERNEL, buf);
+	}
 	h->pkt_cap = min_u32(copy, packet_size);
-	return emit(h, data, NULL, 0, MEM_KERNEL, buf);
+	return emit(h, NULL, data, NULL, 0, MEM_KERNEL, buf);
 }
 
 /* Reads SIZE bytes of the tracepoint record at OFF (offsets from tracefs). */
@@ -383,7 +432,7 @@ int BPF_USDT(uc_recv_upcall, const char *full_name, int type,
 	bpf_probe_read_user_str(h.dpif_name, sizeof(h.dpif_name), full_name);
 	h.pkt_cap = min_u32(pkt_len, packet_size);
 	h.key_cap = min_u32(key_len, flow_key_size);
-	return emit(&h, pkt, key, flow_key_size, MEM_USER, buf);
+	return emit(&h, NULL, pkt, key, flow_key_size, MEM_USER, buf);
 }
 
 /* dpif_netlink_operate__:op_flow_put: only the time matters. */
@@ -407,5 +456,5 @@ int BPF_USDT(uc_op_flow_execute, void *dpif, void *execute, const void *pkt,
 	hdr_init(&h, UC_EV_OP_FLOW_EXECUTE);
 	h.pkt_size = pkt_len;
 	h.pkt_cap = min_u32(pkt_len, packet_size);
-	return emit(&h, pkt, NULL, 0, MEM_USER, buf);
+	return emit(&h, NULL, pkt, NULL, 0, MEM_USER, buf);
 }

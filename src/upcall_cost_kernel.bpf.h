@@ -35,11 +35,16 @@ struct net_device {
 	char name[16];
 } __attribute__((preserve_access_index));
 
+/* vlan_present: until Linux 6.1 (since 6.2 a tag is present when
+ * vlan_proto or vlan_tci is not zero). */
 struct sk_buff {
 	struct net_device *dev;
 	unsigned int len;
 	unsigned int data_len;
 	unsigned char *data;
+	__u16 vlan_tci;
+	__be16 vlan_proto;
+	__u8 vlan_present : 1;
 } __attribute__((preserve_access_index));
 
 struct hlist_node {
