@@ -336,8 +336,10 @@ check_scale() {
     sed 's/^/     /' "$R/scale.txt"
     check "$P/scale: every capture started and stopped cleanly" \
         [ "$(grep -c ' rc=0$' "$R/scale.txt")" = "$(wc -l < "$R/scale.txt")" ]
-    check "$P/scale: the second set ran with more handler threads" \
-        awk '/label=default/ { split($3, a, "="); d = a[2] } /label=many/ { split($3, a, "="); m = a[2] }
+    # (in per-CPU dispatch mode, Linux 5.14+, OVS makes one handler per
+    # CPU whatever n-handler-threads says: the revalidators still grow)
+    check "$P/scale: the second set ran with more threads" \
+        awk '/label=default/ { split($2, a, "="); d = a[2] } /label=many/ { split($2, a, "="); m = a[2] }
              END { exit !(m > d) }' "$R/scale.txt"
 }
 

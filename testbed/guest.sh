@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# testbed/guest.sh - runs inside the testbed VM, chrooted into the host's root
-# (read-only 9p), started by the initramfs /init (testbed/init.sh).
+# testbed/guest.sh - runs inside the testbed VM, on the host's root file
+# system (read-only 9p) as its root, started by the initramfs /init
+# (testbed/init.sh).
 #
 # Brings up the network namespaces and OVS (USDT build, megaflows disabled),
 # then runs each scenario of tb_scenarios in turn, one results directory
@@ -120,9 +121,9 @@ cp $OVS/vswitchd/ovs-vswitchd $OVS/ovsdb/ovsdb-server $OVS/ovsdb/ovsdb-tool \
    $OVS/utilities/ovs-vsctl $OVS/utilities/ovs-appctl $OVS/vswitchd/vswitch.ovsschema \$C/srv/ovs/
 cd \$C
 pivot_root . old
+mount -t proc proc /proc
 umount -l /old
 rmdir /old
-mount -t proc proc /proc
 export PATH=/srv/ovs:/usr/sbin:/usr/bin OVS_RUNDIR=/run/openvswitch OVS_LOGDIR=/run/openvswitch \
        OVS_DBDIR=/run/openvswitch OVS_SYSCONFDIR=/run/openvswitch OVS_PKGDATADIR=/srv/ovs
 ovsdb-tool create /run/openvswitch/conf.db /srv/ovs/vswitch.ovsschema
@@ -142,7 +143,12 @@ EOF
         unshare --mount --pid --fork --mount-proc --propagation private bash /run/ctr.sh \
             > /run/ctr.log 2>&1 &
         CTR_PID=$!
-        for _ in $(seq 1 600); do [ -s /run/ctr-share/ready ] && break; sleep 0.1; done
+        for _ in $(seq 1 600); do
+            [ -s /run/ctr-share/ready ] && break
+            kill -0 $CTR_PID 2>/dev/null || break
+            sleep 0.1
+        done
+        [ -s /run/ctr-share/ready ] || { log "the container did not start:"; cat /run/ctr.log; }
         local nspid
         nspid=$(cat /run/ctr-share/ready)
         VSPID=""
@@ -293,8 +299,12 @@ bt_start() {
     log "starting bpftrace #$BT_N"
     write_bt
     cp /run/count.bt "$RES/bpftrace-$BT_N.bt"
-    # (its output goes to tmpfs and is copied to the results when it has exited)
-    env --default-signal=INT bpftrace -p "$VSPID" /run/count.bt > /run/bpftrace.txt 2>&1 &
+    # (its output goes to tmpfs and is copied to the results when it has
+    # exited; -p resolves paths in the process's root, so not for the
+    # container, whose probes are named through /proc/PID/root)
+    local pid=(-p "$VSPID")
+    [ "$OVS_KIND" = container ] && pid=()
+    env --default-signal=INT bpftrace "${pid[@]}" /run/count.bt > /run/bpftrace.txt 2>&1 &
     BT_PID=$!
     if ! wait_for /run/bpftrace.txt TB-BPFTRACE-READY 300 $BT_PID; then
         log "bpftrace did not start:"; cat /run/bpftrace.txt

@@ -4,7 +4,7 @@
 #
 # Loads virtio/9p/openvswitch/veth/geneve/vxlan, mounts the host's root file system
 # read-only over 9p ("hostroot") and the run's results directory writable
-# ("results", when given), then chroots into the host root and runs
+# ("results", when given), then switches root to the host's root and runs
 # testbed/guest.sh. The kernel command line passes (as environment):
 #   tb_root=DIR      the repository root (same path on host and guest)
 #   tb_results=DIR   the results directory (host path; mounted at that path)
@@ -48,9 +48,15 @@ fi
 ip link set lo up
 export HOME=/root TERM=${TERM:-linux}
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-chroot $R /bin/bash "$tb_root/testbed/guest.sh" 2>&1
-echo "TB-INIT: guest.sh exited with $?"
-sync
-[ -n "$tb_results" ] && umount "$R$tb_results" 2>/dev/null
-echo "GUEST-DONE"
-poweroff -f
+echo 1 > /proc/sys/kernel/sysrq
+# The host's root becomes the root of the guest's mount namespace (not a
+# chroot inside the initramfs), as on a booted machine: a container there
+# can pivot_root, and its files are then named as on any host.
+exec switch_root $R /bin/bash -c '
+    bash "$tb_root/testbed/guest.sh" 2>&1
+    echo "TB-INIT: guest.sh exited with $?"
+    sync
+    [ -n "$tb_results" ] && umount "$tb_results" 2>/dev/null
+    echo "GUEST-DONE"
+    echo o > /proc/sysrq-trigger
+    sleep 60'

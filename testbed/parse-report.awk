@@ -49,7 +49,7 @@ section != "" && section != "events" && /^# NumSamples = / {
     next
 }
 /^=> Per datapath port/ { section = "ports"; next }
-section == "ports" && /^  [^ ]+ +[0-9]+ [^ ]+ +[0-9]+ +[0-9]+ +[0-9]+/ {
+section == "ports" && /^  [^ ]+ +[0-9]+ +[^ ]+ +[0-9]+ +[0-9]+ +[0-9]+/ {
     out["port_" $3 "_upcalls"] = $4; out["port_" $3 "_matched"] = $5
     out["port_" $3 "_unmatched"] = $6
     next

@@ -61,6 +61,7 @@ ENVF=$TB/env-$K-$O
 RES=${TB_RESULTS:-$TB/results/$K-$O}
 mkdir -p "$RES"
 for s in $SCENS; do rm -rf "${RES:?}/$s"; done
+rm -f "$RES"/bpftrace-*
 : > "$RES/uc-args"
 for a in "$@"; do printf '%s\n' "$a" >> "$RES/uc-args"; done
 {
