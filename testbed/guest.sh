@@ -83,7 +83,7 @@ while [ "$(cut -d. -f1 /proc/uptime)" -lt 12 ]; do sleep 0.5; done
 
 # The running ovs-vswitchd: its host PID, binary (as the host sees it),
 # the ELF file with its USDT probes, its unixctl socket, how it runs.
-VSPID="" VSBIN="" PROBE_ELF="" CTL="" OVS_KIND=""
+VSPID="" VSBIN="" PROBE_ELF="" CTL="" OVS_KIND="" CTR_NOTE=""
 
 bridge_setup() {   # VSCTL...: br0 with veth1..3, as every scenario starts
     "$@" add-br br0
@@ -158,9 +158,12 @@ EOF
         VSBIN=/proc/$VSPID/root/srv/ovs/ovs-vswitchd
         PROBE_ELF=$VSBIN
         CTL=/proc/$VSPID/root/run/openvswitch/ovs-vswitchd.$nspid.ctl
-        log "container: ovs-vswitchd host PID $VSPID, PID $nspid in its namespace, binary /srv/ovs/ovs-vswitchd (not on the host: $([ -e /srv/ovs/ovs-vswitchd ] && echo present || echo absent))"
+        # what makes it a container, as seen from here
+        CTR_NOTE="own_ns=$([ "$(readlink /proc/$VSPID/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && echo mnt),$([ "$(readlink /proc/$VSPID/ns/pid)" != "$(readlink /proc/self/ns/pid)" ] && echo pid) binary=/srv/ovs/ovs-vswitchd on_host=$([ -e /srv/ovs/ovs-vswitchd ] && echo present || echo absent) nspid=$nspid"
+        log "container: ovs-vswitchd host PID $VSPID, PID $nspid in its namespace; $CTR_NOTE"
         ;;
     static|shared)
+        CTR_NOTE=""
         if [ $1 = static ]; then VSBIN=$OVS/vswitchd/ovs-vswitchd; else VSBIN=$OVS_SHARED/sbin/ovs-vswitchd; fi
         ovsdb-tool create /run/ovs/conf.db "$OVS/vswitchd/vswitch.ovsschema"
         ovsdb-server /run/ovs/conf.db --remote=punix:/run/ovs/db.sock \
@@ -298,7 +301,8 @@ bt_start() {
     BT_N=$((BT_N + 1))
     log "starting bpftrace #$BT_N"
     write_bt
-    cp /run/count.bt "$RES/bpftrace-$BT_N.bt"
+    BT_FILE=bpftrace-${RUN_ID:-0}-$BT_N
+    cp /run/count.bt "$RES/$BT_FILE.bt"
     # (its output goes to tmpfs and is copied to the results when it has
     # exited; -p resolves paths in the process's root, so not for the
     # container, whose probes are named through /proc/PID/root)
@@ -314,7 +318,7 @@ bt_start() {
 bt_stop() {
     [ -n "$BT_PID" ] || return 0
     stop "$BT_PID" bpftrace 60 "$RES"
-    cp /run/bpftrace.txt "$RES/bpftrace-$BT_N.txt"
+    cp /run/bpftrace.txt "$RES/$BT_FILE.txt"
     BT_PID=""
 }
 
@@ -567,7 +571,7 @@ traffic_scenario() {   # SCENARIO R
     start_captures "$R" "$caps" "$kcaps"
     sleep 1
     EPOCH=$((EPOCH + 1))
-    echo "file=bpftrace-$BT_N.txt epoch=$EPOCH" > "$R/bpftrace.ref"
+    echo "file=$BT_FILE.txt epoch=$EPOCH" > "$R/bpftrace.ref"
     "$TRAFFIC" --epoch $EPOCH
     appctl dpctl/show > "$R/dpctl-before.txt"
     appctl upcall/show > "$R/upcall-show-before.txt"
@@ -590,7 +594,7 @@ traffic_scenario() {   # SCENARIO R
     stop_captures "$R"
     log "dpctl/show lookups before/after:"
     grep lookups "$R/dpctl-before.txt" "$R/dpctl-after.txt"
-    echo "kind=$OVS_KIND pid=$VSPID probes=$PROBE_ELF" > "$R/ovs.txt"
+    echo "kind=$OVS_KIND pid=$VSPID probes=$PROBE_ELF ${CTR_NOTE:-}" > "$R/ovs.txt"
     case $S in
     container|shared) bt_stop; ovs_stop; cp /run/ovs/ovs-vswitchd.log "$R/"; ovs_start static ;;
     tunnel) tunnel_teardown; cp /run/ovs/ovs-vswitchd.log "$R/" ;;

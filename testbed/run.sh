@@ -61,7 +61,8 @@ ENVF=$TB/env-$K-$O
 RES=${TB_RESULTS:-$TB/results/$K-$O}
 mkdir -p "$RES"
 for s in $SCENS; do rm -rf "${RES:?}/$s"; done
-rm -f "$RES"/bpftrace-*
+# (TB_KEEP=1: results of scenarios not run now stay, bpftrace's with them)
+[ "${TB_KEEP:-0}" = 1 ] || rm -f "$RES"/bpftrace-*
 : > "$RES/uc-args"
 for a in "$@"; do printf '%s\n' "$a" >> "$RES/uc-args"; done
 {
@@ -73,6 +74,7 @@ for a in "$@"; do printf '%s\n' "$a" >> "$RES/uc-args"; done
     echo "SMALL_FLOWS=${TB_SMALL_FLOWS:-300}"
     echo "UC_FORMATS='${TB_UC_FORMATS-native py}'"
     echo "UC='${TB_UPCALL_COST:-$ROOT/upcall_cost}'"
+    echo "RUN_ID=$(date +%s)"
 } > "$RES/params"
 
 n=$(echo $SCENS | wc -w)

@@ -121,6 +121,35 @@ else
 	fail "uc_dp_upcall_kprobe CO-RE against a BTF file"
 fi
 
+# ---------------------------------------------------------------- tracefs
+echo "-- (a2) the tracepoint record's layout, from tracefs's format file"
+F=$ROOT/tests/fixtures/tracefs
+for k in 6.1 6.12; do
+	out=$("$B/capture_harness" tpformat "$F/ovs_dp_upcall-$k.format" 2>&1)
+	if [ "$out" = "dp_name=16 dev_name=20 skbaddr=24 len=32 upcall_cmd=84" ]; then
+		pass "Linux $k's ovs_dp_upcall format: $out"
+	else
+		fail "Linux $k's ovs_dp_upcall format: $out"
+	fi
+done
+# tp_variant NAME SED-SCRIPT EXPECTED: the 6.12 format edited, parsed
+tp_variant() {
+	sed "$2" "$F/ovs_dp_upcall-6.12.format" > "$T/$1.format"
+	out=$("$B/capture_harness" tpformat "$T/$1.format" 2>&1)
+	if [ "$out" = "$3" ]; then
+		pass "format $1: $out"
+	else
+		fail "format $1: '$out', expected '$3'"
+	fi
+}
+tp_variant moved 's/skbaddr;\toffset:24;/skbaddr;\toffset:96;/; s/upcall_cmd;\toffset:84;/upcall_cmd;\toffset:120;/' \
+	"dp_name=16 dev_name=20 skbaddr=96 len=32 upcall_cmd=120"
+tp_variant no-upcall-cmd '/upcall_cmd;/d' "error: its record has no field upcall_cmd"
+tp_variant wide-len 's/unsigned int len;\toffset:32;\tsize:4;/u64 len;\toffset:32;\tsize:8;/' \
+	"error: its field len is 8 bytes at offset 32, not the 4 bytes this program reads"
+tp_variant plain-name 's/__data_loc char\[\] dev_name;/char dev_name[16];/' \
+	"error: its field dev_name is 4 bytes at offset 20, not the __data_loc of 4 bytes this program reads"
+
 # ---------------------------------------------------------------- (b)
 # fire_and_capture NAME FIRE_ARGS -- UPCALL_COST_ARGS
 #   Starts usdt_fire (waiting for $T/NAME.go), attaches upcall_cost to it,
