@@ -155,18 +155,26 @@ tp_variant plain-name 's/__data_loc char\[\] dev_name;/char dev_name[16];/' \
 #   Starts usdt_fire (waiting for $T/NAME.go), attaches upcall_cost to it,
 #   fires, and leaves $T/NAME.truth, $T/NAME.out.  Stops upcall_cost with
 #   SIGINT unless its arguments contain -s.  $UCPRE prefixes the command.
-fire_and_capture() {
+# start_fire NAME FIRE_ARGS -- ...: starts usdt_fire, waiting for
+# $T/NAME.go, with a control socket file for it; sets fpid, and nargs to
+# the number of words up to the -- included (for the caller to shift).
+start_fire() {
 	name=$1
 	shift
 	fire_args=
-	while [ "$1" != -- ]; do fire_args="$fire_args $1"; shift; done
-	shift
+	nargs=2
+	while [ "$1" != -- ]; do fire_args="$fire_args $1"; shift; nargs=$((nargs + 1)); done
 	# shellcheck disable=SC2086
 	"$B/usdt_fire" $fire_args -g "$T/$name.go" -o "$T/$name.truth" &
 	fpid=$!
 	KIDS="$KIDS $fpid"
 	wait_exec $fpid usdt_fire
 	: > "$T/run/ovs-vswitchd.$fpid.ctl"
+}
+
+fire_and_capture() {
+	start_fire "$@"
+	shift $nargs
 	# shellcheck disable=SC2086
 	${UCPRE:-} "$UC" "$@" -p "$fpid" > "$T/$name.out" 2>&1 &
 	upid=$!
@@ -268,17 +276,8 @@ echo "-- (b2) the session API, as another driver would use it"
 # session_capture NAME FIRE_ARGS -- HARNESS_ARGS: capture_harness session
 # against usdt_fire (started first, firing once the session is open).
 session_capture() {
-	name=$1
-	shift
-	fire_args=
-	while [ "$1" != -- ]; do fire_args="$fire_args $1"; shift; done
-	shift
-	# shellcheck disable=SC2086
-	"$B/usdt_fire" $fire_args -g "$T/$name.go" -o "$T/$name.truth" &
-	fpid=$!
-	KIDS="$KIDS $fpid"
-	wait_exec $fpid usdt_fire
-	: > "$T/run/ovs-vswitchd.$fpid.ctl"
+	start_fire "$@"
+	shift $nargs
 	"$B/capture_harness" session -k user -p "$fpid" -o "$T/$name.read" "$@" > "$T/$name.sum" 2>&1 &
 	hpid=$!
 	wait_line "$T/$name.sum" 'Capturing events'
