@@ -145,6 +145,8 @@ int uc_cap_check_btf_file(const char *path, struct uc_error *err);
 /* ------------------------------------------------------------ variants */
 
 enum uc_hook_kind { UC_HOOK_TRACEPOINT, UC_HOOK_KPROBE, UC_HOOK_FENTRY };
+/* "tracepoint", "kprobe", "fentry" */
+const char *uc_hook_kind_name(enum uc_hook_kind kind);
 
 /* One way to hook a kernel probe point. */
 struct uc_hook {

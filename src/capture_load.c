@@ -76,11 +76,6 @@ static int replaceable(const struct uc_variant *v)
 static int attach_kernel(struct uc_loaded *l, const struct uc_variant *v,
 			 int *failed_point, struct uc_error *err)
 {
-	static const char *const kinds[] = {
-		[UC_HOOK_TRACEPOINT] = "tracepoint", [UC_HOOK_KPROBE] = "kprobe",
-		[UC_HOOK_FENTRY] = "fentry",
-	};
-
 	for (size_t i = 0; v->kernel && i < UC_N_KPOINTS; i++) {
 		const struct uc_hook *h = v->hook[i];
 		struct bpf_link *link = bpf_program__attach(prog(l->skel, h->prog));
@@ -90,7 +85,8 @@ static int attach_kernel(struct uc_loaded *l, const struct uc_variant *v,
 
 			if (h->may_fail_load)
 				*failed_point = (int)i;
-			return uc_error_set(err, "cannot attach a %s to %s: %s", kinds[h->kind],
+			return uc_error_set(err, "cannot attach a %s to %s: %s",
+					    uc_hook_kind_name(h->kind),
 					    h->target, strerror(e));
 		}
 		l->links[l->n_links++] = link;

@@ -24,17 +24,26 @@ static const struct uc_hook pkt_exec_hooks[] = {
 	{ UC_HOOK_KPROBE, "uc_pkt_exec_kprobe", "ovs_packet_cmd_execute", false, false },
 };
 
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+_Static_assert(N_OF(dp_upcall_hooks) <= UC_MAX_HOOKS && N_OF(pkt_exec_hooks) <= UC_MAX_HOOKS,
+	       "struct uc_variant keeps UC_MAX_HOOKS hooks per point");
+
 const struct uc_kprobe_point uc_kprobe_points[UC_N_KPOINTS] = {
 	[UC_KP_DP_UPCALL] = { "kernel upcall", UC_EV_DP_UPCALL, dp_upcall_hooks,
-	  sizeof(dp_upcall_hooks) / sizeof(dp_upcall_hooks[0]) },
+			      N_OF(dp_upcall_hooks) },
 	[UC_KP_PKT_EXEC] = { "packet execute", UC_EV_OVS_PKT_EXEC, pkt_exec_hooks,
-	  sizeof(pkt_exec_hooks) / sizeof(pkt_exec_hooks[0]) },
+			     N_OF(pkt_exec_hooks) },
 };
 
 static const char *const kind_names[] = {
 	[UC_HOOK_TRACEPOINT] = "tracepoint", [UC_HOOK_KPROBE] = "kprobe",
 	[UC_HOOK_FENTRY] = "fentry",
 };
+
+const char *uc_hook_kind_name(enum uc_hook_kind kind)
+{
+	return kind_names[kind];
+}
 
 /* The command that makes the module's BTF from a debug package, for the
  * error and the README alike. */
