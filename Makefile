@@ -7,6 +7,7 @@
 #   make bench    speed and memory figures
 #   make fuzz     bounded libFuzzer runs of every file parser
 #   make e2e      the OVS testbed (a VM with a real kernel datapath)
+#   make e2e-matrix   the same on every kernel x OVS pair
 #   make install  PREFIX (/usr/local), DESTDIR; `make uninstall` undoes it
 #   make static   build/static/upcall_cost: libbpf, libelf, zlib linked in
 #   make check-static   that binary in a Debian 11 root (debootstrap)
@@ -92,7 +93,7 @@ TEST_SRCS  := $(wildcard tests/test_*.c)
 TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check unit-bins unit parity sanitize-build bench fuzz \
-	e2e clean tools man install uninstall static check-static check-package \
+	e2e e2e-matrix clean tools man install uninstall static check-static check-package \
 	e2e-package FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -275,6 +276,12 @@ fuzz: deps
 e2e: deps
 	$(MAKE) all
 	@sh testbed/e2e.sh
+
+# Kernels 5.10 (Debian 11), 6.1 (12), 6.12 (13) x OVS 3.1 (Debian 12), 3.5 (13).
+E2E_MATRIX_PAIRS ?= 5.10-3.1 5.10-3.5 6.1-3.1 6.1-3.5 6.12-3.1 6.12-3.5
+e2e-matrix: deps
+	$(MAKE) all
+	@E2E_PAIRS="$(E2E_MATRIX_PAIRS)" sh testbed/e2e.sh
 
 clean:
 	rm -rf build build-san build-fuzz upcall_cost

@@ -23,6 +23,10 @@ _upcall_cost()
             _filedir svg
             return
             ;;
+        --btf)
+            _filedir
+            return
+            ;;
         --write-format)
             COMPREPLY=($(compgen -W 'native py' -- "$cur"))
             return
@@ -64,7 +68,7 @@ _upcall_cost()
         COMPREPLY=($(compgen -W '-b --histogram-buckets --buffer-page-count
             -D --debug -f --flow-key-size --handler-filter -P --packet-size
             -p --pid -q --quiet -r --read-events --sets -s --stop
-            -w --write-events --write-format --probes -v --verbose --compat
+            -w --write-events --write-format --probes --btf -v --verbose --compat
             --top --json --plot --compare --since --until --port -h --help
             --version' -- "$cur"))
         if [[ ${COMPREPLY-} == *= ]]; then

@@ -16,7 +16,7 @@ enum opt_id {
 	O_BUCKETS, O_PAGES, O_DEBUG, O_KEY_SIZE, O_HANDLER_FILTER, O_PKT_SIZE,
 	O_PID, O_QUIET, O_READ, O_SETS, O_STOP, O_WRITE, O_WRITE_FORMAT,
 	O_PROBES, O_VERBOSE, O_COMPAT, O_TOP, O_JSON, O_PLOT, O_COMPARE,
-	O_SINCE, O_UNTIL, O_PORT, O_HELP, O_VERSION,
+	O_SINCE, O_UNTIL, O_PORT, O_HELP, O_VERSION, O_BTF,
 };
 
 enum arg_kind { NO_ARG, REQ_ARG, OPT_INT_ARG, LIST_ARG };
@@ -52,6 +52,7 @@ static const struct opt_def {
 	{ O_PORT, 0, "port", REQ_ARG },
 	{ O_HELP, 'h', "help", NO_ARG },
 	{ O_VERSION, 0, "version", NO_ARG },
+	{ O_BTF, 0, "btf", REQ_ARG },
 };
 
 #define N_DEFS (sizeof(defs) / sizeof(defs[0]))
@@ -61,10 +62,10 @@ static const char usage[] =
 	"                   [-D [DEBUG]] [-f [64-2048]] [--handler-filter HANDLERS]\n"
 	"                   [-P [64-2048]] [-p VSWITCHD_PID] [-q] [-r FILE] [--sets]\n"
 	"                   [-s EVENTS] [-w FILE] [--write-format native|py]\n"
-	"                   [--probes kernel|user|all] [-v] [--compat] [--top N]\n"
-	"                   [--json FILE] [--plot FILE.svg] [--compare A B ...]\n"
-	"                   [--since TIME] [--until TIME] [--port PORT]\n"
-	"                   [--version]\n"
+	"                   [--probes kernel|user|all] [--btf FILE] [-v] [--compat]\n"
+	"                   [--top N] [--json FILE] [--plot FILE.svg]\n"
+	"                   [--compare A B ...] [--since TIME] [--until TIME]\n"
+	"                   [--port PORT] [--version]\n"
 	"\n"
 	"Measure the cost of Open vSwitch kernel-datapath upcalls.\n"
 	"\n"
@@ -98,7 +99,9 @@ static const char usage[] =
 	"                        Format of -w: native (default) or upcall_cost.py's\n"
 	"  --probes kernel|user|all\n"
 	"                        Probes to attach, default all\n"
-	"  -v, --verbose         Show libbpf's messages\n"
+	"  --btf FILE            Types of the openvswitch module, for kernels whose\n"
+	"                        modules have no BTF (Linux 5.10): see the README\n"
+	"  -v, --verbose         Show the BPF variant chosen, and libbpf's messages\n"
 	"  --compat              Print only what upcall_cost.py prints\n"
 	"  --top N               List the N slowest upcalls, default 10\n"
 	"  --json FILE           Write the whole report as JSON to FILE (- for\n"
@@ -258,6 +261,7 @@ static int apply(struct uc_options *opt, const struct opt_def *d,
 	case O_WRITE: opt->write_events = arg; return 0;
 	case O_JSON: opt->json_path = arg; return 0;
 	case O_PLOT: opt->plot_path = arg; return 0;
+	case O_BTF: opt->btf_path = arg; return 0;
 	case O_QUIET: opt->quiet = true; return 0;
 	case O_SETS: opt->sets = true; return 0;
 	case O_VERBOSE: opt->verbose = true; return 0;

@@ -38,7 +38,8 @@ struct uc_options {
 	const char *write_events;     /* -w FILE */
 	enum uc_file_format write_format; /* new: --write-format native|py */
 	enum uc_probe_set probes;     /* new: --probes kernel|user|all */
-	bool verbose;                 /* new: -v, libbpf debug output */
+	bool verbose;                 /* new: -v, BPF variant and libbpf output */
+	const char *btf_path;         /* new: --btf FILE, openvswitch module types */
 	bool compat;                  /* new: --compat, only what upcall_cost.py prints */
 	int top;                      /* new: --top N outliers, default 10 */
 	const char *json_path;        /* new: --json FILE */
