@@ -119,10 +119,9 @@ static int attach_usdt(struct uc_loaded *l, const struct uc_cap_target *t,
 	return 0;
 }
 
-int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
-		   const struct uc_variant *v, const struct uc_tp_layout *tp,
-		   const struct uc_cap_target *t, int *failed_point,
-		   struct uc_error *err)
+int uc_load(struct uc_loaded *l, const struct uc_capture_config *cfg,
+	    const struct uc_variant *v, const struct uc_tp_layout *tp,
+	    int *failed_point, struct uc_error *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = v->btf_path);
 	int rc;
@@ -142,7 +141,17 @@ int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		return uc_error_set(err, "cannot load the eBPF programs: %s (-v shows why)",
 				    strerror(-rc));
 	}
-	if (attach_kernel(l, v, failed_point, err) || (v->user && attach_usdt(l, t, err)))
+	return 0;
+}
+
+int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
+		   const struct uc_variant *v, const struct uc_tp_layout *tp,
+		   const struct uc_cap_target *t, int *failed_point,
+		   struct uc_error *err)
+{
+	if (uc_load(l, cfg, v, tp, failed_point, err) ||
+	    attach_kernel(l, v, failed_point, err) ||
+	    (v->user && attach_usdt(l, t, err)))
 		return -1;
 	return 0;
 }

@@ -48,6 +48,7 @@ struct uc_options {
 	struct uc_time_spec since, until; /* new: --since, --until (with -r) */
 	const char *port;             /* new: --port NAME|NUMBER (with -r) */
 	int n_compare;
+	bool check;                   /* new: --check, what a capture would find */
 	bool help;
 	bool version;
 };
