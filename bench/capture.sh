@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/capture.sh [UPCALL_COST] - live-capture figures (root):
 #
 #   1. time from start to capturing ("- Capturing events" printed; the

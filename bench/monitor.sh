@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/monitor.sh [UPCALL_COST] - what monitor mode costs, against a full
 # trace, on this machine (root; the USDT half, against tests/usdt_fire):
 #

@@ -13,7 +13,8 @@
 # but exits 0 either way; non-zero only when something fails to run.
 #
 # Environment: BENCH_RUNS (3), BENCH_SIZES ("100000 1000000"),
-# BENCH_DIR (build/bench), BENCH_SEED (1), CC (cc).
+# BENCH_DIR (build/bench), BENCH_SEED (1), CC (cc), BENCH_BASELINE (the
+# commit bench/read_baseline.sh compares the readers with).
 set -eu
 
 RUNS=${BENCH_RUNS:-3}
@@ -57,7 +58,7 @@ best_of() {
 	best=""
 	rss=0
 	while [ "$i" -lt "$RUNS" ]; do
-		out=$("$DIR/runstat" "$@") || die "runstat failed: $*"
+		out=$("$DIR/runstat" "$@" 2>/dev/null) || die "runstat failed: $*"
 		case "$out" in
 		*"status=0") ;;
 		*) die "failed ($out): $*" ;;
@@ -108,7 +109,10 @@ for n in $SIZES; do
 			set -- $(best_of "$TOOL" -q -r "$f")
 			as=$1 arss=$2
 		fi
-		echo "$events $fmt $bytes $rs $as $arss" >> "$results"
+		# What reading the file costs at all: cat, best of as many.
+		# shellcheck disable=SC2046
+		set -- $(best_of cat "$f")
+		echo "$events $fmt $bytes $rs $as $arss $1" >> "$results"
 	done
 done
 
@@ -118,23 +122,28 @@ echo
 awk -v have_tool="$have_tool" '
 function mb(b) { return b / 1048576 }
 BEGIN {
-	printf "%9s %-6s %8s | %-27s | %-27s | %-17s\n", "", "", "",
-	       "read only", "upcall_cost -q -r", "peak memory"
-	printf "%9s %-6s %8s | %7s %10s %8s | %7s %10s %8s | %8s %8s\n",
+	printf "%9s %-6s %8s | %-27s | %-27s | %-17s | %-14s\n", "", "", "",
+	       "read only", "upcall_cost -q -r", "peak memory", "cat FILE"
+	printf "%9s %-6s %8s | %7s %10s %8s | %7s %10s %8s | %8s %8s | %6s %7s\n",
 	       "events", "format", "file MB", "s", "events/s", "MB/s",
-	       "s", "events/s", "MB/s", "RSS MB", "RSS/file"
+	       "s", "events/s", "MB/s", "RSS MB", "RSS/file", "s", "-r/cat"
 }
 {
 	ev = $1; fmt = $2; bytes = $3; rs = $4; as = $5; rss = $6 / 1024
+	cat_s = $7
 	line = sprintf("%9d %-6s %8.1f | %7.3f %10.0f %8.1f |", ev, fmt,
 		       mb(bytes), rs, ev / rs, mb(bytes) / rs)
 	if (as == "-") {
 		line = line sprintf(" %7s %10s %8s | %8s %8s", "-", "-", "-",
 				    "-", "-")
 	} else {
-		line = line sprintf(" %7.3f %10.0f %8.1f | %8.1f %8.2f", as,
+		line = line sprintf(" %7.3f %10.0f %8.1f | %8.1f %8.2f | %6.3f %6.1fx", as,
 				    ev / as, mb(bytes) / as, rss,
-				    rss / mb(bytes))
+				    rss / mb(bytes), cat_s, as / cat_s)
+		# The largest native trace replays within 8 times what cat
+		# takes to read it.
+		if (fmt == "native" && ev >= 1e6)
+			cat_ok = as <= 8 * cat_s
 		if (fmt == "native")
 			native_ok = (native_ok == "" || native_ok) && ev / as >= 2e6
 		else
@@ -153,7 +162,14 @@ END {
 	print "targets: native >= 2M events/s: " verdict(native_ok) \
 	      "; py >= 100 MB/s: " verdict(py_ok) \
 	      "; peak RSS < file size: " verdict(rss_ok)
+	if (cat_ok != "")
+		print "         1M-event native replay within 8x of cat: " verdict(cat_ok)
 }' "$results"
+
+# The readers against a baseline commit: the py format's speed-up.
+if [ "$have_tool" = 1 ]; then
+	sh bench/read_baseline.sh || die "bench/read_baseline.sh failed"
+fi
 
 # What the extended report (everything --compat leaves out) costs: the
 # target is at most 20% over the compatible analysis.

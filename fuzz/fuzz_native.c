@@ -4,7 +4,8 @@
 #include <stdio.h>
 
 #include "fuzz_util.h"
-#include "native_format.h"
+#include "input.h"
+#include "native_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -13,16 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_counts c = { 0 };
 	struct uc_event_sink sink = fuzz_sink(&c);
 	struct uc_error err = { "" };
-	FILE *in;
+	struct uc_input in;
 	int rc;
 
-	if (!size)      /* fmemopen() refuses an empty buffer */
-		return 0;
-	in = fmemopen((void *)data, size, "rb");
-	if (!in)
-		return 0;
-	rc = uc_native_read_stream_warn(in, "fuzz", &sink, NULL, &err);
-	fclose(in);
+	uc_input_init_mem(&in, data, size, "fuzz");
+	rc = uc_native_read(&in, &sink, NULL, NULL, &err);
+	uc_input_close(&in);
 	fuzz_check_error(rc, err.msg);
 	return 0;
 }

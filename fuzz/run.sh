@@ -10,8 +10,10 @@
 #   fuzz_native      the native event file reader
 #   fuzz_trace_read  format detection + the upcall_cost.py text reader
 #   fuzz_dpctl       the `ovs-appctl dpctl/show` parser
-#   fuzz_roundtrip   anything read comes back unchanged through the
-#                    native writer and reader
+#   fuzz_roundtrip   anything read is taken by both writers and comes
+#                    back through the readers (unchanged, for native)
+#   fuzz_py_event    the fast and the general parser of a py event line
+#                    agree
 #
 # Environment: FUZZ_SECONDS (60, per target), FUZZ_TARGETS (all),
 # CLANG (clang).
@@ -89,7 +91,8 @@ failed=""
 for t in $TARGETS; do
 	dict=""
 	case $t in
-	fuzz_trace_read | fuzz_roundtrip) dict="-dict=fuzz/py.dict" ;;
+	fuzz_trace_read | fuzz_roundtrip | fuzz_py_event)
+		dict="-dict=fuzz/py.dict" ;;
 	esac
 	log="$OUT/logs/$t.log"
 	echo "== $t: ${SECS}s"

@@ -1,97 +1,84 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * capture.c - uc_capture_run(): check, load, attach, stream, stop.
- *
- * Lifecycle as in libbpf-tools: open the skeleton, set the rodata (-P/-f)
- * and the ring-buffer size, choose with set_autoload which programs load
- * (--probes, fentry or kprobe), load, attach.  Then one epoll loop waits on
- * the ring buffer and on a signalfd for SIGINT/SIGTERM: no signal handler
- * and no global flag, all state lives in struct cap on our stack.
+ * capture.c - the capture session of capture.h: check, choose, load,
+ * attach, describe; then stream ring-buffer records to the sink; stop,
+ * drain, close.  No signals, no timers, no global state: all of it lives
+ * in struct uc_capture, and the callbacks get a pointer to it.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include <bpf/libbpf.h>
 
 #include "capture.h"
 #include "capture_int.h"
-#include "trace.h"
 #include "upcall_cost.skel.h"
-
-/* Longest a record waits in the ring before we read it. */
-#define POLL_MS 100
 
 /* Returned by the ring-buffer callback to make libbpf stop consuming. */
 #define HALT (-ECANCELED)
 
-enum exec_hook { HOOK_NONE, HOOK_FENTRY, HOOK_KPROBE };
-
-/* Everything one capture needs; the callbacks get a pointer to it. */
-struct cap {
-	const struct uc_options *opt;
-	const struct uc_event_sink *sink;
-	struct uc_capture_stats *stats;
-	struct uc_error *err;
-	const struct uc_cap_target *target;
-	const sigset_t *child_mask;   /* for ovs-appctl: the caller's mask */
+struct uc_capture {
+	struct uc_capture_config cfg;
+	struct uc_event_sink sink;
+	struct uc_capture_stats stats;
+	struct uc_cap_setup setup;   /* kernel, variant, target */
+	struct uc_loaded bpf;
+	struct ring_buffer *rb;
 	struct uc_port_map map;
-	uint64_t map_time;            /* CLOCK_MONOTONIC ns of the last dpctl/show */
-	bool stop;                    /* -s reached or the sink said stop */
-	bool failed;                  /* ERR is set */
+	uint64_t map_time;        /* CLOCK_MONOTONIC ns of the last dpctl/show */
+	bool stopped;             /* the sink said stop */
+	bool failed;              /* err is set */
+	bool drained;             /* uc_capture_stop_and_drain ran */
+	struct uc_error err;      /* an error raised inside a callback */
 };
 
-static uint64_t now_ns(clockid_t clock)
+void uc_capture_config_init(struct uc_capture_config *cfg,
+			    const struct uc_options *opt)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->packet_size = opt->packet_size;
+	cfg->flow_key_size = opt->flow_key_size;
+	cfg->buffer_page_count = opt->buffer_page_count;
+	cfg->pid = opt->pid;
+	cfg->probes = opt->probes;
+	cfg->verbose = opt->verbose;
+	cfg->btf_path = opt->btf_path;
+}
+
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(clock, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
-/* libbpf's messages (verifier logs included) only with -v. */
-__attribute__((format(printf, 2, 0)))
-static int libbpf_print_all(enum libbpf_print_level level, const char *fmt,
-			    va_list ap)
-{
-	(void)level;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static int libbpf_print_none(enum libbpf_print_level level, const char *fmt,
-			     va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
-
-/* Turns a sink's return value into the capture's state; false = stop. */
-static bool sink_ok(struct cap *c, int rc, const char *what)
+/* Turns a sink's return value into the session's state; false = stop. */
+static bool sink_ok(struct uc_capture *c, int rc, const char *what)
 {
 	if (rc < 0) {
-		uc_error_set(c->err, "%s: %s", what, strerror(-rc));
+		uc_error_set(&c->err, "%s: %s", what, strerror(-rc));
 		c->failed = true;
 	} else if (rc == UC_SINK_STOP) {
-		c->stop = true;
+		c->stopped = true;
 	}
 	return rc == 0;
 }
 
 /* Runs dpctl/show and hands the map to the sink (even an invalid one). */
-static bool refresh_map(struct cap *c)
+static bool refresh_map(struct uc_capture *c)
 {
 	struct uc_port_map map;
 	char warn[PATH_MAX + 128];
-	int rc = uc_cap_dpctl(c->target, c->child_mask, &map, warn, sizeof(warn));
+	int rc = uc_cap_dpctl(&c->setup.target, &map, warn, sizeof(warn));
 	bool first = !c->map_time;
 
-	c->map_time = now_ns(CLOCK_MONOTONIC);
+	c->map_time = now_ns();
 	if (rc == -ENOMEM) {
 		uc_port_map_free(&map);
 		return sink_ok(c, rc, "datapath port map");
@@ -103,8 +90,8 @@ static bool refresh_map(struct cap *c)
 			warn);
 	uc_port_map_free(&c->map);
 	c->map = map;
-	return !c->sink->on_port_map ||
-	       sink_ok(c, c->sink->on_port_map(c->sink->ctx, &c->map), "port map");
+	return !c->sink.on_port_map ||
+	       sink_ok(c, c->sink.on_port_map(c->sink.ctx, &c->map), "port map");
 }
 
 static void copy_name(char *dst, const char *src, size_t size)
@@ -117,13 +104,16 @@ static void copy_name(char *dst, const char *src, size_t size)
 
 static int on_record(void *ctx, void *data, size_t size)
 {
-	struct cap *c = ctx;
+	struct uc_capture *c = ctx;
 	const struct uc_bpf_event *b = data;
 	struct uc_raw_event ev;
 	int64_t port;
 
+	if (c->stopped || c->failed)
+		return HALT;
+	/* Fixed-size reservations are longer than what they carry. */
 	if (size < sizeof(*b) || sizeof(*b) + b->pkt_cap + b->key_cap > size) {
-		uc_error_set(c->err, "corrupt ring-buffer record (%zu bytes)", size);
+		uc_error_set(&c->err, "corrupt ring-buffer record (%zu bytes)", size);
 		c->failed = true;
 		return HALT;
 	}
@@ -143,103 +133,144 @@ static int on_record(void *ctx, void *data, size_t size)
 	 * once a second), so the sink can resolve this very event. */
 	if (ev.event == UC_EV_DP_UPCALL &&
 	    !uc_port_map_lookup(&c->map, ev.dpif_name, ev.dev_name, &port) &&
-	    now_ns(CLOCK_MONOTONIC) - c->map_time >= 1000000000u &&
-	    !refresh_map(c))
+	    now_ns() - c->map_time >= 1000000000u && !refresh_map(c))
 		return HALT;
 
-	c->stats->events_received++;
-	if (c->sink->on_event && !sink_ok(c, c->sink->on_event(c->sink->ctx, &ev), "event sink"))
+	c->stats.events_received++;
+	if (c->sink.on_event &&
+	    !sink_ok(c, c->sink.on_event(c->sink.ctx, &ev), "event sink"))
 		return HALT;
-	if (c->stats->events_received == c->opt->stop) {
-		c->stop = true;
-		return HALT;
-	}
 	return 0;
 }
 
-/* Opens, configures, loads and attaches; the skeleton is left in *OUT
- * (even on failure, for the caller to destroy). */
-static int load_attach(struct upcall_cost_bpf **out, const struct uc_options *opt,
-		       const struct uc_cap_target *t, bool kernel, bool user,
-		       enum exec_hook hook, struct uc_error *err)
+/* One attempt at the chosen variant: load and attach, or unload. */
+static int try_load(void *ctx, const struct uc_variant *v, int *failed_point,
+		    struct uc_error *err)
 {
-	struct upcall_cost_bpf *s = upcall_cost_bpf__open();
-	long page = sysconf(_SC_PAGESIZE);
-	int rc;
+	struct uc_capture *c = ctx;
 
-	*out = s;
-	if (!s)
-		return uc_error_set(err, "cannot open the eBPF object: %s", strerror(errno));
-	s->rodata->packet_size = opt->packet_size;
-	s->rodata->flow_key_size = opt->flow_key_size;
-	if (!opt->buffer_page_count || opt->buffer_page_count > (1u << 30) / page)
-		return uc_error_set(err, "--buffer-page-count %u is out of range",
-				    opt->buffer_page_count);
-	bpf_map__set_max_entries(s->maps.events, opt->buffer_page_count * page);
-	s->rodata->wakeup_bytes = opt->buffer_page_count * page / 8;
+	if (!uc_load_attach(&c->bpf, &c->cfg, v, &c->setup.kernel.tp,
+			    &c->setup.target, failed_point, err))
+		return 0;
+	uc_unload(&c->bpf);
+	return -1;
+}
 
-	bpf_program__set_autoload(s->progs.uc_dp_upcall, kernel);
-	bpf_program__set_autoload(s->progs.uc_pkt_exec_fentry, hook == HOOK_FENTRY);
-	bpf_program__set_autoload(s->progs.uc_pkt_exec_kprobe, hook == HOOK_KPROBE);
-	bpf_program__set_autoload(s->progs.uc_recv_upcall, user);
-	bpf_program__set_autoload(s->progs.uc_op_flow_put, user);
-	bpf_program__set_autoload(s->progs.uc_op_flow_execute, user);
+/* Settles everything (capture_setup.c), then loads and attaches; a hook
+ * that fails to load and has a fallback (fentry) is replaced. */
+static int start(struct uc_capture *c, struct uc_error *err)
+{
+	struct uc_cap_wants w = {
+		.family = &uc_capture_family, .probes = c->cfg.probes,
+		.pid = c->cfg.pid, .btf_path = c->cfg.btf_path,
+		.map_bytes = (uint64_t)c->cfg.buffer_page_count * sysconf(_SC_PAGESIZE),
+		.ring_fixed = c->cfg.ring_fixed,
+	};
 
-	rc = upcall_cost_bpf__load(s);
+	if (uc_cap_setup(&c->setup, &w, err))
+		return -1;
+	c->stats.pid = c->setup.target.pid;
+	return uc_variant_load(&c->setup.kernel, &c->setup.variant, try_load, c, err);
+}
+
+struct uc_capture *uc_capture_open(const struct uc_capture_config *cfg,
+				   const struct uc_event_sink *sink,
+				   struct uc_error *err)
+{
+	struct uc_capture *c = calloc(1, sizeof(*c));
+	libbpf_print_fn_t old_print;
+	struct uc_capture_info info;
+	int rc = -1;
+
+	if (!c) {
+		uc_error_set(err, "out of memory");
+		return NULL;
+	}
+	c->cfg = *cfg;
+	c->sink = *sink;
+	c->stats.pid = -1;
+	uc_port_map_init(&c->map);
+	/* libbpf's own messages only with -v; our errors say what failed. */
+	old_print = uc_cap_libbpf_messages(cfg->verbose);
+	if (start(c, err))
+		goto out;
+	c->stats.kernel_fentry = c->setup.variant.kernel &&
+		c->setup.variant.hook[UC_KP_PKT_EXEC]->kind == UC_HOOK_FENTRY;
+	c->rb = ring_buffer__new(bpf_map__fd(c->bpf.skel->maps.events), on_record, c, NULL);
+	if (!c->rb) {
+		uc_error_set(err, "cannot set up the ring buffer: %s", strerror(errno));
+		goto out;
+	}
+	/* Probes are live from here on; what they record waits in the ring
+	 * until the sink has the capture's description and the port map. */
+	uc_cap_info(cfg, &info);
+	if (c->sink.on_info &&
+	    !sink_ok(c, c->sink.on_info(c->sink.ctx, &info), "capture info") &&
+	    c->failed) {
+		*err = c->err;
+		goto out;
+	}
+	if (!c->stopped && !refresh_map(c) && c->failed) {
+		*err = c->err;
+		goto out;
+	}
+	rc = 0;
+out:
+	libbpf_set_print(old_print);
 	if (rc) {
-		/* The one feature a modern-enough kernel may still lack. */
-		if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE,
-					    BPF_FUNC_ringbuf_reserve_dynptr, NULL) <= 0)
-			return uc_error_set(err, "cannot load the eBPF programs: the kernel "
-					    "lacks ring-buffer dynptrs (Linux 5.19 or later is needed)");
-		return uc_error_set(err, "cannot load the eBPF programs%s: %s (-v shows why)",
-				    hook == HOOK_FENTRY ? " (fentry)" : "", strerror(-rc));
+		uc_capture_close(c);
+		return NULL;
 	}
+	return c;
+}
 
-	if (kernel) {
-		struct bpf_program *exec = hook == HOOK_FENTRY ?
-			s->progs.uc_pkt_exec_fentry : s->progs.uc_pkt_exec_kprobe;
-		struct bpf_link **exec_link = hook == HOOK_FENTRY ?
-			&s->links.uc_pkt_exec_fentry : &s->links.uc_pkt_exec_kprobe;
+int uc_capture_fd(const struct uc_capture *c)
+{
+	return ring_buffer__epoll_fd(c->rb);
+}
 
-		s->links.uc_dp_upcall = bpf_program__attach(s->progs.uc_dp_upcall);
-		if (!s->links.uc_dp_upcall)
-			return uc_error_set(err, "cannot attach to tracepoint openvswitch:ovs_dp_upcall: %s",
-					    strerror(errno));
-		*exec_link = bpf_program__attach(exec);
-		if (!*exec_link)
-			return uc_error_set(err, "cannot attach %s to ovs_packet_cmd_execute: %s",
-					    hook == HOOK_FENTRY ? "fentry" : "kprobe",
-					    strerror(errno));
+/* Hands over what waits in the ring; false with c->err set on failure. */
+static bool consume(struct uc_capture *c)
+{
+	int rc = ring_buffer__consume(c->rb);
+
+	if (rc < 0 && rc != HALT && !c->failed) {
+		uc_error_set(&c->err, "reading the ring buffer: %s", strerror(-rc));
+		c->failed = true;
 	}
-	if (user) {
-		struct bpf_program *progs[UC_N_USDT] = {
-			s->progs.uc_recv_upcall, s->progs.uc_op_flow_put,
-			s->progs.uc_op_flow_execute,
-		};
-		struct bpf_link **links[UC_N_USDT] = {
-			&s->links.uc_recv_upcall, &s->links.uc_op_flow_put,
-			&s->links.uc_op_flow_execute,
-		};
+	return !c->failed;
+}
 
-		for (int i = 0; i < UC_N_USDT; i++) {
-			*links[i] = bpf_program__attach_usdt(progs[i], (pid_t)t->pid,
-							     t->usdt_path,
-							     uc_usdt_probes[i].provider,
-							     uc_usdt_probes[i].name, NULL);
-			if (!*links[i])
-				return uc_error_set(err, "cannot attach USDT %s:%s in %s: %s",
-						    uc_usdt_probes[i].provider,
-						    uc_usdt_probes[i].name, t->usdt_path,
-						    strerror(errno));
+static int state(const struct uc_capture *c, struct uc_error *err)
+{
+	if (c->failed) {
+		*err = c->err;
+		return -1;
+	}
+	return c->stopped ? UC_CAPTURE_STOPPED : 0;
+}
+
+int uc_capture_poll(struct uc_capture *c, int timeout_ms, struct uc_error *err)
+{
+	if (c->failed || c->stopped || c->drained)
+		return state(c, err);
+	/* The BPF side wakes the epoll only for a batch (wakeup_bytes):
+	 * consume after the wait whatever it says. */
+	if (timeout_ms > 0) {
+		int rc = ring_buffer__poll(c->rb, timeout_ms);
+
+		if (rc < 0 && rc != HALT && rc != -EINTR && !c->failed) {
+			uc_error_set(&c->err, "waiting for the ring buffer: %s", strerror(-rc));
+			c->failed = true;
 		}
 	}
-	return 0;
+	if (!c->failed && !c->stopped)
+		consume(c);
+	return state(c, err);
 }
 
 /* Sums the per-CPU counters of records the ring buffer refused. */
-static int read_missed(struct upcall_cost_bpf *s, uint64_t missed[UC_EV_MAX],
-		       struct uc_error *err)
+static int read_missed(struct uc_capture *c, struct uc_error *err)
 {
 	int ncpu = libbpf_num_possible_cpus();
 
@@ -248,239 +279,55 @@ static int read_missed(struct upcall_cost_bpf *s, uint64_t missed[UC_EV_MAX],
 	uint64_t vals[ncpu];
 
 	for (uint32_t type = 0; type < UC_EV_MAX; type++) {
-		missed[type] = 0;
-		if (bpf_map__lookup_elem(s->maps.missed, &type, sizeof(type), vals,
-					 sizeof(vals), 0))
+		c->stats.missed[type] = 0;
+		if (bpf_map__lookup_elem(c->bpf.skel->maps.missed, &type, sizeof(type),
+					 vals, sizeof(vals), 0))
 			return uc_error_set(err, "cannot read the missed-event counters: %s",
 					    strerror(errno));
 		for (int i = 0; i < ncpu; i++)
-			missed[type] += vals[i];
+			c->stats.missed[type] += vals[i];
 	}
 	return 0;
 }
 
-/*
- * Waits for records until a stop; returns true on a signal or when the
- * traced process exits (PIDFD, -1 if none: its probes can fire no more,
- * and a restarted ovs-vswitchd is a new process we are not attached to).
- */
-static bool run_loop(struct cap *c, struct ring_buffer *rb, int sfd, int pidfd)
+int uc_capture_stop_and_drain(struct uc_capture *c, struct uc_error *err)
 {
-	int epfd = epoll_create1(EPOLL_CLOEXEC);
-	struct epoll_event ev = { .events = EPOLLIN };
-	bool signalled = false;
-
-	if (epfd < 0) {
-		uc_error_set(c->err, "epoll_create1: %s", strerror(errno));
+	if (c->drained)
+		return state(c, err) < 0 ? -1 : 0;
+	c->drained = true;
+	uc_detach(&c->bpf);
+	/* Everything the probes recorded until now is part of the run. */
+	if (!c->failed && !c->stopped)
+		consume(c);
+	if (read_missed(c, c->failed ? &(struct uc_error){ { 0 } } : &c->err)) {
 		c->failed = true;
-		return false;
+	} else if (!c->failed && c->sink.on_missed) {
+		for (uint32_t type = 0; type < UC_EV_MAX; type++)
+			if (c->stats.missed[type] &&
+			    !sink_ok(c, c->sink.on_missed(c->sink.ctx, type,
+							  c->stats.missed[type]),
+				     "event sink") && c->failed)
+				break;
 	}
-	/* The ring buffer's own epoll fd nests in ours. */
-	ev.data.fd = ring_buffer__epoll_fd(rb);
-	epoll_ctl(epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
-	ev.data.fd = sfd;
-	epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
-	if (pidfd >= 0) {
-		ev.data.fd = pidfd;
-		epoll_ctl(epfd, EPOLL_CTL_ADD, pidfd, &ev);
-	}
-
-	while (!signalled && !c->stop && !c->failed) {
-		struct epoll_event got[3];
-		/* The BPF side wakes us only for a batch (wakeup_bytes):
-		 * a short timeout delivers the rest. */
-		int n = epoll_wait(epfd, got, 3, POLL_MS);
-
-		if (n < 0 && errno != EINTR) {
-			uc_error_set(c->err, "epoll_wait: %s", strerror(errno));
-			c->failed = true;
-			break;
-		}
-		for (int i = 0; i < n; i++) {
-			if (got[i].data.fd == pidfd)
-				fprintf(stderr, "WARNING: the traced process (PID %lld) exited\n",
-					(long long)c->target->pid);
-			if (got[i].data.fd == sfd || got[i].data.fd == pidfd)
-				signalled = true;
-		}
-		/* Records first: those before the signal are part of the run. */
-		int rc = ring_buffer__consume(rb);
-
-		if (rc < 0 && rc != HALT) {
-			uc_error_set(c->err, "reading the ring buffer: %s", strerror(-rc));
-			c->failed = true;
-		}
-	}
-	close(epfd);
-	return signalled;
+	return state(c, err) < 0 ? -1 : 0;
 }
 
-int uc_capture_run(const struct uc_options *opt,
-		   const struct uc_event_sink *sink,
-		   struct uc_capture_stats *stats, struct uc_error *err)
+void uc_capture_close(struct uc_capture *c)
 {
-	bool kernel = opt->probes != UC_PROBES_USER;
-	bool user = opt->probes != UC_PROBES_KERNEL;
-	bool fentry_ok = false, kprobe_ok = false;
-	struct uc_cap_target target;
-	struct uc_capture_info info;
-	struct cap c = {
-		.opt = opt, .sink = sink, .stats = stats, .err = err,
-		.target = &target,
-	};
-	struct upcall_cost_bpf *skel = NULL;
-	struct ring_buffer *rb = NULL;
-	struct sigaction old_int, old_term, dfl = { .sa_handler = SIG_DFL };
-	sigset_t stop_set, old_mask;
-	enum exec_hook hook = HOOK_NONE;
-	libbpf_print_fn_t old_print;
-	int sfd = -1, pidfd = -1;
-	char fentry_err[sizeof(err->msg)] = "";
+	if (!c)
+		return;
+	ring_buffer__free(c->rb);
+	uc_unload(&c->bpf);
+	uc_port_map_free(&c->map);
+	free(c);
+}
 
-	memset(stats, 0, sizeof(*stats));
-	stats->pid = -1;
-	uc_port_map_init(&c.map);
+const struct uc_capture_stats *uc_capture_stats(const struct uc_capture *c)
+{
+	return &c->stats;
+}
 
-	if (uc_cap_check_btf(err) || uc_cap_check_privileges(err) ||
-	    (kernel && uc_cap_check_kernel(&fentry_ok, &kprobe_ok, err)) ||
-	    uc_cap_find_target(opt->pid, user, &target, err) ||
-	    (user && uc_cap_find_usdt(&target, err)))
-		return -1;
-	stats->pid = target.pid;
-	/* Until the skeleton is destroyed: libbpf's own messages (verifier
-	 * logs included) only with -v; our errors say what failed. */
-	old_print = libbpf_set_print(opt->verbose ? libbpf_print_all : libbpf_print_none);
-	/* Opened now, so an exit while we load is noticed too.  pidfd_open(2)
-	 * is Linux 5.3+; without it an exit just goes unnoticed. */
-	if (user)
-		pidfd = (int)syscall(SYS_pidfd_open, (pid_t)target.pid, 0);
-
-	/* SIGINT/SIGTERM are read from a signalfd, so they must be blocked,
-	 * and not ignored (a shell starts background jobs with SIGINT
-	 * ignored, and then `kill -INT` would never reach us). */
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGINT);
-	sigaddset(&stop_set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
-	c.child_mask = &old_mask;
-	sigaction(SIGINT, NULL, &old_int);
-	sigaction(SIGTERM, NULL, &old_term);
-	if (old_int.sa_handler == SIG_IGN)
-		sigaction(SIGINT, &dfl, NULL);
-	if (old_term.sa_handler == SIG_IGN)
-		sigaction(SIGTERM, &dfl, NULL);
-	sfd = signalfd(-1, &stop_set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0) {
-		uc_error_set(err, "signalfd: %s", strerror(errno));
-		c.failed = true;
-		goto out;
-	}
-
-	/* The original prints "- Compiling eBPF programs..." here; we load a
-	 * precompiled object. */
-	printf("- Loading eBPF programs...\n");
-	fflush(stdout);
-	if (kernel)
-		hook = fentry_ok ? HOOK_FENTRY : HOOK_KPROBE;
-	for (;;) {
-		int rc = load_attach(&skel, opt, &target, kernel, user, hook, err);
-
-		if (!rc)
-			break;
-		upcall_cost_bpf__destroy(skel);
-		skel = NULL;
-		/* fentry did not work out: kprobes are the fallback. */
-		if (hook == HOOK_FENTRY && kprobe_ok) {
-			snprintf(fentry_err, sizeof(fentry_err), "%s", err->msg);
-			hook = HOOK_KPROBE;
-			continue;
-		}
-		if (fentry_err[0]) {
-			struct uc_error both;
-
-			uc_error_set(&both, "%.240s; after fentry failed: %.240s",
-				     err->msg, fentry_err);
-			*err = both;
-		}
-		c.failed = true;
-		break;
-	}
-	if (c.failed)
-		goto out;
-	stats->kernel_fentry = hook == HOOK_FENTRY;
-
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, &c, NULL);
-	if (!rb) {
-		uc_error_set(err, "cannot set up the ring buffer: %s", strerror(errno));
-		c.failed = true;
-		goto out;
-	}
-	if (opt->verbose && target.pid >= 0)
-		printf("- Tracing PID %lld (%s)\n", (long long)target.pid,
-		       user ? target.usdt_path : target.exe);
-	if (opt->verbose && kernel)
-		printf("- ovs_packet_cmd_execute hooked with %s\n",
-		       hook == HOOK_FENTRY ? "fentry" : "a kprobe");
-	printf("- Capturing events [Press ^C to stop]...\n");
-	/* Then, as the original, the live column header unless -q. */
-	if (!opt->quiet) {
-		putchar('\n');
-		uc_live_print_header(stdout);
-	}
-	fflush(stdout);
-
-	/* Probes are live from here on; what they record waits in the ring
-	 * until the sink has the capture's description (the moment a -w
-	 * file is created) and the port map. */
-	uc_cap_info(opt, &info);
-	if ((sink->on_info &&
-	     !sink_ok(&c, sink->on_info(sink->ctx, &info), "capture info")) ||
-	    !refresh_map(&c))
-		goto stop;
-
-	if (run_loop(&c, rb, sfd, pidfd) && !c.failed && !c.stop) {
-		/* Stopped by a signal (or the process exited): detach, then
-		 * hand over everything the probes recorded until then. */
-		upcall_cost_bpf__detach(skel);
-		int rc = ring_buffer__consume(rb);
-
-		if (rc < 0 && rc != HALT && !c.failed) {
-			uc_error_set(err, "reading the ring buffer: %s", strerror(-rc));
-			c.failed = true;
-		}
-	}
-stop:
-	upcall_cost_bpf__detach(skel);
-	if (read_missed(skel, stats->missed, c.failed ? &(struct uc_error){0} : err)) {
-		c.failed = true;
-	} else if (!c.failed && sink->on_missed) {
-		for (uint32_t type = 0; type < UC_EV_MAX; type++) {
-			int rc = stats->missed[type] ?
-				sink->on_missed(sink->ctx, type, stats->missed[type]) : 0;
-
-			if (rc < 0) {
-				sink_ok(&c, rc, "event sink");
-				break;
-			}
-		}
-	}
-out:
-	ring_buffer__free(rb);
-	upcall_cost_bpf__destroy(skel);
-	uc_port_map_free(&c.map);
-	if (pidfd >= 0)
-		close(pidfd);
-	if (sfd >= 0) {
-		struct signalfd_siginfo si;
-
-		/* Consume what we were sent, so unblocking does not kill us. */
-		while (read(sfd, &si, sizeof(si)) == sizeof(si))
-			;
-		close(sfd);
-	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	libbpf_set_print(old_print);
-	return c.failed ? -1 : 0;
+void uc_capture_describe(const struct uc_capture *c, FILE *out)
+{
+	uc_variant_describe(&c->setup.variant, &c->setup.kernel, &c->setup.target, out);
 }

@@ -11,12 +11,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <signal.h>
 #include <libelf.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,6 +133,17 @@ static bool host_path(int64_t pid, const char *path, char *out, size_t size)
 	return n >= 0 && (size_t)n < size;
 }
 
+/* True when PATH is the binary process PID runs. */
+static bool same_file(const char *path, int64_t pid)
+{
+	char exe[64];
+	struct stat a, b;
+
+	snprintf(exe, sizeof(exe), "/proc/%lld/exe", (long long)pid);
+	return !stat(path, &a) && !stat(exe, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 /* The unixctl socket under the usual run directories, if there is one. */
 static void find_ctl(struct uc_cap_target *t)
 {
@@ -173,11 +186,13 @@ int uc_cap_find_target(int64_t want_pid, bool need, struct uc_cap_target *t,
 	snprintf(path, sizeof(path), "/proc/%lld", (long long)t->pid);
 	if (access(path, F_OK))
 		return uc_error_set(err, "no process with PID %lld", (long long)t->pid);
+	if (need && uc_cap_check_ptrace(t->pid, err))
+		return -1;
 	snprintf(path, sizeof(path), "/proc/%lld/exe", (long long)t->pid);
 	n = readlink(path, t->exe, sizeof(t->exe) - 1);
-	if (n < 0)
+	if (n < 0 && need)
 		return uc_error_set(err, "cannot resolve %s: %s", path, strerror(errno));
-	t->exe[n] = '\0';
+	t->exe[n < 0 ? 0 : n] = '\0';
 	find_ctl(t);
 	return 0;
 }
@@ -258,13 +273,20 @@ static bool find_ovs_lib(int64_t pid, char *out, size_t size)
 		return false;
 	while (!ok && fgets(line, sizeof(line), f)) {
 		char *file = strchr(line, '/'), *base;
+		unsigned maj, min;
+		unsigned long long ino;
+		struct stat st;
 
-		if (!file)
+		/* "start-end perms offset MAJ:MIN INODE PATH" */
+		if (!file || sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) != 3)
 			continue;
 		file[strcspn(file, "\n")] = '\0';
 		base = strrchr(file, '/') + 1;
+		/* The path as we see it must lead to the very file mapped. */
 		if (!strncmp(base, "libopenvswitch", 14))
-			ok = host_path(pid, file, out, size);
+			ok = host_path(pid, file, out, size) && !stat(out, &st) &&
+			     st.st_ino == ino && major(st.st_dev) == maj &&
+			     minor(st.st_dev) == min;
 	}
 	fclose(f);
 	return ok;
@@ -283,6 +305,12 @@ int uc_cap_find_usdt(struct uc_cap_target *t, struct uc_error *err)
 			 (long long)t->pid);
 	else if (!host_path(t->pid, t->exe, t->usdt_path, sizeof(t->usdt_path)))
 		return uc_error_set(err, "path of %s too long", t->exe);
+	else if (!same_file(t->usdt_path, t->pid))
+		/* The name does not lead to the binary from here (a container
+		 * whose root is not ours but shares our root directory, as a
+		 * chroot does): the exe link always does. */
+		snprintf(t->usdt_path, sizeof(t->usdt_path), "/proc/%lld/exe",
+			 (long long)t->pid);
 	if (scan_notes(t->usdt_path, &found, err))
 		return -1;
 	if (found != (1u << UC_N_USDT) - 1) {
@@ -293,6 +321,7 @@ int uc_cap_find_usdt(struct uc_cap_target *t, struct uc_error *err)
 		    !scan_notes(lib, &lib_found, err) &&
 		    lib_found == (1u << UC_N_USDT) - 1) {
 			snprintf(t->usdt_path, sizeof(t->usdt_path), "%s", lib);
+			t->usdt_in_lib = true;
 			return 0;
 		}
 		for (int i = 0; i < UC_N_USDT; i++)
@@ -306,14 +335,15 @@ int uc_cap_find_usdt(struct uc_cap_target *t, struct uc_error *err)
 	return 0;
 }
 
-int uc_cap_dpctl(const struct uc_cap_target *t, const sigset_t *mask,
-		 struct uc_port_map *map, char *warn, size_t warn_len)
+int uc_cap_dpctl(const struct uc_cap_target *t, struct uc_port_map *map,
+		 char *warn, size_t warn_len)
 {
 	char *argv[] = { "ovs-appctl", "--timeout=5", "-t", (char *)t->ctl,
 			 "dpctl/show", NULL };
 	char *argv_default[] = { "ovs-appctl", "--timeout=5", "dpctl/show", NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
+	sigset_t none, dfl;
 	int pfd[2], status = 0, rc;
 	char *text = NULL;
 	size_t len = 0, cap = 0;
@@ -328,9 +358,16 @@ int uc_cap_dpctl(const struct uc_cap_target *t, const sigset_t *mask,
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawnattr_init(&attr);
-	/* The capture blocks SIGINT/SIGTERM; the child must not inherit that. */
-	posix_spawnattr_setsigmask(&attr, mask);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	/* Whoever drives the capture may block or ignore signals (a signalfd
+	 * needs them blocked): the child starts with the defaults. */
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	sigaddset(&dfl, SIGPIPE);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	rc = posix_spawnp(&child, "ovs-appctl", &fa, &attr,
 			  t->ctl[0] ? argv : argv_default, environ);
 	posix_spawn_file_actions_destroy(&fa);

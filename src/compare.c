@@ -7,58 +7,67 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
+#include "replay.h"
 #include "compare.h"
-#include "correlate.h"
-#include "metrics.h"
 #include "report_json.h"
+#include "report_model.h"
+#include "report_text.h"
 #include "svg_plot.h"
-#include "trace.h"
 #include "trace_file.h"
 
 #define COL 12   /* width of a run's column */
 
-static int summarise(const char *path, const struct uc_options *opt,
-		     const struct uc_trace *t, struct uc_ext *x,
-		     struct uc_error *err)
-{
-	struct uc_ext_config cfg = { .source = path, .top = opt->top };
-	struct uc_metric m[UC_M_COUNT];
-	struct uc_correlation c;
-	int ret;
-
-	if (uc_correlate(t, &c))
-		return uc_error_set(err, "%s: out of memory while correlating %zu events",
-				    path, t->n);
-	if (uc_metrics_compute(t, &c, m)) {
-		uc_correlation_free(&c);
-		return uc_error_set(err, "%s: out of memory while correlating %zu events",
-				    path, t->n);
-	}
-	ret = uc_ext_compute(x, t, &c, m, &cfg, err);
-	uc_metrics_free(m);
-	uc_correlation_free(&c);
-	return ret;
-}
-
-int uc_compare_load(const char *path, const struct uc_options *opt,
+/* Reads PATH and keeps only its summary (its ext), freeing the rest. */
+int uc_compare_load(const char *path, const struct uc_replay_config *cfg,
 		    struct uc_ext *x, struct uc_error *err)
 {
-	struct uc_trace_config cfg = {
-		.handler_filter = opt->handler_filter,
-		.stop = opt->stop,
-		.live_out = NULL,
-	};
-	struct uc_event_sink sink;
-	struct uc_trace t;
-	int ret;
+	struct uc_replay_config one = *cfg;
+	struct uc_report r;
+	int sink_rc;
 
-	uc_trace_init(&t, &cfg);
-	sink = uc_trace_sink(&t);
-	ret = uc_trace_read(path, &sink, err);
-	if (!ret)
-		ret = summarise(path, opt, &t, x, err);
-	uc_trace_free(&t);
-	return ret;
+	one.report.source = path;
+	if (uc_replay(path, &one, &r, &sink_rc, err))
+		return -1;
+	*x = r.ext;
+	memset(&r.ext, 0, sizeof(r.ext));
+	uc_report_free(&r);
+	return 0;
+}
+
+/* Path components: the length of the last K components of PATH. */
+static const char *suffix(const char *path, int k)
+{
+	const char *p = path + strlen(path);
+
+	while (p > path) {
+		p--;
+		if (*p == '/' && !--k)
+			return p + 1;
+	}
+	return path;
+}
+
+/*
+ * Each run's label: the fewest trailing components of its path that no
+ * other run shares ("a/run.dat" and "b/run.dat"), after its index, so two
+ * runs of one file still differ.
+ */
+void uc_compare_label(struct uc_ext *runs, size_t n)
+{
+	for (size_t r = 0; r < n; r++) {
+		const char *s = runs[r].source;
+		int k = 1;
+
+		for (bool clash = true; clash; k++) {
+			s = suffix(runs[r].source, k);
+			clash = false;
+			for (size_t o = 0; o < n && !clash; o++)
+				clash = o != r && !strcmp(s, suffix(runs[o].source, k)) &&
+					s != runs[r].source;
+		}
+		snprintf(runs[r].label, sizeof(runs[r].label), "[%zu] %.70s", r + 1, s);
+	}
 }
 
 static void header_row(FILE *out, const char *what, size_t n)
@@ -148,22 +157,28 @@ void uc_compare_print(FILE *out, const struct uc_ext *runs, size_t n)
 		print_metric(out, runs, n, uc_ext_metric_order[i]);
 }
 
-int uc_compare_run(FILE *out, const struct uc_options *opt, struct uc_error *err)
+int uc_compare_run(FILE *out, const struct uc_compare_config *cfg,
+		   struct uc_error *err)
 {
-	size_t n = (size_t)opt->n_compare, loaded = 0;
-	struct uc_ext *runs = calloc(n, sizeof(*runs));
+	size_t n = cfg->n, loaded = 0;
+	struct uc_ext *runs = calloc(n ? n : 1, sizeof(*runs));
 	int ret = 0;
 
 	if (!runs)
 		return uc_error_set(err, "out of memory");
 	for (; loaded < n && !ret; loaded++)
-		ret = uc_compare_load(opt->compare[loaded], opt, &runs[loaded], err);
+		ret = uc_compare_load(cfg->paths[loaded], &cfg->replay,
+				      &runs[loaded], err);
 	if (!ret) {
-		uc_compare_print(out, runs, n);
-		if (opt->json_path)
-			ret = uc_report_json_write(opt->json_path, runs, n, true, err);
-		if (!ret && opt->plot_path)
-			ret = uc_svg_plot_write(opt->plot_path, runs, n, err);
+		uc_compare_label(runs, n);
+		if (out)
+			uc_compare_print(out, runs, n);
+		if (cfg->json_out)
+			ret = uc_report_json_stream(cfg->json_out, runs, n, true) ?
+				      uc_error_set(err, "writing the JSON document failed") : 0;
+		if (!ret && cfg->plot_out)
+			ret = uc_svg_plot_stream(cfg->plot_out, runs, n) ?
+				      uc_error_set(err, "writing the plot failed") : 0;
 	}
 	for (size_t r = 0; r < loaded; r++)
 		uc_ext_free(&runs[r]);

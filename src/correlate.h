@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * correlate.h - from a trace's usable events to per-upcall event sets.
+ * correlate.h - from a run's usable events to per-upcall event sets, as
+ * the events arrive.
  *
- * The rules (all in correlate.c) are upcall_cost.py's collect_event_sets():
- *  1. vswitchd events are split per handler thread;
- *  2. per thread, a state machine rebuilds the receive batches and gives
- *     each received upcall its flow put, execute and kernel execute;
- *  3. each kernel upcall is matched to the first later received upcall
- *     with the same datapath port (or a tunnel), length and bytes.
- * Step 3 is indexed instead of the original's quadratic scan, with the
- * same result.  Where the original is wrong, this is right (README,
- * "Compatibility"): a difference confined to the L4 checksum never breaks a
- * match (B12), and threads with equal names are counted apart (B8).
+ * The rules are upcall_cost.py's collect_event_sets(), split in two units:
+ *  - batcher.h: per handler thread, a state machine rebuilds the receive
+ *    batches and gives each received upcall its flow put, execute and
+ *    kernel execute;
+ *  - matcher.h: each kernel upcall is matched to the first later received
+ *    upcall with the same datapath port (or a tunnel), length and bytes.
+ * The correlator feeds them and collects their results: a set per matched
+ * upcall, the receives that matched none, and what the report needs of
+ * the rest, so that no event has to be kept once its upcall is settled.
+ * Where the original is wrong, this is right (README, "Compatibility"):
+ * threads with equal names are counted apart (B8).
  */
 #ifndef UC_CORRELATE_H
 #define UC_CORRELATE_H
@@ -20,53 +22,86 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "packet.h"
 #include "trace.h"
 
-/* One upcall: its events, by type. */
+/* One upcall: its events.  A receive that took no kernel upcall is one
+ * too (in uc_correlation.lone), with no DP event. */
 struct uc_set {
-	uint32_t ev[UC_EV_MAX];  /* index in trace->ev, or UC_NONE */
+	uint32_t ev[UC_EV_MAX];  /* usable-event position, or UC_NONE */
+	uint64_t ts[UC_EV_MAX];  /* their timestamps (ns) where present */
 	uint32_t thread;         /* index in uc_correlation.threads */
-	uint32_t batch_size;     /* upcalls in the RECV's batch */
-	uint32_t batch_pos;      /* 0-based position of the RECV in it */
+	uint32_t batch_size;     /* upcalls in the receive's batch */
+	uint32_t batch_pos;      /* 0-based position of the receive in it */
+	bool suspect;            /* its batch had operations that fitted no
+				  * upcall (events lost): its put, execute
+				  * and kernel execute may be another's */
+	/* The kernel upcall (sets only). */
+	uint32_t dp_cpu;
+	int32_t port;
+	uint32_t dp_name;        /* index in the trace's names */
+	uint32_t pkt_len;
+	struct uc_packet_info pkt;   /* the kernel packet's headers */
 };
+
+static inline bool uc_set_has(const struct uc_set *s, int type)
+{
+	return s->ev[type] != UC_NONE;
+}
 
 /* A handler thread that received upcalls. */
 struct uc_thread_stat {
 	uint32_t tid;
-	uint32_t comm;           /* name of its first RECV, in trace->names */
+	uint32_t comm;           /* name of its first RECV, in the trace's names */
 	uint64_t upcalls;        /* RECV_UPCALLs it handled */
 };
 
+/* Every usable kernel upcall, for the breakdowns by port and time. */
+struct uc_dp_note {
+	uint64_t ts;
+	uint32_t dp_name;
+	int32_t port;
+};
+
 struct uc_correlation {
-	struct uc_set *sets;     /* in kernel-upcall order */
+	struct uc_set *sets;     /* matched upcalls, in kernel-upcall order */
 	size_t n_sets;
+	struct uc_set *lone;     /* receives that took no kernel upcall */
+	size_t n_lone;
 	uint32_t *batch_sizes;   /* every batch, in the order it ended */
 	size_t n_batches;
 	struct uc_thread_stat *threads;  /* in order of first appearance */
 	size_t n_threads;
-	uint64_t n_dp_upcalls;   /* usable kernel upcalls */
+	struct uc_dp_note *dps;  /* every usable kernel upcall, in order */
+	size_t n_dps;
 	uint64_t n_recv_upcalls; /* usable received upcalls */
 	uint64_t recv_no_put;    /* received upcalls given no flow put */
 	uint64_t recv_no_execute;/* ... no execute */
 	uint64_t puts_dropped;   /* flow puts attached to no upcall */
 	uint64_t executes_dropped; /* executes attached to no upcall */
+	uint64_t recv_filtered;  /* receives of threads --handler-filter left out */
+	uint64_t recv_other_port;/* receives of other --port, kept for batches */
+	uint64_t dp_filtered;    /* unmatched kernel upcalls one of those took */
+	uint64_t suspect_sets;   /* sets in batches with unfitting operations */
+	uint64_t recv_before_dp; /* sets whose receive is timestamped before
+				  * their kernel upcall */
 	bool warn_partial;       /* compared packets of different captured sizes */
 	bool warn_frag;          /* compared a kernel packet with fragments */
 };
 
-/* Returns 0, or -ENOMEM.  May be called again as the trace grows. */
-int uc_correlate(const struct uc_trace *t, struct uc_correlation *out);
+struct uc_correlator;
 
+struct uc_correlator *uc_correlator_new(void);
+void uc_correlator_free(struct uc_correlator *c);
+/* Where the trace hands its usable events. */
+struct uc_usable_sink uc_correlator_sink(struct uc_correlator *c);
 /*
- * Step 2 runs while the trace is built: the trace sink feeds every usable
- * vswitchd event (with the thread name of a RECV, and the packet of an
- * execute, which is compared at once and not kept) to the trace's batcher.
+ * The events are over: settles what is still open and moves the result
+ * into OUT.  Returns 0 or -ENOMEM (OUT is then empty).  The correlator
+ * can only be freed afterwards.
  */
-struct uc_batcher *uc_batcher_new(void);
-void uc_batcher_free(struct uc_batcher *b);
-int uc_batcher_feed(struct uc_batcher *b, const struct uc_trace *t,
-		    uint32_t index, uint32_t comm, const uint8_t *pkt,
-		    uint32_t cap);
+int uc_correlator_finish(struct uc_correlator *c, struct uc_correlation *out);
+
 void uc_correlation_free(struct uc_correlation *c);
 
 #endif /* UC_CORRELATE_H */

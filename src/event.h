@@ -34,7 +34,14 @@ struct uc_raw_event {
 	uint32_t pkt_cap;
 	const uint8_t *key;      /* key_cap bytes, valid during the callback */
 	uint32_t key_cap;
+	uint32_t hidden;         /* UC_HIDDEN_*: what a filter says of it */
 };
+
+/* Set by the filter stage (filter.h) for the analysis; 0 everywhere else. */
+#define UC_HIDDEN_HANDLER 0x1u    /* a thread --handler-filter leaves out */
+#define UC_HIDDEN_PORT 0x2u       /* a kernel upcall of another --port */
+#define UC_OTHER_PORT 0x4u        /* a receive of another --port: kept for
+				   * its batch, left out of the counts */
 
 struct uc_port_map;
 

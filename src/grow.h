@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Makes *P hold at least NEED elements of ELEM bytes.  0 or -ENOMEM. */
 static inline int uc_grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -24,6 +25,18 @@ static inline int uc_grow(void **p, size_t *cap, size_t need, size_t elem)
 		return -ENOMEM;
 	*p = q;
 	*cap = n;
+	return 0;
+}
+
+/* The same, zeroing the new elements. */
+static inline int uc_grow_zeroed(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t old = *cap;
+
+	if (uc_grow(p, cap, need, elem))
+		return -ENOMEM;
+	if (*cap > old)
+		memset((char *)*p + old * elem, 0, (*cap - old) * elem);
 	return 0;
 }
 

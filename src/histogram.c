@@ -48,17 +48,19 @@ double uc_median_sorted(const double *sorted, size_t n)
 	return (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
-void uc_print_py_float_list(FILE *out, const double *samples, size_t n)
+void uc_print_py_float_item(FILE *out, double v, size_t i)
 {
 	char buf[40];
 
-	fputc('[', out);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputs(", ", out);
-		fputs(uc_py_float_repr(samples[i], buf), out);
-	}
-	fputs("]\n", out);
+	fputs(i ? ", " : "[", out);
+	fputs(uc_py_float_repr(v, buf), out);
+}
+
+void uc_print_py_float_list(FILE *out, const double *samples, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		uc_print_py_float_item(out, samples[i], i);
+	fputs(n ? "]\n" : "[]\n", out);
 }
 
 /* ---------------------------------------------------------------- latency */

@@ -23,6 +23,9 @@ void uc_text_histogram_sorted(FILE *out, const double *sorted, size_t n,
 void uc_batch_histogram(FILE *out, const uint32_t *sizes, size_t n);
 /* Python's repr() of a list of floats, and a newline (for --sets). */
 void uc_print_py_float_list(FILE *out, const double *samples, size_t n);
+/* The same an item at a time: item I (0: opens the list); the caller
+ * closes it with "]\n", or prints "[]\n" when there was none. */
+void uc_print_py_float_item(FILE *out, double v, size_t i);
 /* Median as text_histogram3 computes it (SORTED ascending). */
 double uc_median_sorted(const double *sorted, size_t n);
 /* Writes S padded with spaces to WIDTH characters (UTF-8 aware). */

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "parallel.h"
 #include "sort.h"
+#include "stats.h"
 
 static const struct {
 	const char *title, *name;
@@ -41,65 +43,108 @@ static double usec(__int128 ns)
 	return (double)((long double)ns / 1000.0L);
 }
 
-static void add(struct uc_metric *m, double v, uint32_t set)
+bool uc_metric_sample(const struct uc_set *s, enum uc_metric_id id, double *v)
 {
-	m->v[m->n] = v;
-	m->set[m->n++] = set;
+	const uint64_t *ts = s->ts;
+	bool dp = uc_set_has(s, UC_EV_DP_UPCALL);
+	bool put = uc_set_has(s, UC_EV_OP_FLOW_PUT);
+	bool exec = uc_set_has(s, UC_EV_OP_FLOW_EXECUTE);
+	bool pkt_exec = uc_set_has(s, UC_EV_OVS_PKT_EXEC);
+	__int128 d = ts[UC_EV_DP_UPCALL], r = ts[UC_EV_RECV_UPCALL];
+	__int128 p = ts[UC_EV_OP_FLOW_PUT], e = ts[UC_EV_OP_FLOW_EXECUTE];
+	__int128 x = ts[UC_EV_OVS_PKT_EXEC];
+
+	switch (id) {
+	case UC_M_KERNEL_TO_VSWITCHD:
+		if (!dp)
+			return false;
+		*v = usec(r - d);
+		return true;
+	case UC_M_OVERHEAD:
+		if (!dp || !put || !pkt_exec)
+			return false;
+		*v = usec((x - d) - (p - r));
+		return true;
+	case UC_M_VSWITCHD_TO_KERNEL:
+		if (!dp || !exec || !pkt_exec)
+			return false;
+		*v = usec(x - e);
+		return true;
+	case UC_M_TOTAL:
+		if (!dp || !pkt_exec)
+			return false;
+		*v = usec(x - d);
+		return true;
+	case UC_M_LOOKUP:
+		if (!put)
+			return false;
+		*v = usec(p - r);
+		return true;
+	case UC_M_PUT_TO_EXECUTE:
+		if (!put || !exec)
+			return false;
+		*v = usec(e - p);
+		return true;
+	default:
+		return false;
+	}
 }
 
-int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
+/* The samples of every metric, in set order, into M: the sets', then
+ * (for the segments that need no kernel upcall) the lone receives'. One
+ * pass, each set read once. */
+static void collect(const struct uc_correlation *c, struct uc_metric m[UC_M_COUNT])
+{
+	for (size_t i = 0; i < c->n_sets + c->n_lone; i++) {
+		const struct uc_set *s = i < c->n_sets ? &c->sets[i] :
+					 &c->lone[i - c->n_sets];
+
+		for (int id = 0; id < UC_M_COUNT; id++) {
+			struct uc_metric *mm = &m[id];
+			double v;
+
+			if (!uc_metric_sample(s, (enum uc_metric_id)id, &v))
+				continue;
+			if (mm->sorted_set)
+				mm->sorted_set[mm->n] = (uint32_t)i;
+			mm->sorted[mm->n++] = v;
+		}
+	}
+}
+
+/* Metric I of the array ARG: sorted, and its statistics. */
+static int sort_metric(void *arg, int i)
+{
+	struct uc_metric *m = (struct uc_metric *)arg + i;
+
+	if (uc_sort_samples(m->sorted, m->sorted_set, m->n))
+		return -ENOMEM;
+	uc_stats_compute(m->sorted, m->n, &m->st);
+	return 0;
+}
+
+int uc_metrics_compute(const struct uc_correlation *c,
 		       struct uc_metric m[UC_M_COUNT])
 {
-	size_t n = c->n_sets ? c->n_sets : 1;
+	size_t n = c->n_sets + c->n_lone ? c->n_sets + c->n_lone : 1;
 
 	memset(m, 0, UC_M_COUNT * sizeof(*m));
 	for (int i = 0; i < UC_M_COUNT; i++) {
-		m[i].v = malloc(n * sizeof(*m[i].v));
-		m[i].set = malloc(n * sizeof(*m[i].set));
 		m[i].sorted = malloc(n * sizeof(*m[i].sorted));
 		if (uc_metric_ranks((enum uc_metric_id)i))
 			m[i].sorted_set = malloc(n * sizeof(*m[i].sorted_set));
-		if (!m[i].v || !m[i].set || !m[i].sorted ||
+		if (!m[i].sorted ||
 		    (uc_metric_ranks((enum uc_metric_id)i) && !m[i].sorted_set)) {
 			uc_metrics_free(m);
 			return -ENOMEM;
 		}
 	}
-	for (size_t s = 0; s < c->n_sets; s++) {
-		const uint32_t *ev = c->sets[s].ev;
-		__int128 dp = t->ev[ev[UC_EV_DP_UPCALL]].ts;
-		__int128 recv = t->ev[ev[UC_EV_RECV_UPCALL]].ts;
-		bool put = ev[UC_EV_OP_FLOW_PUT] != UC_NONE;
-		bool exec = ev[UC_EV_OP_FLOW_EXECUTE] != UC_NONE;
-		bool pkt_exec = ev[UC_EV_OVS_PKT_EXEC] != UC_NONE;
-		__int128 put_ts = put ? t->ev[ev[UC_EV_OP_FLOW_PUT]].ts : 0;
-		__int128 exec_ts = exec ? t->ev[ev[UC_EV_OP_FLOW_EXECUTE]].ts : 0;
-		__int128 x_ts = pkt_exec ? t->ev[ev[UC_EV_OVS_PKT_EXEC]].ts : 0;
-		uint32_t id = (uint32_t)s;
-
-		add(&m[UC_M_KERNEL_TO_VSWITCHD], usec(recv - dp), id);
-		if (put && pkt_exec)
-			add(&m[UC_M_OVERHEAD], usec((x_ts - dp) - (put_ts - recv)), id);
-		if (exec && pkt_exec)
-			add(&m[UC_M_VSWITCHD_TO_KERNEL], usec(x_ts - exec_ts), id);
-		if (pkt_exec)
-			add(&m[UC_M_TOTAL], usec(x_ts - dp), id);
-		if (put)
-			add(&m[UC_M_LOOKUP], usec(put_ts - recv), id);
-		if (put && exec)
-			add(&m[UC_M_PUT_TO_EXECUTE], usec(exec_ts - put_ts), id);
-	}
 	/* Every report needs them sorted (medians, percentiles, outliers):
-	 * sort each once, for all of them. */
-	for (int i = 0; i < UC_M_COUNT; i++) {
-		memcpy(m[i].sorted, m[i].v, m[i].n * sizeof(*m[i].sorted));
-		if (m[i].sorted_set)
-			memcpy(m[i].sorted_set, m[i].set,
-			       m[i].n * sizeof(*m[i].sorted_set));
-		if (uc_sort_samples(m[i].sorted, m[i].sorted_set, m[i].n)) {
-			uc_metrics_free(m);
-			return -ENOMEM;
-		}
+	 * each is sorted once, for all of them, two at a time. */
+	collect(c, m);
+	if (uc_parallel_for(UC_M_COUNT, sort_metric, m)) {
+		uc_metrics_free(m);
+		return -ENOMEM;
 	}
 	return 0;
 }
@@ -107,12 +152,10 @@ int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
 void uc_metrics_free(struct uc_metric m[UC_M_COUNT])
 {
 	for (int i = 0; i < UC_M_COUNT; i++) {
-		free(m[i].v);
-		free(m[i].set);
 		free(m[i].sorted);
 		free(m[i].sorted_set);
-		m[i].v = m[i].sorted = NULL;
-		m[i].set = m[i].sorted_set = NULL;
+		m[i].sorted = NULL;
+		m[i].sorted_set = NULL;
 		m[i].n = 0;
 	}
 }

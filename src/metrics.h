@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "correlate.h"
+#include "stats.h"
 #include "trace.h"
 
 enum uc_metric_id {
@@ -27,12 +28,12 @@ enum uc_metric_id {
 };
 
 struct uc_metric {
-	double *v;            /* samples, in set order */
-	uint32_t *set;        /* the set each sample came from */
 	double *sorted;       /* the samples ascending (sorted once, here) */
-	uint32_t *sorted_set; /* the set of each sorted sample; only for the
-			       * metrics that rank upcalls (uc_metric_ranks) */
+	uint32_t *sorted_set; /* the set of each sorted sample (an index in
+			       * the correlation's sets; only for the metrics
+			       * that rank upcalls, uc_metric_ranks) */
 	size_t n;
+	struct uc_stats st;   /* of the sorted samples */
 };
 
 /* Title as upcall_cost.py prints it ("Kernel upcall action to ..."). */
@@ -47,8 +48,15 @@ static inline bool uc_metric_ranks(enum uc_metric_id id)
 	return id == UC_M_TOTAL || id == UC_M_KERNEL_TO_VSWITCHD;
 }
 
+/*
+ * The sample of metric ID of set S (a matched set, or a lone receive for
+ * the segments that need no kernel upcall), in microseconds; false when
+ * S lacks one of its events.
+ */
+bool uc_metric_sample(const struct uc_set *s, enum uc_metric_id id, double *v);
+
 /* Fills M[0..UC_M_COUNT).  Returns 0 or -ENOMEM. */
-int uc_metrics_compute(const struct uc_trace *t, const struct uc_correlation *c,
+int uc_metrics_compute(const struct uc_correlation *c,
 		       struct uc_metric m[UC_M_COUNT]);
 void uc_metrics_free(struct uc_metric m[UC_M_COUNT]);
 

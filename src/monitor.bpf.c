@@ -4,7 +4,8 @@
  * that only histograms and counters leave the kernel (loaded through the
  * monitor_bpf skeleton by monitor_bpf.c).
  *
- *   tp/openvswitch/ovs_dp_upcall      a kernel MISS upcall: its time goes
+ *   tp/openvswitch/ovs_dp_upcall, or (before Linux 5.14) kprobe/ovs_dp_upcall
+ *                                     a kernel MISS upcall: its time goes
  *                                     into map inflight under a key made
  *                                     from the packet
  *   fexit|kretprobe ovs_dp_upcall     the kernel's result: an error means
@@ -13,7 +14,7 @@
  *                                     kernel time from inflight, opens or
  *                                     extends the handler thread's batch
  *   usdt ...:op_flow_put, op_flow_execute
- *                                     follow the batch as correlate.c's
+ *                                     follow the batch as batcher.c's
  *                                     batcher does
  *   fentry|kprobe ovs_packet_cmd_execute
  *                                     hashes the executed packet, pairs it
@@ -24,18 +25,25 @@
  *
  * The packet key is (datapath port, length, hash of the first
  * min(length, hash_bytes) bytes with the TCP/UDP checksum zeroed): the
- * offline matching's rule (correlate.c), whose checksum exception exists
+ * offline matching's rule (matcher.c), whose checksum exception exists
  * because the kernel completes the checksum after the tracepoint.  A
  * second, independent hash (the check) tells hash collisions apart, and
  * identical packets in flight at once each get a slot, paired first in,
  * first out as the offline matching pairs them; both are counted.
  *
+ * Which hook serves each kernel point is chosen in user space by probing
+ * the kernel (monitor_bpf.c's family, capture_variant.c), as for the full
+ * trace; the programs not chosen are never loaded.
+ *
  * Every latency is recorded when its two ends are known, into per-CPU
  * log-linear histograms per segment (upcall_cost.h) and per breakdown
- * label (datapath port, handler thread).  Segments follow metrics.c: with
- * the kernel probes, only upcalls whose kernel upcall was found count (as
- * only matched sets do offline); with the user probes alone, every
- * receive does.
+ * label (datapath port, handler thread).  Segments follow metrics.c: the
+ * segments that involve the kernel count the upcalls whose kernel upcall
+ * was found (the matched sets offline); lookup and put->execute count
+ * every receive (the matched sets and the lone receives).  The counts of
+ * what upcalls lack (no put, no execute, no kernel execute) are of the
+ * matched ones, as the offline accounting's; with the user probes alone,
+ * of every receive.
  */
 #include "monitor_kernel.bpf.h"
 
@@ -44,6 +52,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/usdt.bpf.h>
 
+#include "skb_vlan.bpf.h"
 #include "upcall_cost.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -55,6 +64,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 					 * a tunnel */
 #define KQ 16                         /* kernel executes waiting for a pair */
 #define NO_PORT 0xffffffffu           /* the packet came from no port */
+#define MAC_LEN 12                    /* Ethernet addresses */
+#define PRE_LEN (MAC_LEN + 4)         /* and a VLAN tag */
 #define UNKNOWN_PORT 0xfffffffeu      /* not in dev_port */
 
 /*
@@ -79,6 +90,19 @@ const volatile __u64 key_hash_mask = ~0ULL;
 const volatile bool has_atomics = true;
 /* Tests: every latency also goes to audit_rb. */
 const volatile bool audit = false;
+
+/*
+ * Offsets of the fields of the ovs_dp_upcall tracepoint record, from
+ * tracefs (capture_tracefs.c), so that no layout is assumed and no module
+ * BTF needed; keyaddr is read when the record has it.  __data_loc fields
+ * hold (length << 16 | offset-in-record) of a string.
+ */
+const volatile __u32 tp_off_dev_name = 0;    /* __data_loc char[] dev_name */
+const volatile __u32 tp_off_skbaddr = 0;     /* void *skbaddr */
+const volatile __u32 tp_off_len = 0;         /* unsigned int len */
+const volatile __u32 tp_off_upcall_cmd = 0;  /* u8 upcall_cmd */
+const volatile __u32 tp_off_keyaddr = 0;     /* const void *keyaddr */
+const volatile bool tp_has_keyaddr = false;
 
 /* Segment numbers: enum uc_metric_id of metrics.h. */
 enum {
@@ -204,7 +228,7 @@ struct kexec {
 };
 
 /*
- * correlate.c's struct thread_state: the open batch of one handler
+ * batcher.c's struct thread_state: the open batch of one handler
  * thread.  Only that thread's own probes touch it (ovs_packet_cmd_execute
  * runs in the handler's sendmsg), so it needs no locking.
  */
@@ -447,13 +471,49 @@ GLOBAL __u32 mon_csum_offset(__u32 n)
 	return s ? l4_csum_offset(s->pkt, n) : NO_OFFSET;
 }
 
+/* mon_identify()'s VLAN argument: a tag to put back after the Ethernet
+ * addresses (its 4 bytes as in the packet, in the low 32 bits). */
+#define TAGGED (1ULL << 32)
+
 /*
- * Identifies the packet of LEN bytes at SRC (user or kernel memory): two
- * independent hashes of its first min(LEN, hash_bytes) bytes with the L4
- * checksum zeroed, left in the scratch buffer (which the caller holds).
- * Returns 0, or -1 when the bytes cannot be read.
+ * Reads the first N bytes of the packet at SRC (user or kernel memory)
+ * into the scratch buffer; with VLAN & TAGGED, SRC lacks the tag: the
+ * Ethernet addresses, the tag, then SRC's bytes after the addresses.
  */
-GLOBAL int mon_identify(__u64 src, __u32 len, int user)
+static __always_inline long read_pkt(struct scratch *s, __u64 src, __u64 n,
+				     int user, __u64 vlan)
+{
+	__u64 first = n, rest = 0;
+	long rc;
+
+	if (vlan & TAGGED) {
+		if (n < PRE_LEN)
+			return -1;
+		first = MAC_LEN;
+		rest = n - PRE_LEN;
+		asm volatile("%0 &= 0x7ff" : "+r"(rest));   /* < PKT_BUF - PRE_LEN */
+		if (rest > PKT_BUF - PRE_LEN)
+			return -1;
+	}
+	if (first > PKT_BUF)
+		return -1;
+	rc = user ? bpf_probe_read_user(s->pkt, first, (const void *)src) :
+		    bpf_probe_read_kernel(s->pkt, first, (const void *)src);
+	if (rc || !(vlan & TAGGED))
+		return rc;
+	*(__u32 *)(s->pkt + MAC_LEN) = (__u32)vlan;
+	return user ? bpf_probe_read_user(s->pkt + PRE_LEN, rest, (const void *)src + MAC_LEN) :
+		      bpf_probe_read_kernel(s->pkt + PRE_LEN, rest, (const void *)src + MAC_LEN);
+}
+
+/*
+ * Identifies the packet of LEN bytes (as vswitchd sees it: with its VLAN
+ * tag, see read_pkt) at SRC: two independent hashes of its first
+ * min(LEN, hash_bytes) bytes with the L4 checksum zeroed, left in the
+ * scratch buffer (which the caller holds).  Returns 0, or -1 when the
+ * bytes cannot be read.
+ */
+GLOBAL int mon_identify(__u64 src, __u32 len, int user, __u64 vlan)
 {
 	__u32 zero = 0, off, words;
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
@@ -464,13 +524,8 @@ GLOBAL int mon_identify(__u64 src, __u32 len, int user)
 		return -1;
 	if (n > PKT_BUF)
 		n = PKT_BUF;
-	if (n) {
-		long rc = user ? bpf_probe_read_user(s->pkt, n, (const void *)src) :
-				 bpf_probe_read_kernel(s->pkt, n, (const void *)src);
-
-		if (rc)
-			return -1;
-	}
+	if (n && read_pkt(s, src, n, user, vlan))
+		return -1;
 	off = mon_csum_offset(n);
 	if (off < n)
 		s->pkt[off & (PKT_BUF - 1)] = 0;
@@ -502,14 +557,14 @@ GLOBAL int mon_identify(__u64 src, __u32 len, int user)
 
 /* mon_identify() with the scratch buffer taken and given back. */
 static __always_inline int pkt_identify(const void *src, __u32 len, bool user,
-					struct pkt_id *id)
+					__u64 vlan, struct pkt_id *id)
 {
 	struct scratch *s = scratch_get();
 	int rc;
 
 	if (!s)
 		return -1;
-	rc = mon_identify((__u64)src, len, user);
+	rc = mon_identify((__u64)src, len, user, vlan);
 	id->hash = s->hash;
 	id->check = s->check;
 	id->len = len;
@@ -790,7 +845,8 @@ static __always_inline bool counted(const struct member *m)
 }
 
 /* Member POS's put and execute can change no more: its lookup and
- * put->execute are known, and what it lacks is counted. */
+ * put->execute are known, and what it lacks is counted (of the upcalls
+ * that count, see counted()). */
 GLOBAL int mon_finalize(__u32 pos)
 {
 	struct thread *t = cur_thread();
@@ -802,13 +858,15 @@ GLOBAL int mon_finalize(__u32 pos)
 	if (m->flags & M_FINAL)
 		return 0;
 	m->flags |= M_FINAL;
-	if (!counted(m))
-		return 0;
-	t->n_counted_final++;
-	if (!(m->flags & M_PUT))
-		count(UC_MC_SET_NO_PUT);
-	if (!(m->flags & M_EXEC))
-		count(UC_MC_SET_NO_EXECUTE);
+	if (counted(m)) {
+		t->n_counted_final++;
+		if (!(m->flags & M_PUT))
+			count(UC_MC_SET_NO_PUT);
+		if (!(m->flags & M_EXEC))
+			count(UC_MC_SET_NO_EXECUTE);
+	}
+	/* The segments within vswitchd need no kernel upcall: every
+	 * receive's count, as metrics.c counts the lone receives too. */
 	if (!(m->flags & M_PUT))
 		return 0;
 	mon_record(SEG_LOOKUP, m->put_ts - m->recv_ts, m->port_slot, t->handler_slot,
@@ -863,7 +921,7 @@ static __always_inline void pair(struct thread *t, struct member *m,
 
 /*
  * Gives the first waiting kernel execute to the next member with an
- * execute: correlate.c's flush_batch() hands them out in order to the
+ * execute: batcher.c's flush_batch() hands them out in order to the
  * members that have one, and doing it as soon as a pair is possible gives
  * the same pairs.  Each execute and kernel execute makes at most one new
  * pair.  A member before `collecting` without an execute will never have
@@ -899,7 +957,7 @@ GLOBAL int mon_pair(void)
 }
 
 /*
- * correlate.c's next_batch(): the batch is complete.  Members after
+ * batcher.c's next_batch(): the batch is complete.  Members after
  * `collecting` were never reached: no put, no execute, no kernel execute.
  * Kernel executes still waiting have no execute to pair with.
  */
@@ -934,7 +992,7 @@ GLOBAL int mon_close_batch(void)
 	return 0;
 }
 
-/* correlate.c's next_batch_set(): the member being filled is complete. */
+/* batcher.c's next_batch_set(): the member being filled is complete. */
 GLOBAL int mon_next_member(void)
 {
 	struct thread *t = cur_thread();
@@ -973,7 +1031,7 @@ static __always_inline struct thread *thread_get(bool create)
 }
 
 /*
- * An operation (put, execute, kernel execute) arrives: correlate.c's
+ * An operation (put, execute, kernel execute) arrives: batcher.c's
  * uc_batcher_feed() before its switch.  False when there is no batch to
  * give it to.
  */
@@ -990,74 +1048,43 @@ static __always_inline bool start_operating(struct thread *t)
 
 /* ------------------------------------------------------------- kernel */
 
-/* The datapath port of a kernel upcall, NO_PORT or UNKNOWN_PORT. */
-static __always_inline __u32 upcall_port(const void *keyaddr, void *ctx,
-					 __u32 loc_dev)
+/*
+ * A kernel MISS upcall of SKB (LEN bytes) from datapath port PORT
+ * (NO_PORT, UNKNOWN_PORT), however it was hooked: its time goes into the
+ * in-flight map under the key of the packet as vswitchd will receive it
+ * (its VLAN tag back in place), and the pending state tells ovs_dp_upcall's
+ * return which slot to release if the upcall fails.
+ */
+static __always_inline int dp_upcall(__u64 now, struct pending *p, struct sk_buff *skb,
+				     __u32 len, __u32 port)
 {
-	char dev[UC_DEV_NAME_LEN] = {};
-	__u32 *port, in_port;
-
-	if (bpf_core_type_exists(struct sw_flow_key) && keyaddr) {
-		in_port = BPF_CORE_READ((const struct sw_flow_key *)keyaddr, phy.in_port);
-		return in_port == UC_DP_MAX_PORTS ? NO_PORT : in_port;
-	}
-	bpf_probe_read_kernel_str(dev, sizeof(dev), ctx + (loc_dev & 0xffff));
-	port = bpf_map_lookup_elem(&dev_port, dev);
-	return port ? *port : UNKNOWN_PORT;
-}
-
-SEC("tp/openvswitch/ovs_dp_upcall")
-int mon_dp_upcall(void *ctx)
-{
-	__u64 now = bpf_ktime_get_ns();
-	__u32 zero = 0, cmd, len, loc_dev, port, n, linear;
-	const void *keyaddr = NULL;
 	struct uc_mon_inflight_key key = {};
-	struct sk_buff *skb;
-	struct pending *p;
+	__u32 n, linear, extra = 0;
+	__be16 proto, tci;
+	__u64 vlan = 0;
 	struct pkt_id id;
 	int slot;
 
-	p = bpf_map_lookup_elem(&pending, &zero);
-	if (!p)
-		return 0;
-	p->miss = p->tracked = 0;
-	if (bpf_core_type_exists(struct trace_event_raw_ovs_dp_upcall)) {
-		struct trace_event_raw_ovs_dp_upcall *tp = ctx;
-
-		cmd = BPF_CORE_READ(tp, upcall_cmd);
-		skb = BPF_CORE_READ(tp, skbaddr);
-		len = BPF_CORE_READ(tp, len);
-		loc_dev = BPF_CORE_READ(tp, __data_loc_dev_name);
-		if (bpf_core_field_exists(((struct trace_event_raw_ovs_dp_upcall___mon *)ctx)->keyaddr))
-			keyaddr = BPF_CORE_READ((struct trace_event_raw_ovs_dp_upcall___mon *)ctx,
-						keyaddr);
-	} else {
-		struct uc_ovs_dp_upcall_fixed *tp = ctx;
-
-		cmd = tp->upcall_cmd;
-		skb = tp->skbaddr;
-		len = tp->len;
-		loc_dev = tp->__data_loc_dev_name;
-	}
-	if (cmd != UC_OVS_PACKET_CMD_MISS || !skb)
-		return 0;
 	p->miss = 1;
 	count(UC_MC_UPCALLS);
-	port = upcall_port(keyaddr, ctx, loc_dev);
 	if (port == UNKNOWN_PORT) {
 		count(UC_MC_UPCALL_NO_PORT);
 		return 0;
 	}
+	if (skb_vlan_tag(skb, &proto, &tci)) {
+		vlan = TAGGED | (__u32)proto | (__u32)tci << 16;
+		extra = 4;
+	}
+	len += extra;
 	/* Only the linear part can be read; flow extraction pulled the
 	 * headers into it, so a short hash_bytes is always covered. */
 	n = len < hash_bytes ? len : hash_bytes;
 	linear = BPF_CORE_READ(skb, len) - BPF_CORE_READ(skb, data_len);
-	if (linear < n) {
+	if (linear + extra < n) {
 		count(UC_MC_UPCALL_UNTRACKED);
 		return 0;
 	}
-	if (pkt_identify(BPF_CORE_READ(skb, data), len, false, &id)) {
+	if (pkt_identify(BPF_CORE_READ(skb, data), len, false, vlan, &id)) {
 		count(UC_MC_UPCALL_UNTRACKED);
 		return 0;
 	}
@@ -1074,7 +1101,85 @@ int mon_dp_upcall(void *ctx)
 	return 0;
 }
 
-/* ovs_dp_upcall()'s result for the upcall the tracepoint just saw. */
+/* The per-CPU pending state, cleared for a new upcall. */
+static __always_inline struct pending *pending_get(void)
+{
+	__u32 zero = 0;
+	struct pending *p = bpf_map_lookup_elem(&pending, &zero);
+
+	if (p)
+		p->miss = p->tracked = 0;
+	return p;
+}
+
+/* The in_port of the flow key at KEY (openvswitch types: module BTF or
+ * --btf), NO_PORT for a packet from no port. */
+static __always_inline __u32 key_in_port(const struct sw_flow_key *key)
+{
+	__u32 in_port = BPF_CORE_READ(key, phy.in_port);
+
+	return in_port == UC_DP_MAX_PORTS ? NO_PORT : in_port;
+}
+
+/* Reads SIZE bytes of the tracepoint record at OFF (offsets from tracefs). */
+static __always_inline void tp_field(void *ctx, __u32 off, void *dst, __u32 size)
+{
+	bpf_probe_read_kernel(dst, size, ctx + off);
+}
+
+/*
+ * The tracepoint (Linux 5.14+).  The port comes from the flow key
+ * (keyaddr) where the record has it and the openvswitch types are known,
+ * else from the device's name through dev_port (dpctl/show's map).
+ */
+SEC("tp/openvswitch/ovs_dp_upcall")
+int mon_dp_upcall_tp(void *ctx)
+{
+	__u64 now = bpf_ktime_get_ns();
+	char dev[UC_DEV_NAME_LEN] = {};
+	struct sk_buff *skb = NULL;
+	const void *keyaddr = NULL;
+	__u32 len = 0, loc_dev = 0, port, *found;
+	struct pending *p = pending_get();
+	__u8 cmd = 0;
+
+	if (!p)
+		return 0;
+	tp_field(ctx, tp_off_upcall_cmd, &cmd, sizeof(cmd));
+	tp_field(ctx, tp_off_skbaddr, &skb, sizeof(skb));
+	if (cmd != UC_OVS_PACKET_CMD_MISS || !skb)
+		return 0;
+	tp_field(ctx, tp_off_len, &len, sizeof(len));
+	if (tp_has_keyaddr)
+		tp_field(ctx, tp_off_keyaddr, &keyaddr, sizeof(keyaddr));
+	if (keyaddr && bpf_core_type_exists(struct sw_flow_key))
+		return dp_upcall(now, p, skb, len, key_in_port(keyaddr));
+	tp_field(ctx, tp_off_dev_name, &loc_dev, sizeof(loc_dev));
+	bpf_probe_read_kernel_str(dev, sizeof(dev), ctx + (loc_dev & 0xffff));
+	found = bpf_map_lookup_elem(&dev_port, dev);
+	port = found ? *found : UNKNOWN_PORT;
+	return dp_upcall(now, p, skb, len, port);
+}
+
+/*
+ * Where the tracepoint is missing (before Linux 5.14): the function it
+ * sits in, at entry, ovs_dp_upcall(dp, skb, key, upcall_info, cutlen).
+ * Needs the openvswitch module's types (its BTF, or --btf).
+ */
+SEC("kprobe/ovs_dp_upcall")
+int BPF_KPROBE(mon_dp_upcall_kprobe, void *dp, struct sk_buff *skb,
+	       const struct sw_flow_key *key, const struct dp_upcall_info *info)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct pending *p = pending_get();
+
+	if (!p || !skb || !key || !info ||
+	    BPF_CORE_READ(info, cmd) != UC_OVS_PACKET_CMD_MISS)
+		return 0;
+	return dp_upcall(now, p, skb, BPF_CORE_READ(skb, len), key_in_port(key));
+}
+
+/* ovs_dp_upcall()'s result for the upcall its entry hook just saw. */
 static __always_inline int upcall_result(long ret)
 {
 	__u32 zero = 0, err;
@@ -1130,7 +1235,7 @@ int BPF_KRETPROBE(mon_dp_upcall_kretprobe, int ret)
 	return upcall_result(ret);
 }
 
-/* A kernel execute in a handler's sendmsg: correlate.c queues it in the
+/* A kernel execute in a handler's sendmsg: batcher.c queues it in the
  * thread's fifo; here it is paired as soon as its execute is known. */
 static __always_inline int kernel_execute(__u64 now, struct sk_buff *skb,
 					  struct genl_info *info)
@@ -1161,7 +1266,7 @@ static __always_inline int kernel_execute(__u64 now, struct sk_buff *skb,
 		len = BPF_CORE_READ(a, nla_len);
 	if (len >= UC_NLA_HDRLEN &&
 	    !pkt_identify((const char *)a + UC_NLA_HDRLEN, len - UC_NLA_HDRLEN,
-			  false, &id)) {
+			  false, 0, &id)) {
 		kx.hash = id.hash;
 		kx.len = id.len;
 		kx.known = 1;
@@ -1293,7 +1398,7 @@ int mon_recv_upcall(struct pt_regs *ctx)
 		return 0;
 	}
 	port = mon_key_in_port((__u64)arg[4], (__u64)arg[5]);
-	rc = mon_identify((__u64)arg[2], pkt_len, 1);
+	rc = mon_identify((__u64)arg[2], pkt_len, 1, 0);
 	id.hash = s->hash;
 	id.check = s->check;
 	scratch_put(s);
@@ -1340,7 +1445,7 @@ int mon_recv_upcall(struct pt_regs *ctx)
 	return 0;
 }
 
-/* dpif_netlink_operate__:op_flow_put: correlate.c's on_put(). */
+/* dpif_netlink_operate__:op_flow_put: batcher.c's on_put(). */
 SEC("usdt")
 int mon_op_flow_put(struct pt_regs *ctx)
 {
@@ -1370,7 +1475,7 @@ int mon_op_flow_put(struct pt_regs *ctx)
 }
 
 /* The first member from `collecting` on with this packet, or
- * UC_MON_MAX_BATCH: correlate.c's same_packet() search. */
+ * UC_MON_MAX_BATCH: batcher.c's same_packet() search. */
 GLOBAL __u32 mon_find_member(__u64 hash, __u32 len)
 {
 	struct thread *t = cur_thread();
@@ -1390,7 +1495,7 @@ GLOBAL __u32 mon_find_member(__u64 hash, __u32 len)
 
 /*
  * dpif_netlink_operate__:op_flow_execute(dpif, execute, packet, size):
- * correlate.c's on_execute().  The execute belongs to the first member
+ * batcher.c's on_execute().  The execute belongs to the first member
  * from `collecting` on with its packet; the members skipped made no
  * execute, and the flow put seen so far moves along with it.
  */
@@ -1413,7 +1518,7 @@ int mon_op_flow_execute(struct pt_regs *ctx)
 	if (!usdt_args(ctx, 0x0c, arg)) {
 		pkt_len = (__u32)arg[3];
 		if (pkt_len)
-			rc = mon_identify((__u64)arg[2], pkt_len, 1);
+			rc = mon_identify((__u64)arg[2], pkt_len, 1, 0);
 	}
 	id.hash = s->hash;
 	scratch_put(s);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * monitor_bpf.c - loads monitor.bpf.c and reads its maps (see
- * monitor_bpf.h).  Lifecycle as capture.c: open the skeleton, size the
- * maps and set the rodata, choose with set_autoload which programs load
- * (--probes; fentry/fexit or kprobes), load, attach.
+ * monitor_bpf.h).  Lifecycle as the full trace's (capture_load.c): open
+ * the skeleton (with --btf for CO-RE), size the maps and set the rodata,
+ * load only the programs of the variant chosen for this kernel
+ * (capture_variant.c, with this object's family), attach.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,10 +21,10 @@
 
 struct uc_mon_bpf {
 	struct monitor_bpf *skel;
+	struct uc_links links;    /* what attaches the variant's programs */
 	struct uc_mon_bpf_config cfg;
 	int ncpu;
 	uint32_t n_labels;
-	bool fentry;              /* kernel side hooked with fentry/fexit */
 	void *buf;                /* one per-CPU value, for reading */
 	size_t buf_size;
 	uint64_t *vals;           /* a whole per-CPU u64 array, for reading */
@@ -36,20 +37,48 @@ struct uc_mon_bpf {
 	FILE *audit_out;          /* during uc_mon_bpf_audit_drain() */
 };
 
+/* ------------------------------------------------------------ variants */
+
+static const struct uc_hook dp_upcall_hooks[] = {
+	{ UC_HOOK_TRACEPOINT, "mon_dp_upcall_tp", "openvswitch:ovs_dp_upcall", false, false },
+	{ UC_HOOK_KPROBE, "mon_dp_upcall_kprobe", "ovs_dp_upcall", true, false },
+};
+
+static const struct uc_hook result_hooks[] = {
+	{ UC_HOOK_FEXIT, "mon_dp_upcall_fexit", "ovs_dp_upcall", false, true },
+	{ UC_HOOK_KRETPROBE, "mon_dp_upcall_kretprobe", "ovs_dp_upcall", false, false },
+};
+
+static const struct uc_hook pkt_exec_hooks[] = {
+	{ UC_HOOK_FENTRY, "mon_pkt_exec_fentry", "ovs_packet_cmd_execute", false, true },
+	{ UC_HOOK_KPROBE, "mon_pkt_exec_kprobe", "ovs_packet_cmd_execute", false, false },
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct uc_kprobe_point monitor_points[] = {
+	{ "kernel upcall", dp_upcall_hooks, N_OF(dp_upcall_hooks) },
+	{ "kernel upcall's result", result_hooks, N_OF(result_hooks) },
+	{ "packet execute", pkt_exec_hooks, N_OF(pkt_exec_hooks) },
+};
+_Static_assert(N_OF(monitor_points) <= UC_MAX_KPOINTS, "struct uc_variant's points");
+
+/* The types monitor.bpf.c reads through CO-RE (monitor_kernel.bpf.h): a
+ * --btf file replaces the kernel's for all of them. */
+static const char *const monitor_btf_types[] = {
+	"dp_upcall_info", "sw_flow_key", "genl_info", "nlattr", "sk_buff",
+};
+
+const struct uc_bpf_family uc_monitor_family = {
+	.points = monitor_points,
+	.n_points = N_OF(monitor_points),
+	.usdt_progs = { "mon_recv_upcall", "mon_op_flow_put", "mon_op_flow_execute" },
+	.ringbuf = false,
+	.btf_types = monitor_btf_types,
+	.n_btf_types = N_OF(monitor_btf_types),
+};
+
 /* ------------------------------------------------------------ loading */
-
-__attribute__((format(printf, 2, 0)))
-static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static int print_none(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
 
 /*
  * Does the kernel have the atomics that return a value (BPF_FETCH,
@@ -81,109 +110,100 @@ static uint32_t labels_of(const struct uc_mon_bpf_config *cfg)
 	return cfg->port_cap + 1 + cfg->handler_cap + 1;
 }
 
-/* Sizes and configures the opened skeleton S for CFG. */
-static void configure(struct monitor_bpf *s, const struct uc_mon_bpf_config *cfg,
-		      int ncpu, bool fentry)
+static uint32_t threads_of(int ncpu)
+{
+	return ncpu * 4 > 64 ? (uint32_t)ncpu * 4 : 64;
+}
+
+uint64_t uc_mon_bpf_map_bytes(const struct uc_mon_bpf_config *cfg)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t per_cpu, shared;
+
+	if (ncpu <= 0)
+		ncpu = 1;
+	/* Per-CPU histograms and the scratch buffer, once per CPU; the
+	 * in-flight entries (key, slots, the hash table's own) and the
+	 * handler threads' batches (a few KiB each) once. */
+	per_cpu = (uint64_t)UC_MON_SEGMENTS * labels_of(cfg) * sizeof(struct uc_mon_label_hist) +
+		  UC_MON_SEGMENTS * sizeof(struct uc_mon_hist) + 4096;
+	shared = (uint64_t)(cfg->kernel ? cfg->inflight : 1) *
+		 (sizeof(struct uc_mon_inflight_key) + sizeof(struct uc_mon_inflight) + 64) +
+		 (uint64_t)threads_of(ncpu) * 4096;
+	return per_cpu * ncpu + shared;
+}
+
+/* Sizes and configures the opened skeleton S for CFG and the variant. */
+static int configure(struct monitor_bpf *s, const struct uc_mon_bpf_config *cfg,
+		     const struct uc_variant *v, const struct uc_tp_layout *tp,
+		     int ncpu, struct uc_error *err)
 {
 	uint32_t labels = labels_of(cfg);
-	uint32_t threads = ncpu * 4 > 64 ? (uint32_t)ncpu * 4 : 64;
 
 	s->data->hash_bytes = cfg->hash_bytes;
-	s->rodata->track_kernel = cfg->kernel;
+	s->rodata->track_kernel = v->kernel;
 	s->rodata->port_cap = cfg->port_cap;
 	s->rodata->handler_cap = cfg->handler_cap;
 	s->rodata->key_hash_mask = cfg->key_hash_mask;
 	s->rodata->has_atomics = probe_fetch_atomics();
 	s->rodata->audit = cfg->audit;
+	s->rodata->tp_off_dev_name = tp->dev_name;
+	s->rodata->tp_off_skbaddr = tp->skbaddr;
+	s->rodata->tp_off_len = tp->len;
+	s->rodata->tp_off_upcall_cmd = tp->upcall_cmd;
+	s->rodata->tp_off_keyaddr = tp->keyaddr;
+	s->rodata->tp_has_keyaddr = tp->has_keyaddr;
 	if (cfg->audit)
 		bpf_map__set_max_entries(s->maps.audit_rb, 16u << 20);
+	else
+		/* Only the tests' audit needs a ring buffer (Linux 5.8). */
+		bpf_map__set_autocreate(s->maps.audit_rb, false);
 	bpf_map__set_max_entries(s->maps.label_hist, UC_MON_SEGMENTS * labels);
 	bpf_map__set_max_entries(s->maps.label_recv, labels);
-	bpf_map__set_max_entries(s->maps.inflight, cfg->kernel ? cfg->inflight : 1);
-	bpf_map__set_max_entries(s->maps.threads, threads);
-
-	bpf_program__set_autoload(s->progs.mon_dp_upcall, cfg->kernel);
-	bpf_program__set_autoload(s->progs.mon_dp_upcall_fexit, cfg->kernel && fentry);
-	bpf_program__set_autoload(s->progs.mon_dp_upcall_kretprobe, cfg->kernel && !fentry);
-	bpf_program__set_autoload(s->progs.mon_pkt_exec_fentry, cfg->kernel && fentry);
-	bpf_program__set_autoload(s->progs.mon_pkt_exec_kprobe, cfg->kernel && !fentry);
-	bpf_program__set_autoload(s->progs.mon_recv_upcall, cfg->user);
-	bpf_program__set_autoload(s->progs.mon_op_flow_put, cfg->user);
-	bpf_program__set_autoload(s->progs.mon_op_flow_execute, cfg->user);
+	bpf_map__set_max_entries(s->maps.inflight, v->kernel ? cfg->inflight : 1);
+	bpf_map__set_max_entries(s->maps.threads, threads_of(ncpu));
+	return uc_variant_autoload(s->obj, v, err);
 }
 
-static int attach_one(struct bpf_program *p, struct bpf_link **link,
-		      const char *what, struct uc_error *err)
-{
-	*link = bpf_program__attach(p);
-	if (!*link)
-		return uc_error_set(err, "cannot attach %s: %s", what, strerror(errno));
-	return 0;
-}
+/* What uc_mon_bpf_open's attempts share. */
+struct attempt {
+	struct uc_mon_bpf *m;
+	const struct uc_cap_setup *setup;
+};
 
-static int attach(struct monitor_bpf *s, const struct uc_mon_bpf_config *cfg,
-		  const struct uc_cap_target *t, bool fentry, struct uc_error *err)
-{
-	if (cfg->kernel &&
-	    (attach_one(s->progs.mon_dp_upcall, &s->links.mon_dp_upcall,
-			"to tracepoint openvswitch:ovs_dp_upcall", err) ||
-	     (fentry ? attach_one(s->progs.mon_dp_upcall_fexit,
-				  &s->links.mon_dp_upcall_fexit,
-				  "fexit to ovs_dp_upcall", err) :
-		       attach_one(s->progs.mon_dp_upcall_kretprobe,
-				  &s->links.mon_dp_upcall_kretprobe,
-				  "kretprobe to ovs_dp_upcall", err)) ||
-	     (fentry ? attach_one(s->progs.mon_pkt_exec_fentry,
-				  &s->links.mon_pkt_exec_fentry,
-				  "fentry to ovs_packet_cmd_execute", err) :
-		       attach_one(s->progs.mon_pkt_exec_kprobe,
-				  &s->links.mon_pkt_exec_kprobe,
-				  "kprobe to ovs_packet_cmd_execute", err))))
-		return -1;
-	if (cfg->user) {
-		struct bpf_program *progs[UC_N_USDT] = {
-			s->progs.mon_recv_upcall, s->progs.mon_op_flow_put,
-			s->progs.mon_op_flow_execute,
-		};
-		struct bpf_link **links[UC_N_USDT] = {
-			&s->links.mon_recv_upcall, &s->links.mon_op_flow_put,
-			&s->links.mon_op_flow_execute,
-		};
-
-		for (int i = 0; i < UC_N_USDT; i++) {
-			*links[i] = bpf_program__attach_usdt(progs[i], (pid_t)t->pid,
-							     t->usdt_path,
-							     uc_usdt_probes[i].provider,
-							     uc_usdt_probes[i].name, NULL);
-			if (!*links[i])
-				return uc_error_set(err, "cannot attach USDT %s:%s in %s: %s",
-						    uc_usdt_probes[i].provider,
-						    uc_usdt_probes[i].name, t->usdt_path,
-						    strerror(errno));
-		}
-	}
-	return 0;
-}
-
-/* One load-and-attach attempt; the skeleton is left in *OUT either way. */
-static int load_attach(struct monitor_bpf **out, const struct uc_mon_bpf_config *cfg,
-		       const struct uc_cap_target *t, int ncpu, bool fentry,
+/* One load-and-attach attempt of V (uc_variant_load's loader); leaves
+ * nothing loaded when it fails. */
+static int load_attach(void *ctx, const struct uc_variant *v, int *failed_point,
 		       struct uc_error *err)
 {
-	struct monitor_bpf *s = monitor_bpf__open();
+	struct attempt *a = ctx;
+	struct uc_mon_bpf *m = a->m;
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = v->btf_path);
 	int rc;
 
-	*out = s;
-	if (!s)
-		return uc_error_set(err, "cannot open the monitor's eBPF object: %s",
-				    strerror(errno));
-	configure(s, cfg, ncpu, fentry);
-	rc = monitor_bpf__load(s);
-	if (rc)
-		return uc_error_set(err, "cannot load the monitor's eBPF programs%s: %s (-v shows why)",
-				    cfg->kernel ? (fentry ? " (fentry/fexit)" : " (kprobes)") : "",
-				    strerror(-rc));
-	return attach(s, cfg, t, fentry, err);
+	*failed_point = -1;
+	m->skel = monitor_bpf__open_opts(&opts);
+	if (!m->skel)
+		return uc_error_set(err, "cannot open the monitor's eBPF object%s%s: %s",
+				    v->btf_path ? " with --btf " : "",
+				    v->btf_path ? v->btf_path : "", strerror(errno));
+	if (configure(m->skel, &m->cfg, v, &a->setup->kernel.tp, m->ncpu, err))
+		goto fail;
+	rc = monitor_bpf__load(m->skel);
+	if (rc) {
+		*failed_point = uc_variant_replaceable(v);
+		uc_error_set(err, "cannot load the monitor's eBPF programs: %s (-v shows why)",
+			     strerror(-rc));
+		goto fail;
+	}
+	if (!uc_variant_attach(m->skel->obj, v, &a->setup->target, &m->links,
+			       failed_point, err))
+		return 0;
+fail:
+	uc_links_destroy(&m->links);
+	monitor_bpf__destroy(m->skel);
+	m->skel = NULL;
+	return -1;
 }
 
 static int on_audit(void *ctx, void *data, size_t size)
@@ -203,20 +223,15 @@ static int on_audit(void *ctx, void *data, size_t size)
 }
 
 int uc_mon_bpf_open(struct uc_mon_bpf **out, const struct uc_mon_bpf_config *cfg,
-		    const struct uc_cap_target *t, bool fentry_ok, bool kprobe_ok,
-		    struct uc_error *err)
+		    struct uc_cap_setup *setup, struct uc_error *err)
 {
-	libbpf_print_fn_t old = libbpf_set_print(cfg->verbose ? print_all : print_none);
 	struct uc_mon_bpf *m = calloc(1, sizeof(*m));
-	bool fentry = cfg->kernel && fentry_ok;
-	char first[sizeof(err->msg)] = "";
+	struct attempt a = { .m = m, .setup = setup };
 	int rc;
 
 	*out = NULL;
-	if (!m) {
-		libbpf_set_print(old);
+	if (!m)
 		return uc_error_set(err, "out of memory");
-	}
 	m->cfg = *cfg;
 	m->ncpu = libbpf_num_possible_cpus();
 	m->n_labels = labels_of(cfg);
@@ -224,34 +239,13 @@ int uc_mon_bpf_open(struct uc_mon_bpf **out, const struct uc_mon_bpf_config *cfg
 		int e = -m->ncpu;
 
 		free(m);
-		libbpf_set_print(old);
 		return uc_error_set(err, "cannot count CPUs: %s", strerror(e));
 	}
-	for (;;) {
-		rc = load_attach(&m->skel, cfg, t, m->ncpu, fentry, err);
-		if (!rc)
-			break;
-		monitor_bpf__destroy(m->skel);
-		m->skel = NULL;
-		/* fentry/fexit did not work out: kprobes are the fallback. */
-		if (fentry && kprobe_ok) {
-			snprintf(first, sizeof(first), "%s", err->msg);
-			fentry = false;
-			continue;
-		}
-		if (first[0]) {
-			struct uc_error both;
-
-			uc_error_set(&both, "%.240s; after fentry failed: %.240s",
-				     err->msg, first);
-			*err = both;
-		}
+	rc = uc_variant_load(&setup->kernel, &setup->variant, load_attach, &a, err);
+	if (rc) {
 		free(m);
-		libbpf_set_print(old);
 		return -1;
 	}
-	libbpf_set_print(old);
-	m->fentry = fentry;
 	m->buf_size = (size_t)m->ncpu * sizeof(struct uc_mon_hist);
 	m->buf = malloc(m->buf_size);
 	m->max_keys = UC_MON_ERRNO_MAX;
@@ -281,18 +275,12 @@ void uc_mon_bpf_close(struct uc_mon_bpf *m)
 	if (!m)
 		return;
 	ring_buffer__free(m->audit);
+	uc_links_destroy(&m->links);
 	monitor_bpf__destroy(m->skel);
 	free(m->buf);
 	free(m->vals);
 	free(m->keys);
 	free(m);
-}
-
-const char *uc_mon_bpf_kernel_hooks(const struct uc_mon_bpf *m)
-{
-	if (!m->cfg.kernel)
-		return "none";
-	return m->fentry ? "fentry/fexit" : "kprobes";
 }
 
 int uc_mon_bpf_audit_fd(const struct uc_mon_bpf *m)

@@ -24,24 +24,27 @@ struct uc_mon_bpf_config {
 	uint32_t handler_cap;
 	uint32_t inflight;          /* in-flight map entries */
 	uint64_t key_hash_mask;     /* tests: ~0 but to force collisions */
-	bool verbose;               /* libbpf's messages */
 	bool audit;                 /* tests: every latency to the audit ring */
 };
 
 struct uc_mon_bpf;
 
+/* monitor.bpf.c's probe points, their hooks and what it needs of the
+ * kernel, for capture_setup.c and capture_variant.c. */
+extern const struct uc_bpf_family uc_monitor_family;
+
+/* The BPF memory CFG's maps take (for the RLIMIT_MEMLOCK check). */
+uint64_t uc_mon_bpf_map_bytes(const struct uc_mon_bpf_config *cfg);
+
 /*
- * Opens, sizes, loads and attaches the programs for T (its USDT file when
- * CFG->user).  FENTRY_OK / KPROBE_OK: what uc_cap_check_kernel() found;
- * fentry/fexit are tried first, kprobes are the fallback.  0, or -1 with
- * ERR set (nothing left loaded).
+ * Opens, sizes, loads and attaches the variant chosen in SETUP (its USDT
+ * programs to SETUP's target when it traces user space); a hook that
+ * fails and may be replaced (fentry, fexit) is, and SETUP's variant says
+ * so.  0, or -1 with ERR set (nothing left loaded).
  */
 int uc_mon_bpf_open(struct uc_mon_bpf **out, const struct uc_mon_bpf_config *cfg,
-		    const struct uc_cap_target *t, bool fentry_ok, bool kprobe_ok,
-		    struct uc_error *err);
+		    struct uc_cap_setup *setup, struct uc_error *err);
 void uc_mon_bpf_close(struct uc_mon_bpf *m);
-/* How the kernel side is hooked, for -v: "fentry/fexit", "kprobes". */
-const char *uc_mon_bpf_kernel_hooks(const struct uc_mon_bpf *m);
 
 /* Reads every counter and histogram into S (labels named by kind, port
  * number or thread name; port names are the caller's).  0 or -1. */

@@ -11,21 +11,11 @@
 #include "upcall_cost_kernel.bpf.h"
 
 /*
- * The tracepoint record again, with the one more field the monitor reads:
- * the flow key the kernel extracted (the ___mon suffix is a CO-RE flavour:
- * libbpf matches it to the same kernel type).
- */
-struct trace_event_raw_ovs_dp_upcall___mon {
-	const void *keyaddr;
-} __attribute__((preserve_access_index));
-
-/* In the fixed layout (see struct uc_ovs_dp_upcall_fixed). */
-#define UC_OVS_DP_UPCALL_FIXED_KEYADDR 64
-
-/*
- * openvswitch module BTF (net/openvswitch/flow.h): the datapath port the
- * packet came in on.  The kernel puts the same number in the upcall's
- * OVS_KEY_ATTR_IN_PORT, which is where vswitchd's side reads it.
+ * openvswitch module BTF (net/openvswitch/flow.h), or --btf's: the
+ * datapath port the packet came in on, in the flow key the kernel
+ * extracted (ovs_dp_upcall()'s key argument, the tracepoint's keyaddr).
+ * The kernel puts the same number in the upcall's OVS_KEY_ATTR_IN_PORT,
+ * which is where vswitchd's side reads it.
  */
 struct sw_flow_key {
 	struct {

@@ -32,8 +32,7 @@ struct run {
 	struct uc_error *err;
 	struct uc_mon_bpf_config bcfg;
 	struct uc_mon_bpf *bpf;
-	struct uc_cap_target target;
-	const sigset_t *child_mask;   /* for ovs-appctl: the caller's mask */
+	struct uc_cap_setup setup;    /* kernel, variant, target */
 	struct uc_port_map map;
 	uint64_t map_time;            /* CLOCK_MONOTONIC ns of the last dpctl/show */
 	struct uc_mon_metrics_config mcfg;
@@ -70,7 +69,6 @@ static int configure(struct run *r)
 		.handler_cap = o->max_handlers,
 		.inflight = o->inflight,
 		.key_hash_mask = ~0ULL,
-		.verbose = o->verbose,
 	};
 	/* For the tests: every latency recorded, to a file (docs/monitor.md). */
 	if (getenv("UC_MONITOR_AUDIT")) {
@@ -109,7 +107,7 @@ static void refresh_ports(struct run *r)
 	struct uc_port_map map;
 	char warn[PATH_MAX + 128];
 	bool first = !r->map_time;
-	int rc = uc_cap_dpctl(&r->target, r->child_mask, &map, warn, sizeof(warn));
+	int rc = uc_cap_dpctl(&r->setup.target, &map, warn, sizeof(warn));
 
 	r->map_time = now_ns(CLOCK_MONOTONIC);
 	if (rc) {
@@ -177,7 +175,7 @@ static int read_now(struct run *r, struct uc_mon_snapshot *s)
 {
 	if (uc_mon_bpf_read(r->bpf, s, r->err))
 		return -1;
-	s->pid = r->target.pid;
+	s->pid = r->setup.target.pid;
 	s->start_mono_ns = r->start_mono;
 	s->since_mono_ns = r->start_mono;
 	s->start_real_ns = r->start_real;
@@ -238,7 +236,7 @@ static int interval(struct run *r, bool last)
 
 	uc_mon_bpf_audit_drain(r->bpf, r->audit);
 	if (uc_mon_bpf_sweep(r->bpf, (uint64_t)(o->inflight_timeout * 1e9),
-			     r->target.pid, r->err) ||
+			     r->setup.target.pid, r->err) ||
 	    read_now(r, &r->cur))
 		return -1;
 	if (uc_mon_snapshot_diff(&r->delta, &r->cur, &r->prev))
@@ -308,7 +306,7 @@ static int loop(struct run *r, int sfd, int pidfd)
 				stop = true;
 			} else if (fd == pidfd) {
 				fprintf(stderr, "WARNING: the traced process (PID %lld) exited\n",
-					(long long)r->target.pid);
+					(long long)r->setup.target.pid);
 				stop = true;
 			} else if (fd == tfd && read(tfd, &ticks, sizeof(ticks)) > 0) {
 				if (interval(r, false)) {
@@ -340,11 +338,12 @@ static void print_start(struct run *r)
 {
 	FILE *s = r->status;
 
-	if (r->opt->verbose && r->target.pid >= 0)
-		fprintf(s, "- Monitoring PID %lld (%s)\n", (long long)r->target.pid,
-			r->bcfg.user ? r->target.usdt_path : r->target.exe);
-	if (r->opt->verbose && r->bcfg.kernel)
-		fprintf(s, "- Kernel side hooked with %s\n", uc_mon_bpf_kernel_hooks(r->bpf));
+	if (r->opt->verbose) {
+		if (r->setup.target.pid >= 0)
+			fprintf(s, "- Monitoring PID %lld (%s)\n", (long long)r->setup.target.pid,
+				r->setup.target.exe);
+		uc_variant_describe(&r->setup.variant, &r->setup.kernel, &r->setup.target, s);
+	}
 	if (r->http)
 		fprintf(s, "- Serving metrics at http://%s/metrics\n", r->opt->metrics);
 	fprintf(s, "- Monitoring upcalls every %g s [Press ^C to stop]...\n",
@@ -372,17 +371,26 @@ static int print_end(struct run *r)
 /* Checks, then loads and attaches; ERR set on failure. */
 static int start(struct run *r)
 {
-	bool fentry_ok = false, kprobe_ok = false;
+	struct uc_cap_wants w = {
+		.family = &uc_monitor_family, .probes = r->opt->probes,
+		.pid = r->opt->pid, .btf_path = r->opt->btf_path,
+	};
 
-	if (configure(r) ||
-	    uc_cap_check_btf(r->err) || uc_cap_check_privileges(r->err) ||
-	    (r->bcfg.kernel && uc_cap_check_kernel(&fentry_ok, &kprobe_ok, r->err)) ||
-	    uc_cap_find_target(r->opt->pid, r->bcfg.user, &r->target, r->err) ||
-	    (r->bcfg.user && uc_cap_find_usdt(&r->target, r->err)))
+	libbpf_print_fn_t old;
+	int rc;
+
+	if (configure(r))
 		return -1;
-	fprintf(r->status, "- Loading eBPF programs...\n");
-	fflush(r->status);
-	if (uc_mon_bpf_open(&r->bpf, &r->bcfg, &r->target, fentry_ok, kprobe_ok, r->err))
+	w.map_bytes = uc_mon_bpf_map_bytes(&r->bcfg);
+	old = uc_cap_libbpf_messages(r->opt->verbose);
+	rc = uc_cap_setup(&r->setup, &w, r->err);
+	if (!rc) {
+		fprintf(r->status, "- Loading eBPF programs...\n");
+		fflush(r->status);
+		rc = uc_mon_bpf_open(&r->bpf, &r->bcfg, &r->setup, r->err);
+	}
+	libbpf_set_print(old);
+	if (rc)
 		return -1;
 	r->start_mono = now_ns(CLOCK_MONOTONIC);
 	r->start_real = now_ns(CLOCK_REALTIME);
@@ -412,15 +420,14 @@ int uc_monitor_run(const struct uc_options *opt, struct uc_error *err)
 	uc_mon_snapshot_init(&r.prev);
 	uc_mon_snapshot_init(&r.delta);
 	uc_mon_snapshot_init(&r.scrape);
-	r.target.pid = -1;
+	r.setup.target.pid = -1;
 	if (uc_stop_signals_catch(&sig, err))
 		goto out;
-	r.child_mask = &sig.old_mask;
 	if (start(&r))
 		goto out;
 	/* Its probes can fire no more once the process is gone. */
 	if (r.bcfg.user)
-		pidfd = (int)syscall(SYS_pidfd_open, (pid_t)r.target.pid, 0);
+		pidfd = (int)syscall(SYS_pidfd_open, (pid_t)r.setup.target.pid, 0);
 	print_start(&r);
 	rc = loop(&r, sig.fd, pidfd);
 	if (!rc)

@@ -33,11 +33,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-
-#include "error.h"
-#include "event.h"
-#include "port_map.h"
 
 /* ------------------------------------------------------------ preamble */
 
@@ -168,110 +163,7 @@ struct uc_native_missed {
 };
 #define UC_NATIVE_MISSED_SIZE 16
 
-/* ------------------------------------------------------------- reading */
-
 /* True when BUF starts with the native magic (LEN may be short). */
 bool uc_native_is_magic(const void *buf, size_t len);
-
-/*
- * Reads a native file from IN (positioned at byte 0) and feeds SINK in file
- * order: on_info for each INFO, on_port_map for each PORT_MAP, on_event for
- * each EVENT, on_missed for each trailer entry.  Returns 0 at the end of
- * the file or when a callback returns UC_SINK_STOP (or any positive value);
- * -1 with ERR set ("NAME: byte N: ...") on malformed input, a read error or
- * a negative callback return.  A file cut short is read up to the cut and
- * gives a warning on stderr.
- */
-int uc_native_read_stream(FILE *in, const char *name,
-			  const struct uc_event_sink *sink,
-			  struct uc_error *err);
-/* The same, with warnings going to WARN (NULL: dropped). */
-int uc_native_read_stream_warn(FILE *in, const char *name,
-			       const struct uc_event_sink *sink, FILE *warn,
-			       struct uc_error *err);
-
-/* ------------------------------------------------------------- writing */
-
-/*
- * The output buffer both file writers (native and py) append to; it goes
- * to the file in large fwrite()s.  ERR keeps the first errno seen, so the
- * caller can report one write error at the end.  Implemented in
- * trace_write.c.
- */
-struct uc_wbuf {
-	FILE *out;
-	unsigned char *data;
-	size_t len, cap;
-	int err;
-};
-
-int uc_wbuf_init(struct uc_wbuf *b, FILE *out, size_t cap);
-void uc_wbuf_free(struct uc_wbuf *b);
-/* Room for N more bytes at data + len (flushing or growing); NULL on error.
- * The caller advances len by what it wrote. */
-unsigned char *uc_wbuf_reserve(struct uc_wbuf *b, size_t n);
-/* Writes the buffered bytes to the file.  Returns 0 or -errno. */
-int uc_wbuf_flush(struct uc_wbuf *b);
-
-/* Per-type missed counts, merged by type, in first-reported order. */
-struct uc_missed_entry {
-	uint32_t type;
-	uint64_t count;
-};
-
-/* Native writer back end (native_write.c).  Each returns 0 or -errno. */
-int uc_native_write_preamble(struct uc_wbuf *b);
-int uc_native_write_info(struct uc_wbuf *b,
-			 const struct uc_capture_info *info);
-int uc_native_write_port_map(struct uc_wbuf *b,
-			     const struct uc_port_map *map);
-int uc_native_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev);
-int uc_native_write_trailer(struct uc_wbuf *b, uint64_t n_events,
-			    const struct uc_missed_entry *missed,
-			    size_t n_missed);
-
-/*
- * upcall_cost.py format back end (py_write.c).  PACKET_SIZE and KEY_SIZE
- * are the capture sizes (-P/-f, 0 if unknown): like upcall_cost.py, a
- * non-empty pkt/key is written as the whole capture array, zero padded.
- */
-int uc_py_write_port_map(struct uc_wbuf *b, const struct uc_port_map *map);
-/* dp_port_map_update = {...}: a refreshed map, a line upcall_cost.py skips. */
-int uc_py_write_port_map_update(struct uc_wbuf *b, const struct uc_port_map *map);
-/* capture_info = {...}: a line of ours that upcall_cost.py skips. */
-int uc_py_write_info(struct uc_wbuf *b, const struct uc_capture_info *info);
-int uc_py_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev,
-		      uint32_t packet_size, uint32_t key_size);
-int uc_py_write_missed(struct uc_wbuf *b, const struct uc_missed_entry *missed,
-		       size_t n_missed);
-
-/* ------------------------------------------------- little-endian access */
-
-static inline uint16_t uc_le16(uint16_t v)
-{
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return __builtin_bswap16(v);
-#else
-	return v;
-#endif
-}
-
-static inline uint32_t uc_le32(uint32_t v)
-{
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return __builtin_bswap32(v);
-#else
-	return v;
-#endif
-}
-
-static inline uint64_t uc_le64(uint64_t v)
-{
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return __builtin_bswap64(v);
-#else
-	return v;
-#endif
-}
 
 #endif /* UC_NATIVE_FORMAT_H */

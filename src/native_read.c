@@ -2,12 +2,16 @@
 /*
  * native_read.c - reads upcall_cost's native event files (native_format.h).
  *
- * The file is read sequentially through one buffer that holds at least the
- * current record; events are handed to the sink straight from it (packet
- * and key pointers point into the buffer), so memory stays at a few hundred
- * KiB whatever the file size.  Every length is checked against the bytes
- * that are really there before anything is read through it.
+ * The file is read front to back through the input's buffer (input.h),
+ * which holds at least the current record; events are handed to the sink
+ * straight from it (packet and key pointers point into the buffer), so
+ * memory stays at a few hundred KiB whatever the file size, and a pipe
+ * reads like a file.  Every length is checked against the bytes that are
+ * really there before anything is read through it; the facts themselves
+ * (capture sizes, event types, names) against the limits every reader and
+ * writer shares (record_check.h).
  */
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -16,6 +20,8 @@
 #include <string.h>
 
 #include "native_format.h"
+#include "native_read.h"
+#include "record_check.h"
 
 /* The on-disk structs must have exactly the documented layout. */
 _Static_assert(sizeof(struct uc_native_preamble) == UC_NATIVE_PREAMBLE_SIZE,
@@ -38,8 +44,6 @@ _Static_assert(sizeof(struct uc_native_trailer) == UC_NATIVE_TRAILER_SIZE,
 _Static_assert(sizeof(struct uc_native_missed) == UC_NATIVE_MISSED_SIZE,
 	       "missed layout");
 
-/* Large enough that refills (and the memmove before each) are rare. */
-#define READ_BUF_INITIAL (256u * 1024)
 /* Bound for record types a newer minor version added (skipped unread). */
 #define UNKNOWN_RECORD_MAX (16u * 1024 * 1024)
 
@@ -51,28 +55,18 @@ enum step {
 };
 
 struct reader {
-	FILE *in;
+	struct uc_input *in;
 	const char *name;
 	const struct uc_event_sink *sink;
 	FILE *warn;
+	struct uc_read_stats *stats;
 	struct uc_error *err;
 
-	unsigned char *buf;
-	size_t cap;
-	size_t pos;        /* first unread byte */
-	size_t end;        /* one past the last byte read */
-	uint64_t base;     /* file offset of buf[0] */
-	bool eof;
-
 	uint16_t minor;    /* the file's minor version */
-	uint64_t n_events;
+	uint64_t n_events; /* event records read (skipped ones included) */
+	uint64_t n_skipped; /* ... of an event type of a newer minor */
 	bool info_seen;
 };
-
-static uint64_t offset_of(const struct reader *r, size_t at)
-{
-	return r->base + at;
-}
 
 /* "NAME: byte N: <what>"; always returns STEP_ERROR. */
 __attribute__((format(printf, 3, 4)))
@@ -90,68 +84,34 @@ static int fail(struct reader *r, uint64_t off, const char *fmt, ...)
 
 /* ---------------------------------------------------------- buffering */
 
-/* Moves the unread bytes to the front, making room at the end. */
-static void compact(struct reader *r)
-{
-	if (r->pos == 0)
-		return;
-	memmove(r->buf, r->buf + r->pos, r->end - r->pos);
-	r->base += r->pos;
-	r->end -= r->pos;
-	r->pos = 0;
-}
-
 /*
- * The buffer only grows when it is full of real data, so a record size
- * field that lies cannot make us allocate more than twice what the file
- * holds.
- */
-static int grow(struct reader *r, size_t need)
-{
-	size_t cap = r->cap * 2;
-	unsigned char *p;
-
-	if (cap > need)
-		cap = need;
-	p = realloc(r->buf, cap);
-	if (!p)
-		return fail(r, offset_of(r, r->pos),
-			    "out of memory for a %zu-byte record", need);
-	r->buf = p;
-	r->cap = cap;
-	return STEP_OK;
-}
-
-/*
- * Makes N unread bytes available at buf + pos.  Returns STEP_OK when they
- * are, STEP_STOP when the file ends first (fewer are available), or
- * STEP_ERROR on a read error.
+ * Makes N unread bytes available at the input's data.  Returns STEP_OK
+ * when they are, STEP_STOP when the file ends first (fewer are
+ * available), or STEP_ERROR on a read error.
  */
 static int fill(struct reader *r, size_t n)
 {
-	while (r->end - r->pos < n) {
-		size_t got;
+	int rc = uc_input_fill(r->in, n);
 
-		if (r->eof)
-			return STEP_STOP;
-		compact(r);
-		if (r->end == r->cap && grow(r, n) < 0)
-			return STEP_ERROR;
-		got = fread(r->buf + r->end, 1, r->cap - r->end, r->in);
-		r->end += got;
-		if (got == 0) {
-			if (ferror(r->in))
-				return fail(r, offset_of(r, r->end),
-					    "read error: %s", strerror(errno));
-			r->eof = true;
-		}
-	}
-	return STEP_OK;
+	if (rc > 0)
+		return STEP_OK;
+	if (rc == 0)
+		return STEP_STOP;
+	if (rc == -ENOMEM)
+		return fail(r, uc_input_offset(r->in),
+			    "out of memory for a %zu-byte record", n);
+	return fail(r, uc_input_offset(r->in) + uc_input_avail(r->in),
+		    "read error: %s", strerror(-rc));
 }
 
 static size_t avail(const struct reader *r)
 {
-	return r->end - r->pos;
+	return uc_input_avail(r->in);
+}
+
+static const unsigned char *data(const struct reader *r)
+{
+	return uc_input_data(r->in);
 }
 
 /* ------------------------------------------------------ sink plumbing */
@@ -169,6 +129,8 @@ static int sink_result(struct reader *r, int rc, uint64_t off,
 
 static int truncated(struct reader *r)
 {
+	if (r->stats)
+		r->stats->truncated = true;
 	if (r->warn)
 		fprintf(r->warn,
 			"warning: %s: ends without a trailer (capture "
@@ -193,64 +155,60 @@ static int read_preamble(struct reader *r)
 	if (rc == STEP_ERROR)
 		return rc;
 	if (avail(r) >= UC_NATIVE_MAGIC_LEN &&
-	    !uc_native_is_magic(r->buf, avail(r)))
+	    !uc_native_is_magic(data(r), avail(r)))
 		return fail(r, 0, "bad magic: not an upcall_cost native trace "
 			    "(expected 89 55 43 54 0d 0a 1a 0a)");
 	if (rc == STEP_STOP)
 		return fail(r, avail(r), "file ends inside the %d-byte header",
 			    UC_NATIVE_PREAMBLE_SIZE);
-	memcpy(&p, r->buf, sizeof(p));
-	if (uc_le32(p.bom) != UC_NATIVE_BOM)
+	memcpy(&p, data(r), sizeof(p));
+	if (le32toh(p.bom) != UC_NATIVE_BOM)
 		return fail(r, 8, "byte-order mark 0x%08" PRIx32
 			    ": expected 0x%08x (little-endian)",
-			    uc_le32(p.bom), UC_NATIVE_BOM);
-	if (uc_le16(p.version_major) != UC_NATIVE_VERSION_MAJOR)
+			    le32toh(p.bom), UC_NATIVE_BOM);
+	if (le16toh(p.version_major) != UC_NATIVE_VERSION_MAJOR)
 		return fail(r, 12, "format version %u.%u: expected %u.x",
-			    uc_le16(p.version_major), uc_le16(p.version_minor),
+			    le16toh(p.version_major), le16toh(p.version_minor),
 			    UC_NATIVE_VERSION_MAJOR);
-	r->minor = uc_le16(p.version_minor);
-	r->pos += sizeof(p);
+	r->minor = le16toh(p.version_minor);
+	uc_input_consume(r->in, sizeof(p));
 	return STEP_OK;
 }
 
 /* --------------------------------------------------------------- INFO */
 
-/* A u8 length and that many bytes into a NUL-terminated field of SIZE. */
+/* A u8 length and that many bytes into FIELD's NUL-terminated DST. */
 static int take_string(struct reader *r, const unsigned char **p,
-		       const unsigned char *end, char *dst, size_t size,
-		       uint64_t off, const char *what)
+		       const unsigned char *end, char *dst, const char *field,
+		       uint64_t off)
 {
+	char why[UC_CHECK_WHY_SIZE];
 	size_t len;
 
 	if (*p >= end)
-		return fail(r, off, "info record: ends before its %s", what);
+		return fail(r, off, "info record: ends before its %s", field);
 	len = **p;
-	if (len >= size)
-		return fail(r, off, "info record: %s length %zu: expected at "
-			    "most %zu", what, len, size - 1);
+	if (uc_check_info_string(field, len, why))
+		return fail(r, off, "info record: %s", why);
 	if ((size_t)(end - *p - 1) < len)
 		return fail(r, off, "info record: %s (%zu bytes) runs past "
-			    "the record", what, len);
+			    "the record", field, len);
 	memcpy(dst, *p + 1, len);
 	dst[len] = '\0';
 	*p += 1 + len;
 	return STEP_OK;
 }
 
-static int check_info(struct reader *r, const struct uc_native_info *n,
-		      uint64_t off)
+/* What only the native format says: the clock and the byte order. */
+static int check_native_info(struct reader *r, const struct uc_native_info *n,
+			     uint64_t off)
 {
 	bool host_be = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
-	bool file_be = uc_le32(n->flags) & UC_NATIVE_INFO_F_BIG_ENDIAN;
+	bool file_be = le32toh(n->flags) & UC_NATIVE_INFO_F_BIG_ENDIAN;
 
-	if (uc_le32(n->packet_size) > UC_CAPTURE_MAX ||
-	    uc_le32(n->flow_key_size) > UC_CAPTURE_MAX)
-		return fail(r, off, "info record: capture sizes %u/%u: "
-			    "expected at most %d", uc_le32(n->packet_size),
-			    uc_le32(n->flow_key_size), UC_CAPTURE_MAX);
-	if (uc_le32(n->clock_id) != UC_NATIVE_CLOCK_MONOTONIC)
+	if (le32toh(n->clock_id) != UC_NATIVE_CLOCK_MONOTONIC)
 		return fail(r, off, "info record: clock id %u: expected %u "
-			    "(CLOCK_MONOTONIC)", uc_le32(n->clock_id),
+			    "(CLOCK_MONOTONIC)", le32toh(n->clock_id),
 			    UC_NATIVE_CLOCK_MONOTONIC);
 	if (file_be != host_be)
 		return fail(r, off, "info record: flow keys were captured on "
@@ -265,22 +223,23 @@ static int read_info(struct reader *r, const unsigned char *body,
 {
 	const unsigned char *p = body + UC_NATIVE_INFO_SIZE, *end = body + len;
 	struct uc_capture_info info = { 0 };
+	char why[UC_CHECK_WHY_SIZE];
 	struct uc_native_info n;
 
 	memcpy(&n, body, sizeof(n));
-	if (check_info(r, &n, off) < 0 ||
-	    take_string(r, &p, end, info.tool_version,
-			sizeof(info.tool_version), off, "tool version") < 0 ||
-	    take_string(r, &p, end, info.host, sizeof(info.host), off,
-			"host name") < 0 ||
-	    take_string(r, &p, end, info.kernel, sizeof(info.kernel), off,
-			"kernel release") < 0)
+	info.packet_size = le32toh(n.packet_size);
+	info.flow_key_size = le32toh(n.flow_key_size);
+	info.buffer_page_count = le32toh(n.buffer_page_count);
+	info.start_realtime_ns = le64toh(n.start_realtime_ns);
+	info.start_monotonic_ns = le64toh(n.start_monotonic_ns);
+	if (uc_check_info(&info, why))
+		return fail(r, off, "info record: %s", why);
+	if (check_native_info(r, &n, off) < 0 ||
+	    take_string(r, &p, end, info.tool_version, "tool_version",
+			off) < 0 ||
+	    take_string(r, &p, end, info.host, "host", off) < 0 ||
+	    take_string(r, &p, end, info.kernel, "kernel", off) < 0)
 		return STEP_ERROR;
-	info.packet_size = uc_le32(n.packet_size);
-	info.flow_key_size = uc_le32(n.flow_key_size);
-	info.buffer_page_count = uc_le32(n.buffer_page_count);
-	info.start_realtime_ns = uc_le64(n.start_realtime_ns);
-	info.start_monotonic_ns = uc_le64(n.start_monotonic_ns);
 	r->info_seen = true;
 	if (!r->sink->on_info)
 		return STEP_OK;
@@ -303,15 +262,15 @@ static int add_port_entries(struct reader *r, struct uc_port_map *map,
 				    "runs past the record", i, n_entries);
 		memcpy(&e, p, sizeof(e));
 		p += UC_NATIVE_PORT_ENTRY_SIZE;
-		dp_len = uc_le16(e.dp_len);
-		port_len = uc_le16(e.port_len);
+		dp_len = le16toh(e.dp_len);
+		port_len = le16toh(e.port_len);
 		if ((size_t)(end - p) < dp_len + port_len)
 			return fail(r, off, "port map record: names of entry "
 				    "%u (%zu + %zu bytes) run past the record",
 				    i, dp_len, port_len);
 		if (uc_port_map_set(map, (const char *)p, dp_len,
 				    (const char *)p + dp_len, port_len,
-				    (int64_t)uc_le64((uint64_t)e.number)))
+				    (int64_t)le64toh((uint64_t)e.number)))
 			return fail(r, off, "port map record: out of memory");
 		p += dp_len + port_len;
 	}
@@ -321,13 +280,14 @@ static int add_port_entries(struct reader *r, struct uc_port_map *map,
 static int read_port_map(struct reader *r, const unsigned char *body,
 			 size_t len, uint64_t off)
 {
+	char why[UC_CHECK_WHY_SIZE];
 	struct uc_native_port_map h;
 	struct uc_port_map map;
 	uint32_t n_entries;
 	int rc;
 
 	memcpy(&h, body, sizeof(h));
-	n_entries = uc_le32(h.n_entries);
+	n_entries = le32toh(h.n_entries);
 	/* Cheap bound first, so a huge count fails before any allocation. */
 	if ((uint64_t)n_entries * UC_NATIVE_PORT_ENTRY_SIZE >
 	    len - UC_NATIVE_PORT_MAP_SIZE)
@@ -336,7 +296,9 @@ static int read_port_map(struct reader *r, const unsigned char *body,
 	uc_port_map_init(&map);
 	rc = add_port_entries(r, &map, body + UC_NATIVE_PORT_MAP_SIZE,
 			      body + len, n_entries, off);
-	map.valid = uc_le32(h.flags) & UC_NATIVE_PORT_MAP_F_VALID;
+	map.valid = le32toh(h.flags) & UC_NATIVE_PORT_MAP_F_VALID;
+	if (rc == STEP_OK && uc_check_port_map(&map, why))
+		rc = fail(r, off, "port map record: %s", why);
 	if (rc == STEP_OK && r->sink->on_port_map)
 		rc = sink_result(r, r->sink->on_port_map(r->sink->ctx, &map),
 				 off, "port map record");
@@ -346,21 +308,28 @@ static int read_port_map(struct reader *r, const unsigned char *body,
 
 /* -------------------------------------------------------------- EVENT */
 
-static void copy_string(char *dst, const unsigned char *src, size_t len)
+/*
+ * LEN bytes at SRC into DST, a field of SIZE bytes, NUL-terminated.  When
+ * the record has the bytes, a whole field's worth is copied (a fixed-size
+ * copy, much cheaper than one of a variable length); what follows the
+ * NUL is then of no meaning.
+ */
+static inline void copy_string(char *dst, size_t size, const unsigned char *src,
+			       size_t len, const unsigned char *end)
 {
-	memcpy(dst, src, len);
+	if ((size_t)(end - src) >= size - 1)
+		memcpy(dst, src, size - 1);
+	else
+		memcpy(dst, src, len);
 	dst[len] = '\0';
 }
 
-static int check_event(struct reader *r, const struct uc_native_event *h,
-		       size_t len, uint64_t off)
+/* The lengths in H against the fields and the record's LEN bytes. */
+static int check_lengths(struct reader *r, const struct uc_native_event *h,
+			 size_t len, uint64_t off)
 {
-	size_t pkt_cap = uc_le16(h->pkt_cap), key_cap = uc_le16(h->key_cap);
+	size_t pkt_cap = le16toh(h->pkt_cap), key_cap = le16toh(h->key_cap);
 
-	if (pkt_cap > UC_CAPTURE_MAX || key_cap > UC_CAPTURE_MAX)
-		return fail(r, off, "event record: capture lengths %zu/%zu: "
-			    "expected at most %d", pkt_cap, key_cap,
-			    UC_CAPTURE_MAX);
 	if (h->comm_len > UC_TASK_COMM_LEN ||
 	    h->dpif_name_len > UC_DPIF_NAME_LEN ||
 	    h->dev_name_len > UC_DEV_NAME_LEN)
@@ -377,38 +346,54 @@ static int check_event(struct reader *r, const struct uc_native_event *h,
 	return STEP_OK;
 }
 
+/* A type of a newer minor version (see the versioning rules): skipped. */
+static bool newer_type(const struct reader *r, uint32_t type)
+{
+	return type >= UC_EV_MAX && r->minor > UC_NATIVE_VERSION_MINOR;
+}
+
 /* The hot path: one record to one on_event call, no allocation. */
 static int read_event(struct reader *r, const unsigned char *body,
 		      size_t len, uint64_t off)
 {
 	struct uc_raw_event ev = { 0 };
+	char why[UC_CHECK_WHY_SIZE];
 	struct uc_native_event h;
 	const unsigned char *p;
 
 	memcpy(&h, body, sizeof(h));
-	if (check_event(r, &h, len, off) < 0)
-		return STEP_ERROR;
-	ev.event = uc_le32(h.event);
-	ev.cpu = uc_le32(h.cpu);
-	ev.pid = uc_le32(h.pid);
-	ev.upcall_type = uc_le32(h.upcall_type);
-	ev.ts = uc_le64(h.ts);
-	ev.pkt_frag_size = uc_le32(h.pkt_frag_size);
-	ev.pkt_size = uc_le32(h.pkt_size);
-	ev.key_size = uc_le64(h.key_size);
-	ev.pkt_cap = uc_le16(h.pkt_cap);
-	ev.key_cap = uc_le16(h.key_cap);
+	r->n_events++;
+	ev.event = le32toh(h.event);
+	if (newer_type(r, ev.event)) {
+		r->n_skipped++;
+		return STEP_OK;
+	}
+	ev.cpu = le32toh(h.cpu);
+	ev.pid = le32toh(h.pid);
+	ev.upcall_type = le32toh(h.upcall_type);
+	ev.ts = le64toh(h.ts);
+	ev.pkt_frag_size = le32toh(h.pkt_frag_size);
+	ev.pkt_size = le32toh(h.pkt_size);
+	ev.key_size = le64toh(h.key_size);
+	ev.pkt_cap = le16toh(h.pkt_cap);
+	ev.key_cap = le16toh(h.key_cap);
 	p = body + UC_NATIVE_EVENT_SIZE;
 	ev.pkt = p;
-	p += ev.pkt_cap;
-	ev.key = p;
-	p += ev.key_cap;
-	copy_string(ev.comm, p, h.comm_len);
+	ev.key = p + ev.pkt_cap;
+	/* The names are still empty: this checks the type and the sizes,
+	 * before anything is read through them. */
+	if (uc_check_event(&ev, why))
+		return fail(r, off, "event record: %s", why);
+	if (check_lengths(r, &h, len, off) < 0)
+		return STEP_ERROR;
+	p += ev.pkt_cap + ev.key_cap;
+	copy_string(ev.comm, sizeof(ev.comm), p, h.comm_len, body + len);
 	p += h.comm_len;
-	copy_string(ev.dpif_name, p, h.dpif_name_len);
+	copy_string(ev.dpif_name, sizeof(ev.dpif_name), p, h.dpif_name_len,
+		    body + len);
 	p += h.dpif_name_len;
-	copy_string(ev.dev_name, p, h.dev_name_len);
-	r->n_events++;
+	copy_string(ev.dev_name, sizeof(ev.dev_name), p, h.dev_name_len,
+		    body + len);
 	if (!r->sink->on_event)
 		return STEP_OK;
 	return sink_result(r, r->sink->on_event(r->sink->ctx, &ev), off,
@@ -425,9 +410,9 @@ static int expect_eof(struct reader *r, uint64_t off)
 	if (rc == STEP_ERROR)
 		return rc;
 	if (rc == STEP_OK)
-		return fail(r, offset_of(r, r->pos), "data after the trailer "
-			    "(which starts at byte %" PRIu64 "): expected the "
-			    "end of the file", off);
+		return fail(r, uc_input_offset(r->in), "data after the "
+			    "trailer (which starts at byte %" PRIu64 "): "
+			    "expected the end of the file", off);
 	return STEP_STOP;
 }
 
@@ -435,15 +420,22 @@ static int report_missed(struct reader *r, const unsigned char *p,
 			 uint32_t n_missed, uint64_t off)
 {
 	for (uint32_t i = 0; i < n_missed; i++) {
+		char why[UC_CHECK_WHY_SIZE];
 		struct uc_native_missed m;
+		uint32_t type;
 		int rc;
 
 		memcpy(&m, p + (size_t)i * UC_NATIVE_MISSED_SIZE, sizeof(m));
+		type = le32toh(m.type);
+		if (newer_type(r, type))
+			continue;
+		if (uc_check_missed(type, why))
+			return fail(r, off, "trailer record: missed count %u: "
+				    "%s", i, why);
 		if (!r->sink->on_missed)
 			continue;
-		rc = sink_result(r, r->sink->on_missed(r->sink->ctx,
-						       uc_le32(m.type),
-						       uc_le64(m.count)),
+		rc = sink_result(r, r->sink->on_missed(r->sink->ctx, type,
+						       le64toh(m.count)),
 				 off, "trailer record");
 		if (rc != STEP_OK)
 			return rc;
@@ -459,15 +451,15 @@ static int read_trailer(struct reader *r, const unsigned char *body,
 	int rc;
 
 	memcpy(&t, body, sizeof(t));
-	n_missed = uc_le32(t.n_missed);
+	n_missed = le32toh(t.n_missed);
 	if ((uint64_t)n_missed * UC_NATIVE_MISSED_SIZE >
 	    len - UC_NATIVE_TRAILER_SIZE)
 		return fail(r, off, "trailer record: %u missed counts do not "
 			    "fit in %zu bytes", n_missed, len);
-	if (uc_le64(t.n_events) != r->n_events)
+	if (le64toh(t.n_events) != r->n_events)
 		return fail(r, off, "trailer record: counts %" PRIu64
 			    " events: expected %" PRIu64 ", the number of "
-			    "event records read", uc_le64(t.n_events),
+			    "event records read", le64toh(t.n_events),
 			    r->n_events);
 	rc = report_missed(r, body + UC_NATIVE_TRAILER_SIZE, n_missed, off);
 	if (rc != STEP_OK)
@@ -538,50 +530,46 @@ static int read_record(struct reader *r)
 {
 	const struct rec_kind *kind;
 	struct uc_native_rec_hdr h;
+	const unsigned char *body;
+	uint32_t size;
 	uint64_t off;
 	int rc = fill(r, sizeof(h));
 
 	if (rc != STEP_OK)
 		return rc == STEP_STOP ? truncated(r) : rc;
-	off = offset_of(r, r->pos);
-	memcpy(&h, r->buf + r->pos, sizeof(h));
-	if (check_header(r, uc_le32(h.size), uc_le16(h.type), off, &kind) < 0)
+	off = uc_input_offset(r->in);
+	memcpy(&h, data(r), sizeof(h));
+	size = le32toh(h.size);
+	if (check_header(r, size, le16toh(h.type), off, &kind) < 0)
 		return STEP_ERROR;
-	rc = fill(r, uc_le32(h.size));
+	rc = fill(r, size);
 	if (rc != STEP_OK)
 		return rc == STEP_STOP ? truncated(r) : rc;
-	/* Advance first: a handler may look past the record (expect_eof). */
-	r->pos += uc_le32(h.size);
+	body = data(r) + UC_NATIVE_REC_HDR_SIZE;
+	/* Consume first: a handler may look past the record (expect_eof),
+	 * which moves nothing it still reads. */
+	uc_input_consume(r->in, size);
 	if (!kind)
 		return STEP_OK;
-	return kind->read(r, r->buf + r->pos - uc_le32(h.size) +
-				     UC_NATIVE_REC_HDR_SIZE,
-			  uc_le32(h.size) - UC_NATIVE_REC_HDR_SIZE, off);
+	return kind->read(r, body, size - UC_NATIVE_REC_HDR_SIZE, off);
 }
 
-int uc_native_read_stream_warn(FILE *in, const char *name,
-			       const struct uc_event_sink *sink, FILE *warn,
-			       struct uc_error *err)
+int uc_native_read(struct uc_input *in, const struct uc_event_sink *sink,
+		   FILE *warn, struct uc_read_stats *stats,
+		   struct uc_error *err)
 {
 	struct reader r = {
-		.in = in, .name = name, .sink = sink, .warn = warn, .err = err,
+		.in = in, .name = in->name, .sink = sink, .warn = warn,
+		.stats = stats, .err = err,
 	};
 	int rc;
 
-	r.cap = READ_BUF_INITIAL;
-	r.buf = malloc(r.cap);
-	if (!r.buf)
-		return uc_error_set(err, "%s: out of memory", name);
+	err->msg[0] = '\0';
 	rc = read_preamble(&r);
 	while (rc == STEP_OK)
 		rc = read_record(&r);
-	free(r.buf);
+	/* Handed on: all read but the skipped (a stop comes after one). */
+	if (stats)
+		stats->events += r.n_events - r.n_skipped;
 	return rc == STEP_ERROR ? -1 : 0;
-}
-
-int uc_native_read_stream(FILE *in, const char *name,
-			  const struct uc_event_sink *sink,
-			  struct uc_error *err)
-{
-	return uc_native_read_stream_warn(in, name, sink, stderr, err);
 }

@@ -6,10 +6,12 @@
  * flushed buffer always ends on a record boundary and a capture that dies
  * leaves a file that reads up to its last flush.
  */
+#include <endian.h>
 #include <errno.h>
 #include <string.h>
 
 #include "native_format.h"
+#include "native_write.h"
 
 /*
  * Reserves a record of SIZE bytes and writes its header; returns where
@@ -20,8 +22,8 @@ static unsigned char *begin_record(struct uc_wbuf *b, size_t size,
 				   uint16_t type)
 {
 	struct uc_native_rec_hdr h = {
-		.size = uc_le32((uint32_t)size),
-		.type = uc_le16(type),
+		.size = htole32((uint32_t)size),
+		.type = htole16(type),
 		.flags = 0,
 	};
 	unsigned char *p = uc_wbuf_reserve(b, size);
@@ -34,7 +36,7 @@ static unsigned char *begin_record(struct uc_wbuf *b, size_t size,
 
 static void end_record(struct uc_wbuf *b, size_t size)
 {
-	b->len += size;
+	uc_wbuf_advance(b, size);
 }
 
 static int wbuf_error(const struct uc_wbuf *b)
@@ -60,9 +62,9 @@ static unsigned char *put_str8(unsigned char *p, const char *s, size_t size)
 int uc_native_write_preamble(struct uc_wbuf *b)
 {
 	struct uc_native_preamble p = {
-		.bom = uc_le32(UC_NATIVE_BOM),
-		.version_major = uc_le16(UC_NATIVE_VERSION_MAJOR),
-		.version_minor = uc_le16(UC_NATIVE_VERSION_MINOR),
+		.bom = htole32(UC_NATIVE_BOM),
+		.version_major = htole16(UC_NATIVE_VERSION_MAJOR),
+		.version_minor = htole16(UC_NATIVE_VERSION_MINOR),
 	};
 	unsigned char *o = uc_wbuf_reserve(b, sizeof(p));
 
@@ -70,7 +72,7 @@ int uc_native_write_preamble(struct uc_wbuf *b)
 		return wbuf_error(b);
 	memcpy(p.magic, UC_NATIVE_MAGIC, UC_NATIVE_MAGIC_LEN);
 	memcpy(o, &p, sizeof(p));
-	b->len += sizeof(p);
+	uc_wbuf_advance(b, sizeof(p));
 	return 0;
 }
 
@@ -83,14 +85,14 @@ int uc_native_write_info(struct uc_wbuf *b,
 		      strnlen(info->host, sizeof(info->host) - 1) +
 		      strnlen(info->kernel, sizeof(info->kernel) - 1);
 	struct uc_native_info n = {
-		.packet_size = uc_le32(info->packet_size),
-		.flow_key_size = uc_le32(info->flow_key_size),
-		.buffer_page_count = uc_le32(info->buffer_page_count),
-		.flags = uc_le32(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ?
+		.packet_size = htole32(info->packet_size),
+		.flow_key_size = htole32(info->flow_key_size),
+		.buffer_page_count = htole32(info->buffer_page_count),
+		.flags = htole32(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ?
 					 UC_NATIVE_INFO_F_BIG_ENDIAN : 0),
-		.clock_id = uc_le32(UC_NATIVE_CLOCK_MONOTONIC),
-		.start_realtime_ns = uc_le64(info->start_realtime_ns),
-		.start_monotonic_ns = uc_le64(info->start_monotonic_ns),
+		.clock_id = htole32(UC_NATIVE_CLOCK_MONOTONIC),
+		.start_realtime_ns = htole64(info->start_realtime_ns),
+		.start_monotonic_ns = htole64(info->start_monotonic_ns),
 	};
 	unsigned char *p = begin_record(b, size, UC_NATIVE_REC_INFO);
 
@@ -107,21 +109,11 @@ int uc_native_write_info(struct uc_wbuf *b,
 /* Record size of MAP, or 0 when it cannot be encoded. */
 static size_t port_map_size(const struct uc_port_map *map)
 {
-	size_t size = UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_PORT_MAP_SIZE;
+	char why[UC_CHECK_WHY_SIZE];
 
-	if (map->n > UINT32_MAX)
+	if (uc_check_port_map(map, why))
 		return 0;
-	for (size_t i = 0; i < map->n; i++) {
-		size_t dp = strlen(map->entries[i].dp);
-		size_t port = strlen(map->entries[i].port);
-
-		if (dp > UINT16_MAX || port > UINT16_MAX)
-			return 0;
-		size += UC_NATIVE_PORT_ENTRY_SIZE + dp + port;
-		if (size > UC_NATIVE_PORT_MAP_MAX)
-			return 0;
-	}
-	return size;
+	return (size_t)uc_port_map_record_size(map);
 }
 
 int uc_native_write_port_map(struct uc_wbuf *b,
@@ -129,8 +121,8 @@ int uc_native_write_port_map(struct uc_wbuf *b,
 {
 	size_t size = port_map_size(map);
 	struct uc_native_port_map h = {
-		.flags = uc_le32(map->valid ? UC_NATIVE_PORT_MAP_F_VALID : 0),
-		.n_entries = uc_le32((uint32_t)map->n),
+		.flags = htole32(map->valid ? UC_NATIVE_PORT_MAP_F_VALID : 0),
+		.n_entries = htole32((uint32_t)map->n),
 	};
 	unsigned char *p;
 
@@ -143,9 +135,9 @@ int uc_native_write_port_map(struct uc_wbuf *b,
 	for (size_t i = 0; i < map->n; i++) {
 		const struct uc_port_entry *e = &map->entries[i];
 		struct uc_native_port_entry d = {
-			.number = (int64_t)uc_le64((uint64_t)e->number),
-			.dp_len = uc_le16((uint16_t)strlen(e->dp)),
-			.port_len = uc_le16((uint16_t)strlen(e->port)),
+			.number = (int64_t)htole64((uint64_t)e->number),
+			.dp_len = htole16((uint16_t)strlen(e->dp)),
+			.port_len = htole16((uint16_t)strlen(e->port)),
 		};
 
 		p = put(p, &d, sizeof(d));
@@ -164,10 +156,10 @@ int uc_native_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev)
 	size_t size;
 	unsigned char *p;
 
-	/* The reader refuses longer captures; refuse them here too, rather
-	 * than write a file that cannot be read back. */
+	/* The reader refuses longer captures (record_check.h): never write
+	 * a record that cannot be read back, even if not checked before. */
 	if (ev->pkt_cap > UC_CAPTURE_MAX || ev->key_cap > UC_CAPTURE_MAX)
-		return -EMSGSIZE;
+		return -E2BIG;
 	size = UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_EVENT_SIZE + ev->pkt_cap +
 	       ev->key_cap + comm + dpif + dev;
 	p = begin_record(b, size, UC_NATIVE_REC_EVENT);
@@ -175,16 +167,16 @@ int uc_native_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev)
 		return wbuf_error(b);
 
 	struct uc_native_event h = {
-		.event = uc_le32(ev->event),
-		.cpu = uc_le32(ev->cpu),
-		.pid = uc_le32(ev->pid),
-		.upcall_type = uc_le32(ev->upcall_type),
-		.ts = uc_le64(ev->ts),
-		.pkt_frag_size = uc_le32(ev->pkt_frag_size),
-		.pkt_size = uc_le32(ev->pkt_size),
-		.key_size = uc_le64(ev->key_size),
-		.pkt_cap = uc_le16((uint16_t)ev->pkt_cap),
-		.key_cap = uc_le16((uint16_t)ev->key_cap),
+		.event = htole32(ev->event),
+		.cpu = htole32(ev->cpu),
+		.pid = htole32(ev->pid),
+		.upcall_type = htole32(ev->upcall_type),
+		.ts = htole64(ev->ts),
+		.pkt_frag_size = htole32(ev->pkt_frag_size),
+		.pkt_size = htole32(ev->pkt_size),
+		.key_size = htole64(ev->key_size),
+		.pkt_cap = htole16((uint16_t)ev->pkt_cap),
+		.key_cap = htole16((uint16_t)ev->key_cap),
 		.comm_len = (uint8_t)comm,
 		.dpif_name_len = (uint8_t)dpif,
 		.dev_name_len = (uint8_t)dev,
@@ -209,8 +201,8 @@ int uc_native_write_trailer(struct uc_wbuf *b, uint64_t n_events,
 	size_t size = UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_TRAILER_SIZE +
 		      n_missed * UC_NATIVE_MISSED_SIZE;
 	struct uc_native_trailer t = {
-		.n_events = uc_le64(n_events),
-		.n_missed = uc_le32((uint32_t)n_missed),
+		.n_events = htole64(n_events),
+		.n_missed = htole32((uint32_t)n_missed),
 	};
 	unsigned char *p;
 
@@ -222,8 +214,8 @@ int uc_native_write_trailer(struct uc_wbuf *b, uint64_t n_events,
 	p = put(p, &t, sizeof(t));
 	for (size_t i = 0; i < n_missed; i++) {
 		struct uc_native_missed m = {
-			.type = uc_le32(missed[i].type),
-			.count = uc_le64(missed[i].count),
+			.type = htole32(missed[i].type),
+			.count = htole64(missed[i].count),
 		};
 
 		p = put(p, &m, sizeof(m));

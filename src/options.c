@@ -6,6 +6,7 @@
  * checked with an end pointer and a range; every error is one line.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ enum opt_id {
 	O_BUCKETS, O_PAGES, O_DEBUG, O_KEY_SIZE, O_HANDLER_FILTER, O_PKT_SIZE,
 	O_PID, O_QUIET, O_READ, O_SETS, O_STOP, O_WRITE, O_WRITE_FORMAT,
 	O_PROBES, O_VERBOSE, O_COMPAT, O_TOP, O_JSON, O_PLOT, O_COMPARE,
-	O_HELP, O_VERSION,
+	O_SINCE, O_UNTIL, O_PORT, O_HELP, O_VERSION, O_BTF, O_CHECK,
 	O_MONITOR, O_INTERVAL, O_COUNT, O_JSON_LINES, O_METRICS,
 	O_METRICS_BUCKETS, O_MAX_PORTS, O_MAX_HANDLERS, O_INFLIGHT,
 	O_INFLIGHT_TIMEOUT, O_TRIGGER, O_RECORD, O_RECORD_KEEP, O_RECORD_DIR,
@@ -49,8 +50,13 @@ static const struct opt_def {
 	{ O_JSON, 0, "json", REQ_ARG },
 	{ O_PLOT, 0, "plot", REQ_ARG },
 	{ O_COMPARE, 0, "compare", LIST_ARG },
+	{ O_SINCE, 0, "since", REQ_ARG },
+	{ O_UNTIL, 0, "until", REQ_ARG },
+	{ O_PORT, 0, "port", REQ_ARG },
 	{ O_HELP, 'h', "help", NO_ARG },
 	{ O_VERSION, 0, "version", NO_ARG },
+	{ O_CHECK, 0, "check", NO_ARG },
+	{ O_BTF, 0, "btf", REQ_ARG },
 	{ O_MONITOR, 0, "monitor", NO_ARG },
 	{ O_INTERVAL, 0, "interval", REQ_ARG },
 	{ O_COUNT, 0, "count", REQ_ARG },
@@ -74,15 +80,16 @@ static const char usage[] =
 	"                   [-D [DEBUG]] [-f [64-2048]] [--handler-filter HANDLERS]\n"
 	"                   [-P [64-2048]] [-p VSWITCHD_PID] [-q] [-r FILE] [--sets]\n"
 	"                   [-s EVENTS] [-w FILE] [--write-format native|py]\n"
-	"                   [--probes kernel|user|all] [-v] [--compat] [--top N]\n"
-	"                   [--json FILE] [--plot FILE.svg] [--compare A B ...]\n"
-	"                   [--version]\n"
+	"                   [--probes kernel|user|all] [--btf FILE] [-v] [--compat]\n"
+	"                   [--top N] [--json FILE] [--plot FILE.svg]\n"
+	"                   [--compare A B ...] [--since TIME] [--until TIME]\n"
+	"                   [--port PORT] [--check] [--version]\n"
 	"       upcall_cost --monitor [--interval S] [--count N] [--json-lines]\n"
 	"                   [--metrics [ADDR:]PORT] [--metrics-buckets LIST]\n"
 	"                   [--max-ports N] [--max-handlers N] [--inflight N]\n"
 	"                   [--inflight-timeout S] [--trigger EXPR ...] [--record S]\n"
 	"                   [--record-keep N] [--record-dir DIR] [-p PID] [-P N]\n"
-	"                   [--probes kernel|user|all] [-q] [-v]\n"
+	"                   [--probes kernel|user|all] [--btf FILE] [-q] [-v]\n"
 	"\n"
 	"Measure the cost of Open vSwitch kernel-datapath upcalls.\n"
 	"\n"
@@ -105,22 +112,34 @@ static const char usage[] =
 	"  -q, --quiet           Do not show individual events\n"
 	"  -r FILE, --read-events FILE\n"
 	"                        Read events from FILE instead of installing\n"
-	"                        tracepoints (either file format)\n"
+	"                        tracepoints (either file format; - for standard\n"
+	"                        input)\n"
 	"  --sets                Dump content of data sets\n"
 	"  -s EVENTS, --stop EVENTS\n"
 	"                        Stop after receiving EVENTS number of trace events\n"
 	"  -w FILE, --write-events FILE\n"
-	"                        Write events to FILE\n"
+	"                        Write events to FILE (with -r: convert)\n"
 	"  --write-format native|py\n"
 	"                        Format of -w: native (default) or upcall_cost.py's\n"
 	"  --probes kernel|user|all\n"
 	"                        Probes to attach, default all\n"
-	"  -v, --verbose         Show libbpf's messages\n"
+	"  --btf FILE            Types of the openvswitch module, for kernels whose\n"
+	"                        modules have no BTF (Linux 5.10): see the README\n"
+	"  -v, --verbose         Show the BPF variant chosen, and libbpf's messages\n"
 	"  --compat              Print only what upcall_cost.py prints\n"
 	"  --top N               List the N slowest upcalls, default 10\n"
-	"  --json FILE           Write the whole report as JSON to FILE\n"
+	"  --json FILE           Write the whole report as JSON to FILE (- for\n"
+	"                        standard output, instead of the text report)\n"
 	"  --plot FILE.svg       Draw the latency and batch figures to FILE\n"
 	"  --compare A B ...     Compare the event files A, B, ... side by side\n"
+	"  --since TIME          With -r: only events from TIME on (seconds after\n"
+	"                        the first event, or YYYY-MM-DDTHH:MM:SS[.f][Z])\n"
+	"  --until TIME          With -r: only events before TIME\n"
+	"  --port PORT           With -r: only kernel upcalls of this datapath port\n"
+	"                        (name or number; comma separated)\n"
+	"  --check               Tell what this host offers a capture (BTF, module,\n"
+	"                        tracepoint, hooks, ovs-vswitchd, USDT probes,\n"
+	"                        privileges, the variant) without capturing\n"
 	"  --version             Print the version and exit\n"
 	"\n"
 	"monitor mode (the correlation runs in BPF; only histograms and counters\n"
@@ -252,6 +271,7 @@ static int apply(struct uc_options *opt, const struct opt_def *d,
 {
 	static const char *const formats[] = { "native", "py" };
 	static const char *const probes[] = { "all", "kernel", "user" };
+	char label[64];
 	long long v;
 	int choice = 0;
 
@@ -308,17 +328,28 @@ static int apply(struct uc_options *opt, const struct opt_def *d,
 			return -1;
 		opt->probes = (enum uc_probe_set)choice;
 		return 0;
+	case O_SINCE:
+	case O_UNTIL:
+		if (uc_time_spec_parse(arg, d->id == O_SINCE ? &opt->since : &opt->until))
+			return uc_error_set(err, "argument %s: invalid time: '%s' "
+					    "(seconds after the first event, or "
+					    "YYYY-MM-DDTHH:MM:SS[.frac][Z|+HH:MM])",
+					    opt_label(d, label, sizeof(label)), arg);
+		return 0;
+	case O_PORT: opt->port = arg; return 0;
 	case O_HANDLER_FILTER: opt->handler_filter = arg; return 0;
 	case O_READ: opt->read_events = arg; return 0;
 	case O_WRITE: opt->write_events = arg; return 0;
 	case O_JSON: opt->json_path = arg; return 0;
 	case O_PLOT: opt->plot_path = arg; return 0;
+	case O_BTF: opt->btf_path = arg; return 0;
 	case O_QUIET: opt->quiet = true; return 0;
 	case O_SETS: opt->sets = true; return 0;
 	case O_VERBOSE: opt->verbose = true; return 0;
 	case O_COMPAT: opt->compat = true; return 0;
 	case O_HELP: opt->help = true; return 0;
 	case O_VERSION: opt->version = true; return 0;
+	case O_CHECK: opt->check = true; return 0;
 	case O_COMPARE: return 0;  /* handled by the caller */
 	case O_MONITOR: opt->monitor = true; return 0;
 	case O_JSON_LINES: opt->json_lines = true; return 0;
@@ -363,6 +394,22 @@ static int apply(struct uc_options *opt, const struct opt_def *d,
 }
 
 /* The long option NAME (length LEN) or a unique prefix of one. */
+/* "ambiguous option: --h could match --histogram-buckets, --help", as
+ * argparse says it. */
+static void ambiguous(const char *name, size_t len, struct uc_error *err)
+{
+	char list[sizeof(err->msg)];
+	size_t at = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < N_DEFS && at < sizeof(list); i++)
+		if (!strncmp(defs[i].long_name, name, len))
+			at += (size_t)snprintf(list + at, sizeof(list) - at, "%s--%s",
+					       at ? ", " : "", defs[i].long_name);
+	uc_error_set(err, "ambiguous option: --%.*s could match %s", (int)len,
+		     name, list);
+}
+
 static const struct opt_def *find_long(const char *name, size_t len,
 				       struct uc_error *err)
 {
@@ -374,7 +421,7 @@ static const struct opt_def *find_long(const char *name, size_t len,
 		if (strlen(defs[i].long_name) == len)
 			return &defs[i];
 		if (found) {
-			uc_error_set(err, "ambiguous option: --%.*s", (int)len, name);
+			ambiguous(name, len, err);
 			return NULL;
 		}
 		found = &defs[i];
@@ -423,7 +470,9 @@ static int take_arg(struct uc_options *opt, const struct opt_def *d,
 					    opt_label(d, label, sizeof(label)), attached);
 		return apply(opt, d, NULL, err);
 	case OPT_INT_ARG:
-		if (!attached && *i + 1 < argc && looks_like_int(argv[*i + 1]))
+		/* As argparse's nargs='?': the next word is the value unless it
+		 * is an option ("-D abc" is an invalid int, not a stray word). */
+		if (!attached && *i + 1 < argc && !is_option(argv[*i + 1]))
 			attached = argv[++*i];
 		return apply(opt, d, attached, err);
 	case REQ_ARG:
@@ -449,6 +498,30 @@ static int take_arg(struct uc_options *opt, const struct opt_def *d,
 	}
 	return 0;
 }
+
+/* Filters of a recording: with -r or --compare only. */
+static int check_filters(const struct uc_options *opt, struct uc_error *err)
+{
+	static const struct { size_t off; const char *name; } filters[] = {
+		{ offsetof(struct uc_options, handler_filter), "--handler-filter" },
+		{ offsetof(struct uc_options, port), "--port" },
+	};
+	bool recording = opt->read_events || opt->n_compare;
+
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		if (*(const char *const *)((const char *)opt + filters[i].off) &&
+		    !recording)
+			return uc_error_set(err, "The %s option is only valid with "
+					    "the --read-events option!", filters[i].name);
+	if ((opt->since.set || opt->until.set) && !recording)
+		return uc_error_set(err, "The --%s option is only valid with the "
+				    "--read-events option!",
+				    opt->since.set ? "since" : "until");
+	if (opt->port && !*opt->port)
+		return uc_error_set(err, "argument --port: expected a port name or number");
+	return 0;
+}
+
 
 /* Monitor mode's options need it, and it excludes the file options. */
 static int check_monitor(const struct uc_options *opt, struct uc_error *err)
@@ -495,14 +568,15 @@ static int check_monitor(const struct uc_options *opt, struct uc_error *err)
 /* Combinations upcall_cost.py refuses, and ours. */
 static int check(const struct uc_options *opt, struct uc_error *err)
 {
-	if (opt->read_events && opt->write_events)
-		return uc_error_set(err, "Either supply the read or write events option, not both!");
-	if (opt->handler_filter && !opt->read_events && !opt->n_compare)
-		return uc_error_set(err, "The --handler-filter option is only valid with the --read-events option!");
+	if (check_filters(opt, err))
+		return -1;
 	if (opt->n_compare && (opt->read_events || opt->write_events))
 		return uc_error_set(err, "--compare reads its own files: use it without -r and -w");
 	if (opt->handler_filter && !*opt->handler_filter)
 		return uc_error_set(err, "argument --handler-filter: expected thread names");
+	if (opt->json_path && opt->plot_path && !strcmp(opt->json_path, opt->plot_path))
+		return uc_error_set(err, "--json and --plot both name \"%s\": give "
+				    "each its own file", opt->json_path);
 	return check_monitor(opt, err);
 }
 

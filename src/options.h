@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "filter.h"
 #include "trace_file.h"
 
 #define UC_MAX_COMPARE_FILES 16
@@ -38,13 +39,17 @@ struct uc_options {
 	const char *write_events;     /* -w FILE */
 	enum uc_file_format write_format; /* new: --write-format native|py */
 	enum uc_probe_set probes;     /* new: --probes kernel|user|all */
-	bool verbose;                 /* new: -v, libbpf debug output */
+	bool verbose;                 /* new: -v, BPF variant and libbpf output */
+	const char *btf_path;         /* new: --btf FILE, openvswitch module types */
 	bool compat;                  /* new: --compat, only what upcall_cost.py prints */
 	int top;                      /* new: --top N outliers, default 10 */
 	const char *json_path;        /* new: --json FILE */
 	const char *plot_path;        /* new: --plot FILE.svg */
 	const char *compare[UC_MAX_COMPARE_FILES]; /* new: --compare A B ... */
+	struct uc_time_spec since, until; /* new: --since, --until (with -r) */
+	const char *port;             /* new: --port NAME|NUMBER (with -r) */
 	int n_compare;
+	bool check;                   /* new: --check, what a capture would find */
 	bool help;
 	bool version;
 	/* Monitor mode (new; see monitor_run.h). */

@@ -3,12 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "port_map.h"
 #include "pyrepr.h"
 
 void uc_port_map_init(struct uc_port_map *map)
 {
 	memset(map, 0, sizeof(*map));
+	uc_map64_init(&map->by_name);
+	uc_map64_init(&map->by_number);
 }
 
 void uc_port_map_free(struct uc_port_map *map)
@@ -18,22 +21,58 @@ void uc_port_map_free(struct uc_port_map *map)
 		free(map->entries[i].port);
 	}
 	free(map->entries);
+	uc_map64_free(&map->by_name);
+	uc_map64_free(&map->by_number);
 	uc_port_map_init(map);
+}
+
+static uint64_t name_key(const char *dp, size_t dp_len, const char *port,
+			 size_t port_len)
+{
+	return uc_hash_bytes(port, port_len, uc_hash_bytes(dp, dp_len, 0));
+}
+
+static uint64_t number_key(const char *dp, int64_t number)
+{
+	return uc_hash_bytes(dp, strlen(dp), (uint64_t)number);
+}
+
+/* What an index lookup compares an entry with. */
+struct probe {
+	const struct uc_port_map *map;
+	const char *dp, *port;
+	size_t dp_len, port_len;
+	int64_t number;
+};
+
+static bool same_name(const void *ctx, uint32_t i)
+{
+	const struct probe *p = ctx;
+	const struct uc_port_entry *e = &p->map->entries[i];
+
+	return strlen(e->dp) == p->dp_len && !memcmp(e->dp, p->dp, p->dp_len) &&
+	       strlen(e->port) == p->port_len &&
+	       !memcmp(e->port, p->port, p->port_len);
+}
+
+static bool same_number(const void *ctx, uint32_t i)
+{
+	const struct probe *p = ctx;
+	const struct uc_port_entry *e = &p->map->entries[i];
+
+	return e->number == p->number && !strcmp(e->dp, p->dp);
 }
 
 static struct uc_port_entry *find(const struct uc_port_map *map,
 				  const char *dp, size_t dp_len,
 				  const char *port, size_t port_len)
 {
-	for (size_t i = 0; i < map->n; i++) {
-		struct uc_port_entry *e = &map->entries[i];
+	struct probe p = { map, dp, port, dp_len, port_len, 0 };
+	uint32_t i = uc_map64_find(&map->by_name,
+				   name_key(dp, dp_len, port, port_len),
+				   same_name, &p);
 
-		if (strlen(e->dp) == dp_len && !memcmp(e->dp, dp, dp_len) &&
-		    strlen(e->port) == port_len &&
-		    !memcmp(e->port, port, port_len))
-			return e;
-	}
-	return NULL;
+	return i == UC_MAP64_NONE ? NULL : &map->entries[i];
 }
 
 int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
@@ -48,8 +87,13 @@ int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 
 	map->valid = true;
 	if (e) {
+		uint32_t i = (uint32_t)(e - map->entries);
+
+		if (e->number == number)
+			return 0;
+		uc_map64_remove(&map->by_number, number_key(e->dp, e->number), i);
 		e->number = number;
-		return 0;
+		return uc_map64_add(&map->by_number, number_key(e->dp, number), i);
 	}
 	if (map->n == map->cap) {
 		size_t cap = map->cap ? map->cap * 2 : 16;
@@ -69,6 +113,14 @@ int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 		return -ENOMEM;
 	}
 	e->number = number;
+	if (uc_map64_add(&map->by_name, name_key(dp, dp_len, port, port_len),
+			 (uint32_t)map->n) ||
+	    uc_map64_add(&map->by_number, number_key(e->dp, number),
+			 (uint32_t)map->n)) {
+		free(e->dp);
+		free(e->port);
+		return -ENOMEM;
+	}
 	map->n++;
 	return 0;
 }
@@ -88,11 +140,11 @@ bool uc_port_map_lookup(const struct uc_port_map *map, const char *dp,
 const char *uc_port_map_name(const struct uc_port_map *map, const char *dp,
 			     int64_t number)
 {
-	for (size_t i = 0; i < map->n; i++)
-		if (map->entries[i].number == number &&
-		    !strcmp(map->entries[i].dp, dp))
-			return map->entries[i].port;
-	return NULL;
+	struct probe p = { map, dp, NULL, 0, 0, number };
+	uint32_t i = uc_map64_find(&map->by_number, number_key(dp, number),
+				   same_number, &p);
+
+	return i == UC_MAP64_NONE ? NULL : map->entries[i].port;
 }
 
 int uc_port_map_copy(struct uc_port_map *dst, const struct uc_port_map *src)

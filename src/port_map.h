@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "map64.h"
+
 struct uc_port_entry {
 	char *dp;      /* datapath name, e.g. "ovs-system" */
 	char *port;    /* port name, e.g. "eth0" */
@@ -24,6 +26,9 @@ struct uc_port_map {
 	struct uc_port_entry *entries;
 	size_t n, cap;
 	bool valid;    /* false for "dp_port_map = None" or no map at all */
+	/* Indexes into entries: a map may hold tens of thousands of ports. */
+	struct uc_map64 by_name;     /* hash of (dp, port) */
+	struct uc_map64 by_number;   /* hash of (dp, number) */
 };
 
 void uc_port_map_init(struct uc_port_map *map);

@@ -3,48 +3,81 @@
  * py_read.c - reads the event files upcall_cost.py writes (-w), with its
  * replay rules (upcall_cost.py's main(), "-r"):
  *
- *  - lines are told apart by prefix: "dp_port_map = {", "event = {",
- *    "event_miss = {"; any other line is ignored;
- *  - only the first port map counts; event lines before it are ignored;
+ *  - lines are told apart by prefix: "dp_port_map = ", "event = ",
+ *    "event_miss = "; any other line is ignored;
+ *  - only the first port map counts; event lines before it are ignored
+ *    (and counted, so that the caller can say so);
  *  - event_miss lines add per-type missed counts wherever they are;
  *  - the capture sizes are those of each record: the packet handed on is
  *    the first min(pkt_size, len(pkt)) bytes, the key likewise;
  *  - our own lines, which the original skips like any line it does not
- *    know: "capture_info = {" (the native header's facts: tool version,
+ *    know: "capture_info = " (the native header's facts: tool version,
  *    capture sizes, host, clocks), handed on as on_info, and
- *    "dp_port_map_update = {" (a map refreshed during the capture, once
+ *    "dp_port_map_update = " (a map refreshed during the capture, once
  *    the first map was seen), handed on as on_port_map.
  *
- * Unlike the original, a malformed line is an error naming the file, the
- * line and what was expected, instead of a Python traceback.
+ * Unlike the original:
+ *  - "dp_port_map = None" (what a capture writes when ovs-appctl failed)
+ *    is the first map, an invalid one: the events after it are handed on,
+ *    and a later dp_port_map_update line can name their ports, so that a
+ *    file this tool wrote replays in full;
+ *  - a line that starts with one of the five prefixes but does not hold
+ *    the value it should, or holds a value outside the limits every
+ *    reader and writer shares (record_check.h), is an error naming the
+ *    file, the line, what was expected and the column, instead of a
+ *    Python traceback or a line silently skipped.
+ *
+ * Lines are cut out of the input's buffer with memchr(), never copied.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "port_map.h"
+#include "py_event.h"
 #include "py_read.h"
 #include "pyliteral.h"
+#include "record_check.h"
 
-/* Larger than any capture upcall_cost.py can make (-P/-f <= 2048). */
-#define PY_MAX_BYTES 65536
+/* Skipped values of capture_info keys we do not know: at most this long. */
+#define UNKNOWN_BYTES_MAX 65536
 
 struct py_reader {
 	const char *name;
 	size_t lineno;
 	const struct uc_event_sink *sink;
+	struct uc_read_stats *stats;
 	struct uc_error *err;
 	bool map_seen;
-	struct uc_pybuf key, pkt, keybytes, str;
+	struct uc_pybuf key, str;
+	struct uc_py_event_parser event;
 };
 
+/* A syntax error at CUR: "NAME:LINE: malformed WHAT: expected X at
+ * column N". */
 static int syntax_error(struct py_reader *r, struct uc_pylit *cur,
 			const char *what)
 {
 	return uc_error_set(r->err, "%s:%zu: malformed %s: expected %s at column %zu",
 			    r->name, r->lineno, what,
-			    cur->expected ? cur->expected : "a valid value",
+			    cur->expected ? cur->expected : "the end of the line",
 			    uc_pylit_offset(cur) + 1);
+}
+
+/* A value outside the shared limits: "NAME:LINE: malformed WHAT: WHY". */
+static int limit_error(struct py_reader *r, const char *what, const char *why)
+{
+	return uc_error_set(r->err, "%s:%zu: malformed %s: %s", r->name,
+			    r->lineno, what, why);
+}
+
+/* A cursor at offset AT of LINE, whose columns count from the line start. */
+static void cursor_at(struct uc_pylit *cur, const char *line, size_t len,
+		      size_t at)
+{
+	uc_pylit_init(cur, line, len);
+	cur->p += at;
 }
 
 /* ---------------------------------------------------------------- port map */
@@ -74,14 +107,21 @@ static bool parse_dp_ports(struct uc_pylit *cur, struct py_reader *r,
 	return uc_pylit_expect(cur, '}');
 }
 
-static bool parse_port_map_dict(struct uc_pylit *cur, struct py_reader *r,
-				struct uc_port_map *map)
+/* A dict of dicts, or None (MAP stays invalid). */
+static bool parse_port_map(struct uc_pylit *cur, struct py_reader *r,
+			   struct uc_port_map *map)
 {
 	struct uc_pybuf dp = { 0 };
 	bool ok = false;
 
-	if (!uc_pylit_expect(cur, '{'))
+	uc_pylit_skip_ws(cur);
+	if (cur->p < cur->end && *cur->p == 'N')
+		return uc_pylit_none(cur);
+	if (!uc_pylit_accept(cur, '{')) {
+		cur->expected = "'{' or None";
 		return false;
+	}
+	map->valid = true;
 	if (uc_pylit_accept(cur, '}'))
 		return true;
 	do {
@@ -100,31 +140,34 @@ out:
 }
 
 /*
- * "dp_port_map = {": only the first counts, as in the original.
- * "dp_port_map_update = {" (UPDATE): ours, a map refreshed during the
- * capture; it replaces the map from there on (the original skips it).
+ * "dp_port_map = ": only the first counts, as in the original, None
+ * included (an invalid map).  "dp_port_map_update = " (UPDATE): ours, a
+ * map refreshed during the capture; it replaces the map from there on
+ * (the original skips it), once there is a first map.  Every one is
+ * checked, used or not.
  */
-static int read_port_map(struct py_reader *r, const char *text, size_t len,
-			 bool update)
+static int read_port_map(struct py_reader *r, const char *line, size_t len,
+			 size_t at, bool update)
 {
 	const char *what = update ? "dp_port_map_update" : "dp_port_map";
+	char why[UC_CHECK_WHY_SIZE];
 	struct uc_port_map map;
 	struct uc_pylit cur;
+	bool used = update ? r->map_seen : !r->map_seen;
 	int ret = 0;
 
-	if (r->map_seen && !update)
-		return 0;  /* the original uses the first map only */
 	uc_port_map_init(&map);
-	uc_pylit_init(&cur, text, len);
-	if (!parse_port_map_dict(&cur, r, &map) || !uc_pylit_at_end(&cur)) {
-		if (!cur.expected)
-			cur.expected = "the end of the line";
+	cursor_at(&cur, line, len, at);
+	if (!parse_port_map(&cur, r, &map) || !uc_pylit_at_end(&cur)) {
 		ret = syntax_error(r, &cur, what);
 		goto out;
 	}
-	map.valid = true;
+	if (uc_check_port_map(&map, why)) {
+		ret = limit_error(r, what, why);
+		goto out;
+	}
 	r->map_seen |= !update;
-	if (r->sink->on_port_map && (r->map_seen || !update))
+	if (used && r->sink->on_port_map)
 		ret = r->sink->on_port_map(r->sink->ctx, &map);
 out:
 	uc_port_map_free(&map);
@@ -133,189 +176,71 @@ out:
 
 /* ---------------------------------------------------------------- events */
 
-enum field {
-	F_EVENT, F_CPU, F_PID, F_UPCALL_TYPE, F_TS, F_PKT_FRAG_SIZE,
-	F_PKT_SIZE, F_KEY_SIZE, F_COMM, F_DPIF_NAME, F_DEV_NAME, F_PKT, F_KEY,
-	F_COUNT,
-};
-
-static const struct {
-	const char *name;
-	uint64_t max;       /* for ints; 0 = a bytes field */
-	size_t max_bytes;   /* for bytes fields */
-} fields[F_COUNT] = {
-	[F_EVENT] = { "event", UINT32_MAX, 0 },
-	[F_CPU] = { "cpu", UINT32_MAX, 0 },
-	[F_PID] = { "pid", UINT32_MAX, 0 },
-	[F_UPCALL_TYPE] = { "upcall_type", UINT32_MAX, 0 },
-	[F_TS] = { "ts", UINT64_MAX, 0 },
-	[F_PKT_FRAG_SIZE] = { "pkt_frag_size", UINT32_MAX, 0 },
-	[F_PKT_SIZE] = { "pkt_size", UINT32_MAX, 0 },
-	[F_KEY_SIZE] = { "key_size", UINT64_MAX, 0 },
-	[F_COMM] = { "comm", 0, UC_TASK_COMM_LEN },
-	[F_DPIF_NAME] = { "dpif_name", 0, UC_DPIF_NAME_LEN },
-	[F_DEV_NAME] = { "dev_name", 0, UC_DEV_NAME_LEN },
-	[F_PKT] = { "pkt", 0, PY_MAX_BYTES },
-	[F_KEY] = { "key", 0, PY_MAX_BYTES },
-};
-
-static int field_index(const struct uc_pybuf *key)
+static int read_event(struct py_reader *r, const char *line, size_t len,
+		      size_t at)
 {
-	for (int i = 0; i < F_COUNT; i++)
-		if (strlen(fields[i].name) == key->len &&
-		    !memcmp(fields[i].name, key->data, key->len))
-			return i;
-	return -1;
-}
+	char why[UC_CHECK_WHY_SIZE + 64];
+	struct uc_raw_event ev;
 
-/* Names are C strings in the record: they end at the first NUL. */
-static void set_name(char *dst, size_t size, const struct uc_pybuf *src)
-{
-	size_t n = src->len < size - 1 ? src->len : size - 1;
-	const void *nul = n ? memchr(src->data, 0, n) : NULL;
-
-	if (nul)
-		n = (size_t)((const uint8_t *)nul - src->data);
-	if (n)
-		memcpy(dst, src->data, n);
-	dst[n] = '\0';
-}
-
-static void set_int(struct uc_raw_event *ev, int f, uint64_t v)
-{
-	switch (f) {
-	case F_EVENT: ev->event = (uint32_t)v; break;
-	case F_CPU: ev->cpu = (uint32_t)v; break;
-	case F_PID: ev->pid = (uint32_t)v; break;
-	case F_UPCALL_TYPE: ev->upcall_type = (uint32_t)v; break;
-	case F_TS: ev->ts = v; break;
-	case F_PKT_FRAG_SIZE: ev->pkt_frag_size = (uint32_t)v; break;
-	case F_PKT_SIZE: ev->pkt_size = (uint32_t)v; break;
-	case F_KEY_SIZE: ev->key_size = v; break;
-	default: break;
+	if (uc_py_event_parse(&r->event, line, len, at, &ev, why, sizeof(why)))
+		return limit_error(r, "event", why);
+	if (uc_check_event(&ev, why))
+		return limit_error(r, "event", why);
+	if (!r->map_seen) {
+		/* The original ignores events before the map. */
+		r->stats->events_before_map++;
+		return 0;
 	}
-}
-
-static bool parse_value(struct uc_pylit *cur, struct py_reader *r,
-			struct uc_raw_event *ev, int f)
-{
-	struct uc_pybuf *buf;
-	uint64_t v;
-
-	if (f < 0) {
-		/* A key we do not know: skip its int or bytes value. */
-		int64_t ignored;
-
-		if (uc_pylit_peek_bytes(cur))
-			return uc_pylit_bytes(cur, &r->str, PY_MAX_BYTES);
-		return uc_pylit_int(cur, &ignored);
-	}
-	if (fields[f].max) {
-		if (!uc_pylit_uint(cur, &v))
-			return false;
-		if (v > fields[f].max) {
-			cur->expected = "a smaller integer";
-			return false;
-		}
-		set_int(ev, f, v);
-		return true;
-	}
-	buf = f == F_PKT ? &r->pkt : f == F_KEY ? &r->keybytes : &r->str;
-	if (!uc_pylit_bytes(cur, buf, fields[f].max_bytes))
-		return false;
-	if (f == F_COMM)
-		set_name(ev->comm, sizeof(ev->comm), buf);
-	else if (f == F_DPIF_NAME)
-		set_name(ev->dpif_name, sizeof(ev->dpif_name), buf);
-	else if (f == F_DEV_NAME)
-		set_name(ev->dev_name, sizeof(ev->dev_name), buf);
-	return true;
-}
-
-static bool parse_event_dict(struct uc_pylit *cur, struct py_reader *r,
-			     struct uc_raw_event *ev, unsigned *seen)
-{
-	if (!uc_pylit_expect(cur, '{'))
-		return false;
-	do {
-		int f;
-
-		if (uc_pylit_accept(cur, '}'))
-			return true;
-		if (!uc_pylit_str(cur, &r->key) || !uc_pylit_expect(cur, ':'))
-			return false;
-		f = field_index(&r->key);
-		if (!parse_value(cur, r, ev, f))
-			return false;
-		if (f >= 0)
-			*seen |= 1u << f;
-	} while (uc_pylit_accept(cur, ','));
-	return uc_pylit_expect(cur, '}');
-}
-
-static int check_event(struct py_reader *r, const struct uc_raw_event *ev,
-		       unsigned seen)
-{
-	for (int f = 0; f < F_COUNT; f++)
-		if (!(seen & (1u << f)))
-			return uc_error_set(r->err, "%s:%zu: malformed event: no '%s' field",
-					    r->name, r->lineno, fields[f].name);
-	if (ev->event >= UC_EV_MAX)
-		return uc_error_set(r->err, "%s:%zu: malformed event: expected an event type 0..%d, got %u",
-				    r->name, r->lineno, UC_EV_MAX - 1, ev->event);
-	return 0;
-}
-
-static int read_event(struct py_reader *r, const char *text, size_t len)
-{
-	struct uc_raw_event ev = { 0 };
-	struct uc_pylit cur;
-	unsigned seen = 0;
-
-	if (!r->map_seen)
-		return 0;  /* the original ignores events before the map */
-	uc_pylit_init(&cur, text, len);
-	if (!parse_event_dict(&cur, r, &ev, &seen) || !uc_pylit_at_end(&cur)) {
-		if (!cur.expected)
-			cur.expected = "the end of the line";
-		return syntax_error(r, &cur, "event");
-	}
-	if (check_event(r, &ev, seen))
-		return -1;
-	/* What the original keeps of the arrays: min(size, len(array)). */
-	ev.pkt = r->pkt.data;
-	ev.pkt_cap = (uint32_t)(ev.pkt_size < r->pkt.len ? ev.pkt_size : r->pkt.len);
-	ev.key = r->keybytes.data;
-	ev.key_cap = (uint32_t)(ev.key_size < r->keybytes.len ? ev.key_size :
-							    r->keybytes.len);
+	r->stats->events++;
 	return r->sink->on_event ? r->sink->on_event(r->sink->ctx, &ev) : 0;
 }
 
 /* ---------------------------------------------------------------- misses */
 
-static int read_event_miss(struct py_reader *r, const char *text, size_t len)
+/* A count: negative ones are none, as the original's sum would be. */
+static bool parse_count(struct uc_pylit *cur, uint64_t *count)
 {
-	struct uc_pylit cur;
+	bool negative = uc_pylit_accept(cur, '-');
+
+	if (!negative)
+		uc_pylit_accept(cur, '+');
+	if (!uc_pylit_uint(cur, count))
+		return false;
+	if (negative)
+		*count = 0;
+	return true;
+}
+
+static int read_event_miss(struct py_reader *r, const char *line, size_t len,
+			   size_t at)
+{
+	char why[UC_CHECK_WHY_SIZE];
 	uint64_t counts[UC_EV_MAX] = { 0 };
+	struct uc_pylit cur;
 	int ret = 0;
 
-	uc_pylit_init(&cur, text, len);
+	cursor_at(&cur, line, len, at);
 	if (!uc_pylit_expect(&cur, '{'))
 		return syntax_error(r, &cur, "event_miss");
 	do {
-		int64_t type, count;
+		int64_t type;
+		uint64_t count;
 
 		if (uc_pylit_accept(&cur, '}'))
 			goto done;
 		if (!uc_pylit_int(&cur, &type) || !uc_pylit_expect(&cur, ':') ||
-		    !uc_pylit_int(&cur, &count))
+		    !parse_count(&cur, &count))
 			return syntax_error(r, &cur, "event_miss");
-		if (type < 0 || type >= UC_EV_MAX)
-			return uc_error_set(r->err, "%s:%zu: malformed event_miss: expected an event type 0..%d, got %lld",
-					    r->name, r->lineno, UC_EV_MAX - 1,
-					    (long long)type);
+		if (type < 0 || type > UINT32_MAX) {
+			snprintf(why, sizeof(why),
+				 "event type %lld: expected 0 to %d",
+				 (long long)type, UC_EV_MAX - 1);
+			return limit_error(r, "event_miss", why);
+		}
+		if (uc_check_missed((uint32_t)type, why))
+			return limit_error(r, "event_miss", why);
 		/* A dict keeps the last value of a repeated key. */
-		counts[type] = count > 0 ? (uint64_t)count : 0;
+		counts[type] = count;
 	} while (uc_pylit_accept(&cur, ','));
 	if (!uc_pylit_expect(&cur, '}'))
 		return syntax_error(r, &cur, "event_miss");
@@ -333,57 +258,124 @@ done:
 
 /* ---------------------------------------------------------------- info */
 
-/* One value of the capture_info dict into INFO (unknown keys skipped). */
-static bool info_value(struct uc_pylit *cur, struct py_reader *r,
-		       struct uc_capture_info *info)
+static bool key_is(const struct uc_pybuf *key, const char *name)
 {
-	static const char *const strs[] = { "tool_version", "host", "kernel" };
-	char *const str_dst[] = { info->tool_version, info->host, info->kernel };
-	const size_t str_size[] = { sizeof(info->tool_version),
-				    sizeof(info->host), sizeof(info->kernel) };
-	struct uc_pybuf *key = &r->key;
-	uint64_t v;
+	return key->len == strlen(name) && !memcmp(key->data, name, key->len);
+}
 
-	if (uc_pylit_peek_bytes(cur))   /* no such key yet: skip it */
-		return uc_pylit_bytes(cur, &r->str, PY_MAX_BYTES);
-	if (uc_pylit_peek_str(cur)) {
-		if (!uc_pylit_str(cur, &r->str))
-			return false;
-		for (int i = 0; i < 3; i++)
-			if (key->len == strlen(strs[i]) &&
-			    !memcmp(key->data, strs[i], key->len))
-				set_name(str_dst[i], str_size[i], &r->str);
-		return true;
-	}
-	if (!uc_pylit_uint(cur, &v))
+/* A str value of the capture_info dict; false with WHY on a limit. */
+static bool info_string(struct uc_pylit *cur, struct py_reader *r,
+			struct uc_capture_info *info, const char **why,
+			char why_buf[UC_CHECK_WHY_SIZE])
+{
+	static const char *const keys[] = { "tool_version", "host", "kernel" };
+	char *const dst[] = { info->tool_version, info->host, info->kernel };
+
+	if (!uc_pylit_str(cur, &r->str))
 		return false;
-#define INFO_INT(name, field, max)                                        \
-	if (key->len == strlen(name) && !memcmp(key->data, name, key->len)) \
-		info->field = v > (max) ? (max) : v;
-	INFO_INT("packet_size", packet_size, UINT32_MAX)
-	INFO_INT("flow_key_size", flow_key_size, UINT32_MAX)
-	INFO_INT("buffer_page_count", buffer_page_count, UINT32_MAX)
-	INFO_INT("start_realtime_ns", start_realtime_ns, UINT64_MAX)
-	INFO_INT("start_monotonic_ns", start_monotonic_ns, UINT64_MAX)
-#undef INFO_INT
+	for (int i = 0; i < 3; i++) {
+		const void *nul;
+		size_t n = r->str.len;
+
+		if (!key_is(&r->key, keys[i]))
+			continue;
+		*why = uc_check_info_string(keys[i], n, why_buf);
+		if (*why)
+			return false;
+		/* A C string: it ends at its first NUL. */
+		nul = n ? memchr(r->str.data, 0, n) : NULL;
+		if (nul)
+			n = (size_t)((const uint8_t *)nul - r->str.data);
+		if (n)
+			memcpy(dst[i], r->str.data, n);
+		dst[i][n] = '\0';
+	}
 	return true;
 }
 
+/* An int value of the capture_info dict (u32 fields: at most 2**32-1). */
+static bool info_int(struct uc_pylit *cur, struct py_reader *r,
+		     struct uc_capture_info *info)
+{
+	static const char *const u32_keys[] = {
+		"packet_size", "flow_key_size", "buffer_page_count",
+	};
+	uint32_t *const u32_dst[] = {
+		&info->packet_size, &info->flow_key_size,
+		&info->buffer_page_count,
+	};
+	uint64_t v;
+
+	if (!uc_pylit_uint(cur, &v))
+		return false;
+	for (int i = 0; i < 3; i++) {
+		if (!key_is(&r->key, u32_keys[i]))
+			continue;
+		if (v > UINT32_MAX) {
+			cur->expected = "a smaller integer";
+			return false;
+		}
+		*u32_dst[i] = (uint32_t)v;
+	}
+	if (key_is(&r->key, "start_realtime_ns"))
+		info->start_realtime_ns = v;
+	if (key_is(&r->key, "start_monotonic_ns"))
+		info->start_monotonic_ns = v;
+	return true;
+}
+
+static bool is_str_key(const struct uc_pybuf *key)
+{
+	return key_is(key, "tool_version") || key_is(key, "host") ||
+	       key_is(key, "kernel");
+}
+
+static bool is_int_key(const struct uc_pybuf *key)
+{
+	return key_is(key, "packet_size") || key_is(key, "flow_key_size") ||
+	       key_is(key, "buffer_page_count") ||
+	       key_is(key, "start_realtime_ns") ||
+	       key_is(key, "start_monotonic_ns");
+}
+
+/* One value of the capture_info dict into INFO (unknown keys skipped). */
+static bool info_value(struct uc_pylit *cur, struct py_reader *r,
+		       struct uc_capture_info *info, const char **why,
+		       char why_buf[UC_CHECK_WHY_SIZE])
+{
+	int64_t ignored;
+
+	if (is_str_key(&r->key))
+		return info_string(cur, r, info, why, why_buf);
+	if (is_int_key(&r->key))
+		return info_int(cur, r, info);
+	/* A key of a later version: skip its value. */
+	if (uc_pylit_peek_bytes(cur))
+		return uc_pylit_bytes(cur, &r->str, UNKNOWN_BYTES_MAX);
+	if (uc_pylit_peek_str(cur))
+		return uc_pylit_str(cur, &r->str);
+	return uc_pylit_int(cur, &ignored);
+}
+
 /* capture_info = {...}: our own line (upcall_cost.py skips it). */
-static int read_info(struct py_reader *r, const char *text, size_t len)
+static int read_info(struct py_reader *r, const char *line, size_t len,
+		     size_t at)
 {
 	struct uc_capture_info info = { 0 };
+	char why_buf[UC_CHECK_WHY_SIZE];
+	const char *why = NULL;
 	struct uc_pylit cur;
 
-	uc_pylit_init(&cur, text, len);
+	cursor_at(&cur, line, len, at);
 	if (!uc_pylit_expect(&cur, '{'))
 		return syntax_error(r, &cur, "capture_info");
 	do {
 		if (uc_pylit_accept(&cur, '}'))
 			goto done;
 		if (!uc_pylit_str(&cur, &r->key) || !uc_pylit_expect(&cur, ':') ||
-		    !info_value(&cur, r, &info))
-			return syntax_error(r, &cur, "capture_info");
+		    !info_value(&cur, r, &info, &why, why_buf))
+			return why ? limit_error(r, "capture_info", why) :
+				     syntax_error(r, &cur, "capture_info");
 	} while (uc_pylit_accept(&cur, ','));
 	if (!uc_pylit_expect(&cur, '}'))
 		return syntax_error(r, &cur, "capture_info");
@@ -392,65 +384,119 @@ done:
 		cur.expected = "the end of the line";
 		return syntax_error(r, &cur, "capture_info");
 	}
+	why = uc_check_info(&info, why_buf);
+	if (why)
+		return limit_error(r, "capture_info", why);
 	return r->sink->on_info ? r->sink->on_info(r->sink->ctx, &info) : 0;
 }
 
 /* ---------------------------------------------------------------- lines */
 
-static bool has_prefix(const char *line, size_t len, const char *prefix,
-		       size_t *skip)
-{
-	size_t n = strlen(prefix);
+#define KIND(prefix, fn) { prefix, sizeof(prefix) - 1, fn }
 
-	if (len < n || memcmp(line, prefix, n))
-		return false;
-	*skip = n - 1;  /* keep the '{' */
-	return true;
+static int read_map(struct py_reader *r, const char *l, size_t n, size_t at)
+{
+	return read_port_map(r, l, n, at, false);
 }
+
+static int read_map_update(struct py_reader *r, const char *l, size_t n,
+			   size_t at)
+{
+	return read_port_map(r, l, n, at, true);
+}
+
+/* The lines we read, by prefix; the value starts after it. */
+static const struct line_kind {
+	const char *prefix;
+	size_t len;
+	int (*read)(struct py_reader *r, const char *line, size_t len,
+		    size_t at);
+} line_kinds[] = {
+	KIND("event = ", read_event),
+	KIND("dp_port_map = ", read_map),
+	KIND("dp_port_map_update = ", read_map_update),
+	KIND("event_miss = ", read_event_miss),
+	KIND("capture_info = ", read_info),
+};
 
 static int read_line(struct py_reader *r, const char *line, size_t len)
 {
-	size_t skip;
+	size_t n = sizeof(line_kinds) / sizeof(line_kinds[0]);
 
-	if (has_prefix(line, len, "dp_port_map = {", &skip))
-		return read_port_map(r, line + skip, len - skip, false);
-	if (has_prefix(line, len, "dp_port_map_update = {", &skip))
-		return read_port_map(r, line + skip, len - skip, true);
-	if (has_prefix(line, len, "event = {", &skip))
-		return read_event(r, line + skip, len - skip);
-	if (has_prefix(line, len, "event_miss = {", &skip))
-		return read_event_miss(r, line + skip, len - skip);
-	if (has_prefix(line, len, "capture_info = {", &skip))
-		return read_info(r, line + skip, len - skip);
+	for (size_t i = 0; i < n; i++) {
+		const struct line_kind *k = &line_kinds[i];
+
+		if (len >= k->len && !memcmp(line, k->prefix, k->len))
+			return k->read(r, line, len, k->len);
+	}
 	return 0;
 }
 
-int uc_py_read_stream(FILE *in, const char *name,
-		      const struct uc_event_sink *sink, struct uc_error *err)
+/*
+ * Hands each line (without its newline) to read_line().  A line must fit
+ * in the input's buffer, which grows to hold the longest one.
+ */
+static int read_lines(struct py_reader *r, struct uc_input *in)
 {
-	struct py_reader r = { .name = name, .sink = sink, .err = err };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int ret = 0;
+	size_t scanned = 0;   /* bytes known to hold no newline */
+
+	for (;;) {
+		const char *data = (const char *)uc_input_data(in);
+		size_t avail = uc_input_avail(in), len, skip;
+		const char *nl = avail > scanned ?
+			memchr(data + scanned, '\n', avail - scanned) : NULL;
+		int ret;
+
+		if (nl) {
+			len = (size_t)(nl - data);
+			skip = len + 1;
+		} else if (!uc_input_eof(in)) {
+			long got = uc_input_more(in);
+
+			if (got < 0)
+				return uc_error_set(r->err,
+						    "%s: read error: %s",
+						    r->name,
+						    strerror((int)-got));
+			scanned = avail;
+			continue;
+		} else if (avail) {
+			len = skip = avail;   /* the last line has no newline */
+		} else {
+			return 0;
+		}
+		r->lineno++;
+		ret = read_line(r, data, len);
+		uc_input_consume(in, skip);
+		scanned = 0;
+		if (ret)
+			return ret;
+	}
+}
+
+int uc_py_read(struct uc_input *in, const struct uc_event_sink *sink,
+	       struct uc_read_stats *stats, struct uc_error *err)
+{
+	struct uc_read_stats local = { .format = UC_FORMAT_PY };
+	struct py_reader *r = calloc(1, sizeof(*r));
+	int ret;
 
 	err->msg[0] = '\0';
-	while ((len = getline(&line, &cap, in)) > 0) {
-		r.lineno++;
-		ret = read_line(&r, line, (size_t)len);
-		if (ret)
-			break;
-	}
-	if (!ret && ferror(in))
-		ret = uc_error_set(err, "%s: read error: %s", name, strerror(errno));
-	if (ret == UC_SINK_STOP)
+	if (!r)
+		return uc_error_set(err, "%s: out of memory", in->name);
+	r->name = in->name;
+	r->sink = sink;
+	r->stats = stats ? stats : &local;
+	r->err = err;
+	ret = read_lines(r, in);
+	if (ret == UC_SINK_STOP || ret > 0)
 		ret = 0;
 	else if (ret < 0 && !err->msg[0])
-		uc_error_set(err, "%s:%zu: %s", name, r.lineno, strerror(-ret));
-	free(line);
-	uc_pybuf_free(&r.key);
-	uc_pybuf_free(&r.pkt);
-	uc_pybuf_free(&r.keybytes);
-	uc_pybuf_free(&r.str);
+		uc_error_set(err, "%s:%zu: %s", r->name, r->lineno,
+			     strerror(-ret));
+	uc_pybuf_free(&r->key);
+	uc_pybuf_free(&r->str);
+	uc_py_event_parser_free(&r->event);
+	free(r);
 	return ret ? -1 : 0;
 }

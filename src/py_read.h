@@ -3,12 +3,18 @@
 #ifndef UC_PY_READ_H
 #define UC_PY_READ_H
 
-#include <stdio.h>
-
 #include "error.h"
 #include "event.h"
+#include "input.h"
+#include "trace_file.h"
 
-int uc_py_read_stream(FILE *in, const char *name,
-		      const struct uc_event_sink *sink, struct uc_error *err);
+/*
+ * Reads upcall_cost.py's text format from IN and feeds SINK, line by line.
+ * Returns 0 at the end or when a callback returns UC_SINK_STOP; -1 with
+ * ERR set ("NAME:LINE: malformed ...") otherwise.  STATS (may be NULL) is
+ * added to.
+ */
+int uc_py_read(struct uc_input *in, const struct uc_event_sink *sink,
+	       struct uc_read_stats *stats, struct uc_error *err);
 
 #endif /* UC_PY_READ_H */

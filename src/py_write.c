@@ -12,9 +12,12 @@
  * into the output buffer with a bound computed up front, not with stdio.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "native_format.h"
+#include "py_write.h"
 #include "pyrepr.h"
 
 /* Worst case of one escaped byte: \xhh. */
@@ -147,29 +150,54 @@ int uc_py_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev,
 	o = put_lit(o, ", 'key': ");
 	o = put_bytes(o, ev->key, key_cap, key_len - key_cap);
 	o = put_lit(o, "}\n");
-	b->len += (size_t)(o - start);
+	uc_wbuf_advance(b, (size_t)(o - start));
 	return 0;
 }
 
 /*
- * The map goes through port_map.c's repr writer, straight to the file:
- * it is one line per file, so the buffer is flushed first to keep order.
+ * The rare lines (maps, capture info) are formatted with stdio into
+ * memory, then appended: port_map.c and pyrepr.c write Python reprs to a
+ * FILE.
  */
+struct line {
+	char *text;
+	size_t len;
+	FILE *out;
+};
+
+static int line_begin(struct line *l)
+{
+	l->text = NULL;
+	l->len = 0;
+	l->out = open_memstream(&l->text, &l->len);
+	return l->out ? 0 : -ENOMEM;
+}
+
+static int line_end(struct uc_wbuf *b, struct line *l)
+{
+	bool failed = ferror(l->out);
+	int rc;
+
+	/* fclose() sets text and len; a stream that failed is out of memory. */
+	if (fclose(l->out) || failed)
+		rc = -ENOMEM;
+	else
+		rc = uc_wbuf_append(b, l->text, l->len);
+	free(l->text);
+	return rc;
+}
+
 static int write_map_line(struct uc_wbuf *b, const char *prefix,
 			  const struct uc_port_map *map)
 {
-	int rc = uc_wbuf_flush(b);
+	struct line l;
 
-	if (rc)
-		return rc;
-	fputs(prefix, b->out);
-	uc_port_map_write_py(map, b->out);
-	fputc('\n', b->out);
-	if (ferror(b->out)) {
-		b->err = errno ? errno : EIO;
-		return -b->err;
-	}
-	return 0;
+	if (line_begin(&l))
+		return -ENOMEM;
+	fputs(prefix, l.out);
+	uc_port_map_write_py(map, l.out);
+	fputc('\n', l.out);
+	return line_end(b, &l);
 }
 
 int uc_py_write_port_map(struct uc_wbuf *b, const struct uc_port_map *map)
@@ -191,51 +219,40 @@ int uc_py_write_port_map_update(struct uc_wbuf *b, const struct uc_port_map *map
  */
 int uc_py_write_info(struct uc_wbuf *b, const struct uc_capture_info *info)
 {
-	int rc = uc_wbuf_flush(b);
-	FILE *out = b->out;
+	struct line l;
 
-	if (rc)
-		return rc;
-	fputs("capture_info = {'tool_version': ", out);
-	uc_py_write_str(out, info->tool_version, strlen(info->tool_version));
-	fprintf(out, ", 'packet_size': %u, 'flow_key_size': %u, "
-		     "'buffer_page_count': %u, 'host': ",
+	if (line_begin(&l))
+		return -ENOMEM;
+	fputs("capture_info = {'tool_version': ", l.out);
+	uc_py_write_str(l.out, info->tool_version, strlen(info->tool_version));
+	fprintf(l.out, ", 'packet_size': %u, 'flow_key_size': %u, "
+		       "'buffer_page_count': %u, 'host': ",
 		info->packet_size, info->flow_key_size, info->buffer_page_count);
-	uc_py_write_str(out, info->host, strlen(info->host));
-	fputs(", 'kernel': ", out);
-	uc_py_write_str(out, info->kernel, strlen(info->kernel));
-	fprintf(out, ", 'start_realtime_ns': %llu, 'start_monotonic_ns': %llu}\n",
+	uc_py_write_str(l.out, info->host, strlen(info->host));
+	fputs(", 'kernel': ", l.out);
+	uc_py_write_str(l.out, info->kernel, strlen(info->kernel));
+	fprintf(l.out, ", 'start_realtime_ns': %llu, 'start_monotonic_ns': %llu}\n",
 		(unsigned long long)info->start_realtime_ns,
 		(unsigned long long)info->start_monotonic_ns);
-	if (ferror(out)) {
-		b->err = errno ? errno : EIO;
-		return -b->err;
-	}
-	return 0;
+	return line_end(b, &l);
 }
 
 /* event_miss = {1: 3, 4: 1}: a dict repr of int keys and values. */
 int uc_py_write_missed(struct uc_wbuf *b, const struct uc_missed_entry *missed,
 		       size_t n_missed)
 {
-	unsigned char *o;
-
 	if (!n_missed)
 		return 0;
 	for (size_t i = 0; i < n_missed; i++) {
-		o = uc_wbuf_reserve(b, 64);
+		unsigned char *start = uc_wbuf_reserve(b, 64), *o = start;
+
 		if (!o)
 			return b->err ? -b->err : -EIO;
 		o = put_lit(o, i ? ", " : "event_miss = {");
 		o = put_u64(o, missed[i].type);
 		o = put_lit(o, ": ");
 		o = put_u64(o, missed[i].count);
-		b->len = (size_t)(o - b->data);
+		uc_wbuf_advance(b, (size_t)(o - start));
 	}
-	o = uc_wbuf_reserve(b, 2);
-	if (!o)
-		return b->err ? -b->err : -EIO;
-	o = put_lit(o, "}\n");
-	b->len = (size_t)(o - b->data);
-	return 0;
+	return uc_wbuf_append(b, "}\n", 2);
 }

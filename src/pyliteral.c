@@ -201,6 +201,13 @@ static size_t put_utf8(uint8_t *out, unsigned long cp)
 	return 4;
 }
 
+/* The one-character escapes: their value plus one, or 0. */
+static const uint8_t simple_escapes[256] = {
+	['\\'] = '\\' + 1, ['\''] = '\'' + 1, ['"'] = '"' + 1, ['a'] = '\a' + 1,
+	['b'] = '\b' + 1, ['f'] = '\f' + 1, ['n'] = '\n' + 1, ['r'] = '\r' + 1,
+	['t'] = '\t' + 1, ['v'] = '\v' + 1,
+};
+
 /*
  * One escape sequence after a backslash at cur->p (which points past the
  * backslash).  Appends its value to BUF.  Python's rules: \\ \' \" \a \b
@@ -209,17 +216,13 @@ static size_t put_utf8(uint8_t *out, unsigned long cp)
  */
 static bool escape(struct uc_pylit *cur, struct uc_pybuf *buf, bool is_bytes)
 {
-	static const char simple_in[] = "\\'\"abfnrtv";
-	static const char simple_out[] = "\\'\"\a\b\f\n\r\t\v";
 	const char *p = cur->p;
-	const char *s;
 	long v;
 
 	if (p >= cur->end)
 		return fail(cur, "an escape after '\\'");
-	s = strchr(simple_in, *p);
-	if (s && *p) {
-		buf->data[buf->len++] = (uint8_t)simple_out[s - simple_in];
+	if (simple_escapes[(unsigned char)*p]) {
+		buf->data[buf->len++] = simple_escapes[(unsigned char)*p] - 1;
 		cur->p = p + 1;
 		return true;
 	}
@@ -331,4 +334,93 @@ bool uc_pylit_none(struct uc_pylit *cur)
 		return true;
 	}
 	return fail(cur, "None");
+}
+
+/* ------------------------------------------------------------ fast paths */
+
+/* Hex digit values plus one, 0 for anything else. */
+static const uint8_t hex_values[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* The escapes Python's bytes repr writes besides \xhh: value plus one. */
+static const uint8_t repr_escapes[256] = {
+	['\\'] = '\\' + 1, ['\''] = '\'' + 1, ['"'] = '"' + 1, ['n'] = '\n' + 1,
+	['r'] = '\r' + 1, ['t'] = '\t' + 1,
+};
+
+const char *uc_pylit_fast_uint(const char *p, const char *end, uint64_t *value)
+{
+	const char *start = p;
+	uint64_t v = 0;
+
+	while (p < end && (unsigned)(*p - '0') < 10)
+		v = v * 10 + (unsigned)(*p++ - '0');
+	/* 19 digits cannot overflow; '_' and leading zeros: the full parser. */
+	if (p == start || p - start > 19 || (*start == '0' && p - start > 1) ||
+	    (p < end && *p == '_'))
+		return NULL;
+	*value = v;
+	return p;
+}
+
+const char *uc_pylit_fast_bytes(const char *p, const char *end, uint8_t *out,
+				size_t max, size_t *len)
+{
+	uint8_t *o = out, *o_end = out + max;
+	char quote;
+
+	if (end - p < 3 || p[0] != 'b' || (p[1] != '\'' && p[1] != '"'))
+		return NULL;
+	quote = p[1];
+	p += 2;
+	while (p < end) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\\') {
+			int v;
+
+			/* The zero padding of the capture arrays, two at a
+			 * time (one 8-byte compare). */
+			if (end - p >= 8 && o_end - o >= 2 &&
+			    !memcmp(p, "\\x00\\x00", 8)) {
+				o[0] = o[1] = 0;
+				o += 2;
+				p += 8;
+				continue;
+			}
+			if (end - p >= 4 && p[1] == 'x') {
+				int hi = hex_values[(unsigned char)p[2]];
+				int lo = hex_values[(unsigned char)p[3]];
+
+				if (!hi || !lo)
+					return NULL;
+				v = (hi - 1) << 4 | (lo - 1);
+				p += 4;
+			} else {
+				unsigned char e = end - p < 2 ? 0 : p[1];
+
+				if (!repr_escapes[e])
+					return NULL;
+				v = repr_escapes[e] - 1;
+				p += 2;
+			}
+			if (o == o_end)
+				return NULL;
+			*o++ = (uint8_t)v;
+			continue;
+		}
+		if (c == (unsigned char)quote) {
+			*len = (size_t)(o - out);
+			return p + 1;
+		}
+		if (c < 0x20 || c > 0x7e || o == o_end)
+			return NULL;
+		*o++ = c;
+		p++;
+	}
+	return NULL;
 }

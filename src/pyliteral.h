@@ -53,4 +53,20 @@ bool uc_pylit_none(struct uc_pylit *cur);
 /* Offset of the cursor in its line (for messages). */
 size_t uc_pylit_offset(const struct uc_pylit *cur);
 
+/*
+ * Fast paths for the forms upcall_cost.py writes, for callers that parse
+ * again with the functions above when one fails: they report nothing, and
+ * whatever they accept, the functions above read the same way.  Each
+ * starts at P (no white space skipped) and returns the end of what it
+ * read, or NULL.
+ */
+/* A decimal of 1 to 19 digits, no '_', no leading zero. */
+const char *uc_pylit_fast_uint(const char *p, const char *end, uint64_t *value);
+/*
+ * b'...' or b"..." of printable ASCII and the escapes \xhh \\ \' \" \t
+ * \n \r, decoded into OUT (at most MAX bytes; *LEN set).
+ */
+const char *uc_pylit_fast_bytes(const char *p, const char *end, uint8_t *out,
+				size_t max, size_t *len);
+
 #endif /* UC_PYLITERAL_H */

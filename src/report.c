@@ -25,16 +25,17 @@ static void sorted_types(int order[UC_EV_MAX])
 		}
 }
 
-void uc_report_events(FILE *out, const struct uc_trace *t)
+void uc_report_events(FILE *out, const struct uc_report *r)
 {
 	uint64_t missed = 0;
 	int order[UC_EV_MAX];
 
-	fprintf(out, "- Analyzing results (%zu events)...\n", t->n);
-	if (!t->events_received)
+	fprintf(out, "- Analyzing results (%llu events)...\n",
+		(unsigned long long)r->events);
+	if (!r->events_received)
 		return;
 	for (int i = 0; i < UC_EV_MAX; i++)
-		missed += t->missed[i];
+		missed += r->missed[i];
 	if (missed)
 		fputs("\nWARNING: Not all events were captured!\n"
 		      "         Increase the BPF ring buffer size with the "
@@ -45,23 +46,24 @@ void uc_report_events(FILE *out, const struct uc_trace *t)
 	for (int i = 0; i < UC_EV_MAX; i++) {
 		int type = order[i];
 
-		if (!t->listed[type])
+		if (!r->listed[type])
 			continue;
 		fprintf(out, "  %-36s: %10llu/%10llu [%10llu]\n",
 			uc_event_type_name((uint32_t)type),
-			(unsigned long long)t->usable[type],
-			(unsigned long long)t->total[type],
-			(unsigned long long)t->missed[type]);
+			(unsigned long long)r->usable[type],
+			(unsigned long long)r->total[type],
+			(unsigned long long)r->missed[type]);
 	}
 }
 
-void uc_report_matching(FILE *out, const struct uc_correlation *c)
+void uc_report_matching(FILE *out, const struct uc_report *r)
 {
+	const struct uc_correlation *c = &r->corr;
+
 	/* The original shows a progress bar here; this is its final look. */
 	fprintf(out, "\n- Matching DP_UPCALLs to RECV_UPCALLs "
-		     "|########################################| %llu/%llu [100%%]\n",
-		(unsigned long long)c->n_dp_upcalls,
-		(unsigned long long)c->n_dp_upcalls);
+		     "|########################################| %zu/%zu [100%%]\n",
+		c->n_dps, c->n_dps);
 	if (c->warn_partial)
 		fputs("WARNING: Packets not fully captured for matching!\n"
 		      "         Increase the packet buffer with the "
@@ -82,44 +84,41 @@ static void print_set_presence(FILE *out, const struct uc_correlation *c)
 	for (size_t s = 0; s < c->n_sets; s++) {
 		fputs("DBG: ", out);
 		for (int i = 0; i < 5; i++)
-			fputc(c->sets[s].ev[types[i]] != UC_NONE ? letters[i] : '-',
+			fputc(uc_set_has(&c->sets[s], types[i]) ? letters[i] : '-',
 			      out);
 		fputc('\n', out);
 	}
 }
 
-/*
- * Threads are listed apart by TID; two threads with the same name get
- * their TID appended (upcall_cost.py keys them by name, so one overwrites
- * the other: bug B8).
- */
-static void print_threads(FILE *out, const struct uc_trace *t,
-			  const struct uc_correlation *c)
+static void print_threads(FILE *out, const struct uc_report *r)
 {
 	fputs("\n=> Upcalls handled per thread:\n", out);
-	for (size_t k = 0; k < c->n_threads; k++) {
-		const struct uc_thread_stat *th = &c->threads[k];
-		const char *name = uc_strtab_get(&t->names, th->comm);
-		char label[64];
-		bool shared = false;
-
-		for (size_t j = 0; j < c->n_threads && !shared; j++)
-			shared = j != k && c->threads[j].comm == th->comm;
-		if (shared)
-			snprintf(label, sizeof(label), "%s (%u)", name, th->tid);
-		else
-			snprintf(label, sizeof(label), "%s", name);
+	for (size_t k = 0; k < r->corr.n_threads; k++) {
 		fputs("  ", out);
-		uc_print_padded(out, label, 36);
-		fprintf(out, ": %10llu\n", (unsigned long long)th->upcalls);
+		uc_print_padded(out, r->thread_label[k], 36);
+		fprintf(out, ": %10llu\n",
+			(unsigned long long)r->corr.threads[k].upcalls);
 	}
 }
 
-void uc_report_sets(FILE *out, const struct uc_trace *t,
-		    const struct uc_correlation *c,
-		    const struct uc_metric m[UC_M_COUNT],
+/* --sets: the samples of metric ID in set order, as a Python list. */
+static void print_samples(FILE *out, const struct uc_correlation *c,
+			  enum uc_metric_id id)
+{
+	size_t n = 0;
+	double v;
+
+	for (size_t i = 0; i < c->n_sets; i++)
+		if (uc_metric_sample(&c->sets[i], id, &v))
+			uc_print_py_float_item(out, v, n++);
+	fputs(n ? "]\n" : "[]\n", out);
+}
+
+void uc_report_sets(FILE *out, const struct uc_report *r,
 		    const struct uc_report_opts *opts)
 {
+	const struct uc_correlation *c = &r->corr;
+
 	if (!c->n_sets) {
 		fputs("No upcall data sets where found!!\n", out);
 		return;
@@ -127,13 +126,14 @@ void uc_report_sets(FILE *out, const struct uc_trace *t,
 	fprintf(out, "\n- Analyzing %zu event sets...\n", c->n_sets);
 	if (opts->debug & 0x1000000)
 		print_set_presence(out, c);
-	print_threads(out, t, c);
+	print_threads(out, r);
 	fputs("\n=> Histogram of upcalls per batch:\n", out);
 	uc_batch_histogram(out, c->batch_sizes, c->n_batches);
 	for (int id = 0; id < UC_M_COMPAT_COUNT; id++) {
 		fprintf(out, "\n=> %s:\n", uc_metric_title((enum uc_metric_id)id));
 		if (opts->sets)
-			uc_print_py_float_list(out, m[id].v, m[id].n);
-		uc_text_histogram_sorted(out, m[id].sorted, m[id].n, opts->buckets);
+			print_samples(out, c, (enum uc_metric_id)id);
+		uc_text_histogram_sorted(out, r->ext.metric[id].sorted,
+					 r->ext.metric[id].st.n, opts->buckets);
 	}
 }

@@ -10,9 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "correlate.h"
-#include "metrics.h"
-#include "trace.h"
+#include "report_model.h"
 
 struct uc_report_opts {
 	int buckets;        /* -b */
@@ -21,14 +19,12 @@ struct uc_report_opts {
 };
 
 /* "- Analyzing results" and the events-per-type table. */
-void uc_report_events(FILE *out, const struct uc_trace *t);
+void uc_report_events(FILE *out, const struct uc_report *r);
 /* The matching line and its warnings. */
-void uc_report_matching(FILE *out, const struct uc_correlation *c);
+void uc_report_matching(FILE *out, const struct uc_report *r);
 /* From "- Analyzing N event sets..." to the last histogram.  Prints
  * "No upcall data sets where found!!" when there is no set. */
-void uc_report_sets(FILE *out, const struct uc_trace *t,
-		    const struct uc_correlation *c,
-		    const struct uc_metric m[UC_M_COUNT],
+void uc_report_sets(FILE *out, const struct uc_report *r,
 		    const struct uc_report_opts *opts);
 
 #endif /* UC_REPORT_H */

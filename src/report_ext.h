@@ -5,12 +5,12 @@
  * thread, datapath port, batch size, interval of the capture) and the
  * accounting of what could not be matched.
  *
- * uc_ext_compute() derives all of it once, from the trace, its
- * correlation and its metrics, into a self-contained struct uc_ext (no
- * pointer back into the trace, so --compare can free each run's trace
- * once it is summarised).  The text report (here), the JSON document
- * (report_json.h), the figures (svg_plot.h) and the comparison
- * (compare.h) all render that one struct.
+ * uc_ext_compute() derives all of it once, as part of the report model
+ * (report_model.h), into a self-contained struct uc_ext (no pointer back
+ * into the run, so --compare can free each run once it is summarised).
+ * The text report (report_text.h), the JSON document (report_json.h), the
+ * figures (svg_plot.h) and the comparison (compare.h) all render that
+ * one struct.
  *
  * Cost: each metric is sorted once (an O(n) radix sort) and every
  * percentile, outlier and breakdown is read off the sorted arrays; the
@@ -24,25 +24,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "correlate.h"
 #include "error.h"
 #include "metrics.h"
-#include "options.h"
 #include "stats.h"
-#include "trace.h"
 
 /* The six metrics in the order of an upcall's life, for tables. */
 extern const enum uc_metric_id uc_ext_metric_order[UC_M_COUNT];
 
-struct uc_ext_config {
-	const char *source;   /* the event file, or NULL for a live capture */
-	int top;              /* slowest upcalls to keep */
-	bool timeline;        /* also the fine time bins of the plot */
-};
+struct uc_report;
+struct uc_report_config;
 
 struct uc_metric_summary {
 	double *sorted;       /* the samples, ascending (owned) */
 	struct uc_stats st;
+	size_t negative;      /* samples below zero (clocks or a mismatch) */
 };
 
 /* One row of a breakdown.  Statistics are of the primary metric over the
@@ -56,6 +51,7 @@ struct uc_group {
 			       * received in batches of that size */
 	uint64_t batches;     /* batch size: batches of that size */
 	uint64_t sets;        /* event sets (matched upcalls) */
+	uint64_t covered_ns;  /* interval: the part the capture covers */
 	struct uc_stats st;
 };
 
@@ -86,10 +82,18 @@ struct uc_outlier {
 /* What could not be matched, and why when the correlation knows. */
 struct uc_accounting {
 	uint64_t dp_total, dp_usable, dp_missed;       /* kernel upcalls */
+	uint64_t dp_no_port;       /* ... set aside: no port map names it */
 	uint64_t recv_total, recv_usable, recv_missed; /* vswitchd receives */
+	uint64_t recv_no_port;     /* ... set aside: no port for it */
 	uint64_t put_missed, exec_missed, pkt_exec_missed; /* ring buffer */
-	uint64_t dp_unmatched;     /* usable kernel upcalls with no receive */
+	uint64_t vswitchd_events;  /* traced, lost or filtered: 0 when the
+				    * user-space probes saw nothing at all */
+	uint64_t dp_unmatched;     /* usable kernel upcalls with no receive
+				    * (filtered ones apart) */
+	uint64_t dp_filtered;      /* ... received by a thread left out by
+				    * --handler-filter */
 	uint64_t recv_unmatched;   /* receives matched to no kernel upcall */
+	uint64_t recv_filtered;    /* receives of left-out threads */
 	uint64_t sets;
 	uint64_t sets_no_put;      /* sets without a flow put */
 	uint64_t sets_no_execute;  /* ... without an execute */
@@ -97,11 +101,16 @@ struct uc_accounting {
 	uint64_t sets_exec_no_pkt_exec; /* ... of which had an execute */
 	uint64_t recv_no_put, recv_no_execute;     /* correlation counters */
 	uint64_t puts_dropped, executes_dropped;
+	uint64_t suspect_sets;     /* sets in batches whose operations did not
+				    * all fit (events lost): uncertain */
+	uint64_t recv_before_dp;   /* sets received before their kernel upcall */
 	bool handler_filter;       /* --handler-filter hid some threads */
 };
 
 struct uc_ext {
 	char source[256];         /* file name, or "live capture" */
+	char label[96];           /* a short name for legends (--compare sets
+				   * distinguishing ones) */
 	bool have_info;
 	struct uc_capture_info info;
 	bool have_wall;           /* wall-clock times can be given */
@@ -130,37 +139,21 @@ struct uc_ext {
 };
 
 /*
- * Returns 0, or -1 with ERR set (out of memory).  The sorted samples move
- * from M into X (M's sorted and sorted_set become NULL; the rest of M is
- * left): they are sorted once, in metrics.c, and not copied.
+ * Computes X for the report R (report_model.c calls it once R has its
+ * counts, correlation and metrics).  The sorted samples move
+ * from R's metrics into X (they are sorted once, in metrics.c, and not
+ * copied).  Returns 0, or -1 with ERR set (out of memory).
  */
-int uc_ext_compute(struct uc_ext *x, const struct uc_trace *t,
-		   const struct uc_correlation *c,
-		   struct uc_metric m[UC_M_COUNT],
-		   const struct uc_ext_config *cfg, struct uc_error *err);
+int uc_ext_compute(struct uc_ext *x, struct uc_report *r,
+		   const struct uc_report_config *cfg, struct uc_error *err);
 void uc_ext_free(struct uc_ext *x);
 
-/* The text report: everything above, as tables. */
-void uc_ext_print(FILE *out, const struct uc_ext *x);
-/* Just the latency statistics table. */
-void uc_ext_print_stats(FILE *out, const struct uc_ext *x);
-
-/* Kernel upcalls per second in interval G of x->intervals, over the part
- * of it the capture covers (the last one is usually cut short). */
+/* Does interval G (of x->intervals) lie wholly inside the capture? */
+bool uc_ext_interval_full(const struct uc_ext *x, const struct uc_group *g);
+/* Kernel upcalls per second in interval G; meaningful when it is full. */
 double uc_ext_interval_rate(const struct uc_ext *x, const struct uc_group *g);
 
 /* "2025-11-25T22:00:01.123456Z" (UTC); returns BUF. */
 char *uc_ext_format_wall(int64_t wall_ns, char *buf, size_t size);
-
-/*
- * What main() calls after the compatible report: computes the extension
- * when anything needs it, prints it unless --compat, and writes --json and
- * --plot.  Takes M's sorted samples (see uc_ext_compute).  Returns 0, or
- * -1 with ERR set.
- */
-int uc_ext_report(FILE *out, const struct uc_trace *t,
-		  const struct uc_correlation *c,
-		  struct uc_metric m[UC_M_COUNT],
-		  const struct uc_options *opt, struct uc_error *err);
 
 #endif /* UC_REPORT_EXT_H */

@@ -128,6 +128,7 @@ static void write_metrics(struct uc_json *j, const struct uc_ext *x)
 		uc_json_start_object(j);
 		uc_json_string_field(j, "title", uc_metric_title(id));
 		write_quantiles(j, "stats", &x->metric[id].st, true);
+		uc_json_uint_field(j, "negative", x->metric[id].negative);
 		uc_json_end_object(j);
 	}
 	uc_json_end_object(j);
@@ -263,8 +264,20 @@ static void write_intervals(struct uc_json *j, const struct uc_ext *x)
 
 		uc_json_start_object(j);
 		uc_json_double_field(j, "start_s", (double)g->key * iv);
+		if (x->have_wall) {
+			char wall[48];
+
+			uc_json_string_field(j, "start_utc", uc_ext_format_wall(
+				(int64_t)(x->t0_ns + (uint64_t)g->key * x->interval_ns) +
+				x->wall_offset_ns, wall, sizeof(wall)));
+		}
 		uc_json_uint_field(j, "upcalls", g->upcalls);
-		uc_json_double_field(j, "rate_per_s", uc_ext_interval_rate(x, g));
+		/* A rate only over a whole interval: the last one is cut short. */
+		if (uc_ext_interval_full(x, g))
+			uc_json_double_field(j, "rate_per_s", uc_ext_interval_rate(x, g));
+		else
+			uc_json_null_field(j, "rate_per_s");
+		uc_json_double_field(j, "covered_s", (double)g->covered_ns / NS_PER_S);
 		uc_json_uint_field(j, "matched", g->sets);
 		write_quantiles(j, "latency", &g->st, false);
 		uc_json_end_object(j);
@@ -282,7 +295,9 @@ static void write_unmatched(struct uc_json *j, const struct uc_accounting *a)
 	uc_json_uint_field(j, "traced", a->dp_total);
 	uc_json_uint_field(j, "usable", a->dp_usable);
 	uc_json_uint_field(j, "lost", a->dp_missed);
+	uc_json_uint_field(j, "no_port", a->dp_no_port);
 	uc_json_uint_field(j, "matched", a->sets);
+	uc_json_uint_field(j, "filtered_out", a->dp_filtered);
 	uc_json_uint_field(j, "never_received", a->dp_unmatched);
 	uc_json_end_object(j);
 	uc_json_name(j, "receives");
@@ -290,6 +305,8 @@ static void write_unmatched(struct uc_json *j, const struct uc_accounting *a)
 	uc_json_uint_field(j, "traced", a->recv_total);
 	uc_json_uint_field(j, "usable", a->recv_usable);
 	uc_json_uint_field(j, "lost", a->recv_missed);
+	uc_json_uint_field(j, "no_port", a->recv_no_port);
+	uc_json_uint_field(j, "filtered_out", a->recv_filtered);
 	uc_json_uint_field(j, "no_kernel_upcall", a->recv_unmatched);
 	uc_json_uint_field(j, "without_flow_put", a->recv_no_put);
 	uc_json_uint_field(j, "without_execute", a->recv_no_execute);
@@ -302,6 +319,8 @@ static void write_unmatched(struct uc_json *j, const struct uc_accounting *a)
 	uc_json_uint_field(j, "without_kernel_execute", a->sets_no_pkt_exec);
 	uc_json_uint_field(j, "execute_without_kernel_execute",
 			   a->sets_exec_no_pkt_exec);
+	uc_json_uint_field(j, "received_before_kernel_upcall", a->recv_before_dp);
+	uc_json_uint_field(j, "in_uncertain_batches", a->suspect_sets);
 	uc_json_end_object(j);
 	uc_json_name(j, "lost_events");
 	uc_json_start_object(j);
@@ -312,6 +331,7 @@ static void write_unmatched(struct uc_json *j, const struct uc_accounting *a)
 	uc_json_uint_field(j, "puts_left_over", a->puts_dropped);
 	uc_json_uint_field(j, "executes_unmatched", a->executes_dropped);
 	uc_json_bool_field(j, "handler_filter", a->handler_filter);
+	uc_json_bool_field(j, "vswitchd_traced", a->vswitchd_events != 0);
 	uc_json_end_object(j);
 }
 

@@ -8,6 +8,7 @@
 void uc_strtab_init(struct uc_strtab *tab)
 {
 	memset(tab, 0, sizeof(*tab));
+	uc_map64_init(&tab->index);
 }
 
 void uc_strtab_free(struct uc_strtab *tab)
@@ -15,47 +16,50 @@ void uc_strtab_free(struct uc_strtab *tab)
 	for (size_t i = 0; i < tab->n; i++)
 		free(tab->str[i]);
 	free(tab->str);
-	free(tab->slots);
+	uc_map64_free(&tab->index);
 	uc_strtab_init(tab);
 }
 
-static int grow_slots(struct uc_strtab *tab)
+struct probe {
+	const struct uc_strtab *tab;
+	const char *s;
+};
+
+static bool same_string(const void *ctx, uint32_t i)
 {
-	size_t n_slots = tab->n_slots ? tab->n_slots * 2 : 64;
-	uint32_t *slots = calloc(n_slots, sizeof(*slots));
+	const struct probe *p = ctx;
 
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < tab->n; i++) {
-		size_t h = uc_hash_bytes(tab->str[i], strlen(tab->str[i]), 0) &
-			   (n_slots - 1);
+	return !strcmp(p->tab->str[i], p->s);
+}
 
-		while (slots[h])
-			h = (h + 1) & (n_slots - 1);
-		slots[h] = (uint32_t)i + 1;
-	}
-	free(tab->slots);
-	tab->slots = slots;
-	tab->n_slots = n_slots;
-	return 0;
+static void remember(struct uc_strtab *tab, uint32_t i)
+{
+	memmove(&tab->last[1], &tab->last[0], 3 * sizeof(tab->last[0]));
+	tab->last[0] = i + 1;
 }
 
 uint32_t uc_strtab_intern(struct uc_strtab *tab, const char *s)
 {
-	size_t len, h;
+	struct probe probe = { tab, s };
+	uint64_t key;
+	uint32_t i;
 
-	/* Names come in runs (one handler's events): try the last first. */
-	if (tab->last && !strcmp(tab->str[tab->last - 1], s))
-		return tab->last - 1;
-	len = strlen(s);
-	if ((tab->n + 1) * 2 > tab->n_slots && grow_slots(tab))
-		return UINT32_MAX;
-	h = uc_hash_bytes(s, len, 0) & (tab->n_slots - 1);
-	for (; tab->slots[h]; h = (h + 1) & (tab->n_slots - 1))
-		if (!strcmp(tab->str[tab->slots[h] - 1], s)) {
-			tab->last = tab->slots[h];
-			return tab->slots[h] - 1;
+	/* Names come in runs (a handler's, its datapath's): the recent
+	 * ones first, most recent in front. */
+	for (int k = 0; k < 4 && tab->last[k]; k++)
+		if (!strcmp(tab->str[tab->last[k] - 1], s)) {
+			uint32_t hit = tab->last[k];
+
+			memmove(&tab->last[1], &tab->last[0], (size_t)k * sizeof(hit));
+			tab->last[0] = hit;
+			return hit - 1;
 		}
+	key = uc_hash_bytes(s, strlen(s), 0);
+	i = uc_map64_find(&tab->index, key, same_string, &probe);
+	if (i != UC_MAP64_NONE) {
+		remember(tab, i);
+		return i;
+	}
 	if (tab->n == tab->cap) {
 		size_t cap = tab->cap ? tab->cap * 2 : 16;
 		char **p = realloc(tab->str, cap * sizeof(*p));
@@ -66,9 +70,10 @@ uint32_t uc_strtab_intern(struct uc_strtab *tab, const char *s)
 		tab->cap = cap;
 	}
 	tab->str[tab->n] = strdup(s);
-	if (!tab->str[tab->n])
+	if (!tab->str[tab->n] || uc_map64_add(&tab->index, key, (uint32_t)tab->n)) {
+		free(tab->str[tab->n]);
 		return UINT32_MAX;
-	tab->slots[h] = (uint32_t)tab->n + 1;
-	tab->last = tab->slots[h];
+	}
+	remember(tab, (uint32_t)tab->n);
 	return (uint32_t)tab->n++;
 }

@@ -9,12 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "map64.h"
+
 struct uc_strtab {
 	char **str;
 	size_t n, cap;
-	uint32_t *slots;      /* open addressing: index + 1, 0 = empty */
-	size_t n_slots;
-	uint32_t last;        /* index + 1 of the last string asked for */
+	struct uc_map64 index; /* string hash -> index in str */
+	uint32_t last[4];     /* index + 1 of the strings asked for last
+			       * (names come in runs, a few interleaved) */
 };
 
 void uc_strtab_init(struct uc_strtab *tab);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "svg_plot.h"
+#include "text.h"
 
 #define WIDTH 960.0
 #define LEFT 84.0             /* room for the y tick labels */
@@ -31,7 +32,27 @@ struct axis {
 	bool log;
 	double step;      /* linear: between ticks */
 	double p0, p1;    /* their pixels */
+	double div;       /* tick labels are value / div; 0: a latency in
+			   * microseconds, each tick in its own unit */
 };
+
+/* Latencies are microseconds; an axis reaching into thousands of them
+ * is labelled in milliseconds, into millions in seconds. */
+struct unit {
+	const char *name;
+	double div;
+};
+
+static struct unit latency_unit(const struct axis *a, double max_us)
+{
+	if (a->log)   /* decades apart: each tick says its unit */
+		return (struct unit){ "", 0 };
+	if (max_us >= 1e6)
+		return (struct unit){ "seconds", 1e6 };
+	if (max_us >= 1e3)
+		return (struct unit){ "milliseconds", 1e3 };
+	return (struct unit){ "microseconds", 1 };
+}
 
 static double axis_px(const struct axis *a, double v)
 {
@@ -58,6 +79,7 @@ static double nice_step(double range)
  * every box into a line), else linear on round numbers. */
 static void axis_fit(struct axis *a, double min, double max, bool allow_log)
 {
+	a->div = 1;
 	a->log = allow_log && min > 0 && max / min >= LOG_RATIO;
 	if (a->log) {
 		a->lo = pow(10, floor(log10(min)));
@@ -77,17 +99,29 @@ static void axis_fit(struct axis *a, double min, double max, bool allow_log)
 	a->hi = ceil(max / a->step) * a->step;
 }
 
-static void xml_text(FILE *o, const char *s)
+/* A count axis: from 0, ticks on whole numbers only. */
+static void axis_fit_count(struct axis *a, double max)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	axis_fit(a, 0, max > 1 ? max : 1, false);
+	if (a->step < 1) {
+		a->step = 1;
+		a->hi = ceil(a->hi);
+	}
+}
+
+static void xml_text(FILE *o, const char *raw)
+{
+	char s[512];
+
+	/* Control characters are not allowed in XML 1.0: \xHH instead. */
+	uc_text_escape(raw, s, sizeof(s));
+	for (const char *c = s; *c; c++) {
+		switch (*c) {
 		case '&': fputs("&amp;", o); break;
 		case '<': fputs("&lt;", o); break;
 		case '>': fputs("&gt;", o); break;
 		case '"': fputs("&quot;", o); break;
-		default:
-			/* Control characters are not allowed in XML 1.0. */
-			fputc((unsigned char)*s < 0x20 ? '?' : *s, o);
+		default: fputc(*c, o);
 		}
 	}
 }
@@ -113,10 +147,31 @@ static void line(FILE *o, double x1, double y1, double x2, double y2,
 /* "0.1", "250", "1000000": never the exponent form "1e+06". */
 static void tick_label(char *buf, size_t size, double v)
 {
+	if (fabs(v) < 1e-9 * (fabs(v) + 1))
+		v = 0;
 	if (fabs(v) >= 1e5)
 		snprintf(buf, size, "%.0f", v);
 	else
 		snprintf(buf, size, "%g", fabs(v) < 1e-12 ? 0 : v);
+}
+
+/* "10 us", "1 ms", "2.5 s": a latency of V microseconds. */
+static void latency_label(char *buf, size_t size, double v)
+{
+	if (v >= 1e6)
+		snprintf(buf, size, "%g s", v / 1e6);
+	else if (v >= 1e3)
+		snprintf(buf, size, "%g ms", v / 1e3);
+	else
+		snprintf(buf, size, "%g us", v);
+}
+
+static void axis_label(char *buf, size_t size, const struct axis *a, double v)
+{
+	if (a->div)
+		tick_label(buf, size, v / a->div);
+	else
+		latency_label(buf, size, v);
 }
 
 /* Horizontal grid lines and labels of Y across [X0, X1]. */
@@ -130,7 +185,7 @@ static void y_grid(FILE *o, const struct axis *y, double x0, double x1)
 				line(o, x0, axis_px(y, d * k), x1, axis_px(y, d * k),
 				     "#eeeeee", 1);
 			line(o, x0, axis_px(y, d), x1, axis_px(y, d), "#cccccc", 1);
-			tick_label(label, sizeof(label), d);
+			axis_label(label, sizeof(label), y, d);
 			text(o, x0 - 6, axis_px(y, d) + 4, "end", 11, NULL, label);
 		}
 		return;
@@ -139,7 +194,7 @@ static void y_grid(FILE *o, const struct axis *y, double x0, double x1)
 		double v = y->lo + i * y->step;
 
 		line(o, x0, axis_px(y, v), x1, axis_px(y, v), "#cccccc", 1);
-		tick_label(label, sizeof(label), v);
+		axis_label(label, sizeof(label), y, v);
 		text(o, x0 - 6, axis_px(y, v) + 4, "end", 11, NULL, label);
 	}
 }
@@ -289,6 +344,7 @@ static void box_panel(FILE *o, const struct uc_ext *runs, size_t n,
 	double slot = cat_w * 0.8 / (double)n;
 	struct axis y = { .p0 = y1, .p1 = y0 };
 	struct sample_range range;
+	struct unit unit;
 	char title[200], label[64];
 
 	sample_range(runs, n, &range);
@@ -298,13 +354,15 @@ static void box_panel(FILE *o, const struct uc_ext *runs, size_t n,
 		return;
 	}
 	box_axis(&y, &range);
+	unit = latency_unit(&y, y.hi);
+	y.div = unit.div;
 	if (y.log && range.nonpos)
-		snprintf(title, sizeof(title), "Latency per segment (microseconds, "
-			 "logarithmic scale; %zu samples <= 0 on the bottom edge)",
-			 range.nonpos);
+		snprintf(title, sizeof(title), "Latency per segment (logarithmic "
+			 "scale; %zu samples <= 0 on the bottom edge)", range.nonpos);
+	else if (y.log)
+		snprintf(title, sizeof(title), "Latency per segment (logarithmic scale)");
 	else
-		snprintf(title, sizeof(title), "Latency per segment (microseconds, %s scale)",
-			 y.log ? "logarithmic" : "linear");
+		snprintf(title, sizeof(title), "Latency per segment (%s)", unit.name);
 	text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
 	y_grid(o, &y, x0, x1);
 	for (int i = 0; i < UC_M_COUNT; i++) {
@@ -346,10 +404,16 @@ static void batch_panel(FILE *o, const struct uc_ext *x, double top)
 		max_size = g->key > max_size ? g->key : max_size;
 		max_count = (double)g->batches > max_count ? (double)g->batches : max_count;
 	}
-	snprintf(title, sizeof(title), "Upcalls per batch (%llu batches)",
-		 (unsigned long long)x->n_batches);
+	snprintf(title, sizeof(title), "Upcalls per batch (%llu %s)",
+		 (unsigned long long)x->n_batches, x->n_batches == 1 ? "batch" : "batches");
 	text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
-	axis_fit(&y, 0, max_count > 0 ? max_count : 1, false);
+	if (!x->n_batches) {
+		frame(o, x0, y0, x1, y1);
+		text(o, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 14, NULL,
+		     "no samples: no vswitchd batch was traced");
+		return;
+	}
+	axis_fit_count(&y, max_count);
 	y_grid(o, &y, x0, x1);
 	bar = (x1 - x0) / (double)max_size;
 	for (size_t k = 0; k < x->batch_sizes.n; k++) {
@@ -464,16 +528,26 @@ static void time_panel(FILE *o, const struct uc_ext *x, double top)
 	double x0 = LEFT, x1 = WIDTH - RIGHT, y0 = top + 30;
 	double y1 = top + TIME_PANEL_H - 40, min = 0, max = 0;
 	struct axis ya = { .p0 = y1, .p1 = y0 }, xa = { .p0 = x0, .p1 = x1 };
-	char title[200];
+	char title[200], caption[160], wall[48];
+	struct unit unit;
 
-	if (!time_range(&x->timeline, &min, &max))
+	if (!time_range(&x->timeline, &min, &max)) {
+		snprintf(title, sizeof(title), "%s latency over time",
+			 uc_metric_name(x->primary));
+		text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
+		frame(o, x0, y0, x1, y1);
+		text(o, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 14, NULL,
+		     "no samples");
 		return;
+	}
 	axis_fit(&ya, min, max, true);
+	unit = latency_unit(&ya, ya.hi);
+	ya.div = unit.div;
 	xa.lo = 0;
 	xa.hi = (double)x->timeline.n * (double)x->timeline_ns / 1e9;
-	snprintf(title, sizeof(title), "%s latency over time (microseconds, %s "
-		 "scale; per %g s)", uc_metric_name(x->primary),
-		 ya.log ? "logarithmic" : "linear", (double)x->timeline_ns / 1e9);
+	snprintf(title, sizeof(title), "%s latency over time (%s%sper %g s)",
+		 uc_metric_name(x->primary), ya.log ? "logarithmic scale" : unit.name,
+		 "; ", (double)x->timeline_ns / 1e9);
 	text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
 	y_grid(o, &ya, x0, x1);
 	for (size_t i = 0; i < sizeof(time_series) / sizeof(time_series[0]); i++) {
@@ -485,8 +559,14 @@ static void time_panel(FILE *o, const struct uc_ext *x, double top)
 		text(o, lx + 24, top + 18, "start", 11, NULL, s->name);
 	}
 	time_x_axis(o, &xa, y1);
-	text(o, (x0 + x1) / 2, y1 + 32, "middle", 12, NULL,
-	     "seconds since the first event");
+	if (x->have_wall)
+		snprintf(caption, sizeof(caption), "seconds since the first event, "
+			 "at %s", uc_ext_format_wall((int64_t)x->t0_ns +
+						     x->wall_offset_ns, wall,
+						     sizeof(wall)));
+	else
+		snprintf(caption, sizeof(caption), "seconds since the first event");
+	text(o, (x0 + x1) / 2, y1 + 32, "middle", 12, NULL, caption);
 	frame(o, x0, y0, x1, y1);
 }
 
@@ -522,14 +602,6 @@ static void single(FILE *o, const struct uc_ext *x)
 	fputs("</svg>\n", o);
 }
 
-/* The file name without its directories. */
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 static void compare(FILE *o, const struct uc_ext *runs, size_t n)
 {
 	double w = WIDTH + (n > 4 ? (double)(n - 4) * 6 * 24 : 0);
@@ -544,7 +616,7 @@ static void compare(FILE *o, const struct uc_ext *runs, size_t n)
 		double ly = 50 + (double)(r / 3) * 18;
 		char name[48];
 
-		snprintf(name, sizeof(name), "%s", base_name(runs[r].source));
+		snprintf(name, sizeof(name), "%s", runs[r].label);
 		fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
 			"fill=\"%s\" fill-opacity=\"0.6\" stroke=\"%s\"/>\n", lx,
 			ly - 10, palette[r % N_COLORS], palette[r % N_COLORS]);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * svg_plot.h - --plot FILE.svg: the figures of the upcall_cost article,
- * drawn by the tool.  Plain SVG 1.1 (no script, no CSS, no external
+ * svg_plot.h - --plot FILE.svg: the figures an upcall_cost.py user draws
+ * by hand from its samples, drawn by the tool.  Plain SVG 1.1 (no script, no CSS, no external
  * reference), so any browser or renderer shows it.
  *
  * One run:  boxplots of each latency segment (box from p25 to p75, median
@@ -11,7 +11,7 @@
  *           batch sizes, and the latency over time (p50, p99 and max of
  *           the primary metric per time bin).
  * Several runs (--compare): the boxplots of each run side by side, per
- *           segment, on one axis, as the article compares batch sizes.
+ *           segment, on one axis (e.g. runs with batch sizes 1, 32 and 64).
  */
 #ifndef UC_SVG_PLOT_H
 #define UC_SVG_PLOT_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * trace.c - builds a struct uc_trace from raw events: upcall_cost.py's
+ * trace.c - decodes raw events into usable ones: upcall_cost.py's
  * receive_event() and the handle_event() rules of its event classes.
  *
  * Which events are usable (everything else is only counted):
@@ -16,49 +16,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "correlate.h"
 #include "flow_key.h"
-#include "grow.h"
 #include "hash.h"
 #include "packet.h"
 #include "trace.h"
 
-void uc_trace_init(struct uc_trace *t, const struct uc_trace_config *cfg)
+void uc_trace_init(struct uc_trace *t, const struct uc_trace_config *cfg,
+		   struct uc_usable_sink next)
 {
 	memset(t, 0, sizeof(*t));
 	if (cfg)
 		t->cfg = *cfg;
+	t->next = next;
 	uc_strtab_init(&t->names);
 	uc_port_map_init(&t->map);
 }
 
 void uc_trace_free(struct uc_trace *t)
 {
-	free(t->ev);
-	free(t->pkts);
-	free(t->bytes);
 	uc_strtab_free(&t->names);
 	uc_port_map_free(&t->map);
-	uc_batcher_free(t->batcher);
 	memset(t, 0, sizeof(*t));
-}
-
-/* ---------------------------------------------------------------- filter */
-
-/* --handler-filter: exact thread names, comma separated. */
-static bool handler_listed(const char *filter, const char *comm)
-{
-	size_t len = strlen(comm);
-
-	while (filter) {
-		const char *comma = strchr(filter, ',');
-		size_t n = comma ? (size_t)(comma - filter) : strlen(filter);
-
-		if (n == len && !memcmp(filter, comm, n))
-			return true;
-		filter = comma ? comma + 1 : NULL;
-	}
-	return false;
 }
 
 /* ---------------------------------------------------------------- ports */
@@ -99,91 +77,96 @@ static bool recv_upcall_port(const struct uc_trace *t,
 
 /* ---------------------------------------------------------------- usable */
 
-static bool usable(const struct uc_trace *t, const struct uc_raw_event *ev,
-		   int64_t *port)
+enum verdict { USABLE, NOT_USABLE, NO_PORT };
+
+static enum verdict usable(const struct uc_trace *t,
+			   const struct uc_raw_event *ev, int64_t *port)
 {
 	switch (ev->event) {
 	case UC_EV_RECV_UPCALL:
-		return ev->pkt_size > 0 && ev->key_size > 0 &&
-		       ev->upcall_type == UC_DPIF_UC_MISS &&
-		       recv_upcall_port(t, ev, port);
+		if (!(ev->pkt_size > 0 && ev->key_size > 0 &&
+		      ev->upcall_type == UC_DPIF_UC_MISS))
+			return NOT_USABLE;
+		if (recv_upcall_port(t, ev, port))
+			return USABLE;
+		/* No port in the key and no map naming the datapath's. */
+		return uc_flow_key_port(ev->key, ev->key_cap, &(uint32_t){ 0 }) ==
+				       UC_KEY_PORT_NONE ? NO_PORT : NOT_USABLE;
 	case UC_EV_DP_UPCALL:
-		return ev->pkt_cap > 0 && ev->pkt_size != 0 &&
-		       dp_upcall_port(t, ev, port);
+		if (!(ev->pkt_cap > 0 && ev->pkt_size != 0))
+			return NOT_USABLE;
+		return dp_upcall_port(t, ev, port) ? USABLE : NO_PORT;
 	case UC_EV_OP_FLOW_EXECUTE:
-		return ev->pkt_cap > 0 && ev->pkt_size != 0;
+		return ev->pkt_cap > 0 && ev->pkt_size != 0 ? USABLE : NOT_USABLE;
 	default:
-		return true;
+		return USABLE;
 	}
 }
 
-/* Keeps the bytes of a packet that will be compared. */
-static int store_packet(struct uc_trace *t, const struct uc_raw_event *ev,
-			int64_t port, uint32_t dp_name, uint32_t *index)
+/*
+ * The compared part of a packet.  Kernel and vswitchd copies may differ
+ * in the L4 checksum only (the kernel fills it in after the tracepoint):
+ * the hash is of the bytes with it zeroed, so they index together.
+ */
+static void decode_packet(const struct uc_raw_event *ev, int64_t port,
+			  uint32_t dp_name, struct uc_packet *p)
 {
-	uint8_t masked[65536];
-	struct uc_pkt *p;
 	uint32_t cap = ev->pkt_cap;
 
-	if (uc_grow((void **)&t->pkts, &t->cap_pkts, t->n_pkts + 1, sizeof(*p)) ||
-	    uc_grow((void **)&t->bytes, &t->cap_bytes, t->n_bytes + cap, 1))
-		return -ENOMEM;
-	p = &t->pkts[t->n_pkts];
 	memset(p, 0, sizeof(*p));
-	p->off = t->n_bytes;
+	p->bytes = ev->pkt;
+	p->len = ev->pkt_size;
 	p->cap = cap;
 	p->frag_len = ev->event == UC_EV_DP_UPCALL ? ev->pkt_frag_size : 0;
 	p->dp_port = (int32_t)port;
 	p->dp_name = dp_name;
-	p->csum_off = UC_NO_OFFSET;
-	if (cap)
-		memcpy(t->bytes + t->n_bytes, ev->pkt, cap);
-	if (cap <= sizeof(masked)) {
-		/* Kernel and vswitchd copies may differ in the L4 checksum
-		 * only: hash them with it zeroed so they index together. */
-		p->csum_off = uc_packet_l4_csum_offset(ev->pkt, cap);
-		memcpy(masked, ev->pkt, cap);
-		for (uint32_t i = p->csum_off; i < cap && i < p->csum_off + 2u; i++)
-			masked[i] = 0;
-		p->hash = uc_hash_bytes(masked, cap, 0);
-	}
-	t->n_bytes += cap;
-	*index = (uint32_t)t->n_pkts++;
-	return 0;
+	p->csum_off = uc_packet_l4_csum_offset(ev->pkt, cap);
+	p->hash = uc_hash_bytes_masked(ev->pkt, cap,
+				       p->csum_off == UC_NO_OFFSET ? SIZE_MAX - 8 :
+								     p->csum_off,
+				       2, 0);
 }
 
-static int store_event(struct uc_trace *t, const struct uc_raw_event *ev,
-		       int64_t port)
+/* Hands a usable event (or a receive a filter hides or sets apart) to
+ * the next stage; HIDDEN is the filter's mark. */
+static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
+		   int64_t port, uint32_t hidden)
 {
-	struct uc_event *e;
-	uint32_t pkt = UC_NONE, comm = UC_NONE;
+	bool filtered = hidden & UC_HIDDEN_HANDLER;
+	struct uc_usable u = {
+		.seq = filtered ? UC_NONE : (uint32_t)t->n_usable,
+		.type = (uint8_t)ev->event,
+		.filtered = filtered,
+		.other_port = hidden & UC_OTHER_PORT,
+		.ts = ev->ts,
+		.tid = ev->pid,
+		.cpu = ev->cpu,
+		.comm = UC_NONE,
+	};
+	struct uc_packet pkt;
 
-	if (uc_grow((void **)&t->ev, &t->cap, t->n + 1, sizeof(*e)))
-		return -ENOMEM;
-	if (!t->batcher && !(t->batcher = uc_batcher_new()))
-		return -ENOMEM;
 	if (ev->event == UC_EV_DP_UPCALL || ev->event == UC_EV_RECV_UPCALL) {
 		const char *dp = ev->event == UC_EV_RECV_UPCALL ?
 					 strip_system(ev->dpif_name) : ev->dpif_name;
 		uint32_t dp_name = uc_strtab_intern(&t->names, dp);
 
-		if (dp_name == UINT32_MAX ||
-		    store_packet(t, ev, port, dp_name, &pkt))
+		if (dp_name == UINT32_MAX)
 			return -ENOMEM;
+		decode_packet(ev, port, dp_name, &pkt);
+		u.pkt = &pkt;
 	}
 	/* A handler is known by the name of its first received upcall. */
 	if (ev->event == UC_EV_RECV_UPCALL &&
-	    (comm = uc_strtab_intern(&t->names, ev->comm)) == UINT32_MAX)
+	    (u.comm = uc_strtab_intern(&t->names, ev->comm)) == UINT32_MAX)
 		return -ENOMEM;
-	e = &t->ev[t->n++];
-	e->ts = ev->ts;
-	e->tid = ev->pid;
-	e->pkt_len = ev->pkt_size;
-	e->pkt = pkt;
-	e->cpu = ev->cpu > UINT16_MAX ? UINT16_MAX : (uint16_t)ev->cpu;
-	e->type = (uint8_t)ev->event;
-	return uc_batcher_feed(t->batcher, t, (uint32_t)(t->n - 1), comm,
-			       ev->pkt, ev->pkt_cap);
+	if (ev->event == UC_EV_OP_FLOW_EXECUTE) {
+		u.exec_pkt = ev->pkt;
+		u.exec_cap = ev->pkt_cap;
+		u.exec_len = ev->pkt_size;
+	}
+	if (!filtered)
+		t->n_usable++;
+	return t->next.on_usable ? t->next.on_usable(t->next.ctx, &u) : 0;
 }
 
 /* ---------------------------------------------------------------- live */
@@ -225,6 +208,37 @@ static void live_print(FILE *out, const struct uc_raw_event *ev, int64_t port)
 
 /* ---------------------------------------------------------------- sink */
 
+/*
+ * What a filter hides (filter.h) is not counted, as in upcall_cost.py for
+ * --handler-filter; a receive of a hidden thread that would have been
+ * usable is still passed on, marked, so its kernel upcall is accounted
+ * for; one of another --port is passed on for its batch's sake.
+ */
+static int hidden_event(struct uc_trace *t, const struct uc_raw_event *ev)
+{
+	int64_t port = 0;
+
+	if (ev->hidden & UC_HIDDEN_PORT) {
+		t->hidden_port++;
+		return 0;
+	}
+	if (ev->hidden & UC_HIDDEN_HANDLER)
+		t->filtered_out++;
+	else
+		t->other_port++;
+	if (ev->event == UC_EV_RECV_UPCALL && usable(t, ev, &port) == USABLE)
+		return pass_on(t, ev, port, ev->hidden);
+	return 0;
+}
+
+static void note_time(struct uc_trace *t, uint64_t ts)
+{
+	if (!t->events_received || ts < t->first_ts)
+		t->first_ts = ts;
+	if (ts > t->last_ts)
+		t->last_ts = ts;
+}
+
 static int on_event(void *ctx, const struct uc_raw_event *ev)
 {
 	struct uc_trace *t = ctx;
@@ -233,17 +247,27 @@ static int on_event(void *ctx, const struct uc_raw_event *ev)
 
 	if (ev->event >= UC_EV_MAX)
 		return 0;
-	if (t->cfg.handler_filter && ev->event != UC_EV_DP_UPCALL &&
-	    !handler_listed(t->cfg.handler_filter, ev->comm))
-		return 0;
+	if (ev->hidden)
+		return hidden_event(t, ev);
+	note_time(t, ev->ts);
 	t->events_received++;
 	t->total[ev->event]++;
 	t->listed[ev->event] = true;
-	if (usable(t, ev, &port)) {
+	switch (usable(t, ev, &port)) {
+	case USABLE:
 		t->usable[ev->event]++;
-		ret = store_event(t, ev, port);
+		ret = pass_on(t, ev, port, 0);
 		if (!ret && t->cfg.live_out)
 			live_print(t->cfg.live_out, ev, port);
+		break;
+	case NO_PORT:
+		if (ev->event == UC_EV_DP_UPCALL)
+			t->dp_no_port++;
+		else
+			t->recv_no_port++;
+		break;
+	case NOT_USABLE:
+		break;
 	}
 	if (!ret && t->cfg.stop && t->events_received >= t->cfg.stop)
 		ret = UC_SINK_STOP;
@@ -259,6 +283,7 @@ static int on_port_map(void *ctx, const struct uc_port_map *map)
 		return -ENOMEM;
 	uc_port_map_free(&t->map);
 	t->map = copy;
+	t->had_map |= copy.valid;
 	return 0;
 }
 

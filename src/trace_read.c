@@ -2,62 +2,67 @@
 /*
  * trace_read.c - opens an event file and hands it to the reader of its
  * format: native files start with their magic, anything else is read as
- * upcall_cost.py's text format.
+ * upcall_cost.py's text format.  The magic is peeked at in the input's
+ * buffer, not read and sought back, so pipes work.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "input.h"
 #include "native_format.h"
+#include "native_read.h"
 #include "py_read.h"
 #include "trace_file.h"
 
-int uc_trace_read_stream(FILE *in, const char *name,
-			 const struct uc_event_sink *sink, struct uc_error *err)
+int uc_trace_read_input(struct uc_input *in, const struct uc_event_sink *sink,
+			struct uc_read_stats *stats, struct uc_error *err)
 {
-	unsigned char magic[16];
-	size_t n = fread(magic, 1, sizeof(magic), in);
+	struct uc_read_stats local;
+	int rc;
 
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
 	err->msg[0] = '\0';
-	if (ferror(in))
-		return uc_error_set(err, "%s: read error: %s", name,
-				    strerror(errno));
-	if (fseek(in, 0, SEEK_SET))
-		return uc_error_set(err, "%s: cannot seek: %s", name,
-				    strerror(errno));
-	if (uc_native_is_magic(magic, n))
-		return uc_native_read_stream(in, name, sink, err);
-	return uc_py_read_stream(in, name, sink, err);
+	rc = uc_input_fill(in, UC_NATIVE_MAGIC_LEN);
+	if (rc < 0)
+		return uc_error_set(err, "%s: read error: %s", in->name,
+				    strerror(-rc));
+	if (uc_native_is_magic(uc_input_data(in), uc_input_avail(in))) {
+		stats->format = UC_FORMAT_NATIVE;
+		return uc_native_read(in, sink, stderr, stats, err);
+	}
+	stats->format = UC_FORMAT_PY;
+	return uc_py_read(in, sink, stats, err);
+}
+
+int uc_trace_read_stats(const char *path, const struct uc_event_sink *sink,
+			struct uc_read_stats *stats, struct uc_error *err)
+{
+	struct uc_input in;
+	int rc;
+
+	if (uc_input_open(&in, path, err))
+		return -1;
+	rc = uc_trace_read_input(&in, sink, stats, err);
+	uc_input_close(&in);
+	return rc;
 }
 
 int uc_trace_read(const char *path, const struct uc_event_sink *sink,
 		  struct uc_error *err)
 {
-	FILE *in = fopen(path, "r");
-	int ret;
-
-	if (!in)
-		return uc_error_set(err, "Can't open file \"%s\" for reading: %s",
-				    path, strerror(errno));
-	setvbuf(in, NULL, _IOFBF, 1 << 20);
-	ret = uc_trace_read_stream(in, path, sink, err);
-	fclose(in);
-	return ret;
+	return uc_trace_read_stats(path, sink, NULL, err);
 }
 
 int uc_trace_read_buffer(const void *data, size_t size, const char *name,
 			 const struct uc_event_sink *sink, struct uc_error *err)
 {
-	FILE *in;
-	int ret;
+	struct uc_input in;
+	int rc;
 
-	err->msg[0] = '\0';
-	if (!size)
-		return 0;  /* an empty file holds no events */
-	in = fmemopen((void *)data, size, "r");
-	if (!in)
-		return uc_error_set(err, "%s: %s", name, strerror(errno));
-	ret = uc_trace_read_stream(in, name, sink, err);
-	fclose(in);
-	return ret;
+	uc_input_init_mem(&in, data, size, name);
+	rc = uc_trace_read_input(&in, sink, NULL, err);
+	uc_input_close(&in);
+	return rc;
 }

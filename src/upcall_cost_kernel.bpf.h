@@ -7,8 +7,13 @@
  * have, and a 3 MB vmlinux.h would tie the build to the build host's kernel
  * for nothing.  Only the fields read are declared; preserve_access_index
  * makes clang emit CO-RE relocations, so libbpf moves every access to the
- * running kernel's offsets at load time (vmlinux BTF for sk_buff, the
- * openvswitch module's BTF for the tracepoint record).
+ * running kernel's offsets at load time: vmlinux BTF for sk_buff and
+ * net_device, the openvswitch module's BTF (or the file given with --btf,
+ * on kernels whose modules have none) for the datapath types.
+ *
+ * The tracepoint record of openvswitch:ovs_dp_upcall is not declared here:
+ * its field offsets are read from tracefs at run time (capture_tracefs.c)
+ * and handed to the program as constants, so it needs no BTF at all.
  *
  * Basic types, map/helper enums and struct pt_regs come from the UAPI
  * headers (linux-libc-dev), which bpf_helpers.h / usdt.bpf.h need anyway.
@@ -25,50 +30,49 @@
 #define __always_inline inline __attribute__((always_inline))
 #endif
 
-/* vmlinux BTF: struct sk_buff. */
+/* vmlinux BTF. */
+struct net_device {
+	char name[16];
+} __attribute__((preserve_access_index));
+
+/* vlan_present: until Linux 6.1 (since 6.2 a tag is present when
+ * vlan_proto or vlan_tci is not zero). */
 struct sk_buff {
+	struct net_device *dev;
 	unsigned int len;
 	unsigned int data_len;
 	unsigned char *data;
+	__u16 vlan_tci;
+	__be16 vlan_proto;
+	__u8 vlan_present : 1;
+} __attribute__((preserve_access_index));
+
+struct hlist_node {
+	struct hlist_node *next;
+} __attribute__((preserve_access_index));
+
+struct hlist_head {
+	struct hlist_node *first;
 } __attribute__((preserve_access_index));
 
 /*
- * openvswitch module BTF: the tracepoint record of
- * net/openvswitch/openvswitch_trace.h (TRACE_EVENT(ovs_dp_upcall, ...)).
- * The __data_loc fields hold (length << 16 | offset-in-record).
+ * openvswitch module BTF (net/openvswitch/datapath.h, vport.h), read by
+ * the kprobe on ovs_dp_upcall(dp, skb, key, upcall_info, cutlen) where the
+ * tracepoint is missing.  The tracepoint's dp_name is ovs_dp_name(dp): the
+ * name of the datapath's local port (port 0), found in dp->ports[0].
  */
-struct trace_event_raw_ovs_dp_upcall {
-	__u32 __data_loc_dp_name;
-	__u32 __data_loc_dev_name;
-	void *skbaddr;
-	unsigned int len;
-	__u8 upcall_cmd;
+struct dp_upcall_info {
+	__u8 cmd;
 } __attribute__((preserve_access_index));
 
-/*
- * The same record with the fixed layout it has had since Linux 5.14 on
- * 64-bit kernels (8-byte trace_entry).  Used only when the running kernel
- * has no BTF for the openvswitch module (CONFIG_DEBUG_INFO_BTF_MODULES=n,
- * or the module not loaded, as on a build/test host): then the CO-RE
- * relocations above cannot resolve, and bpf_core_type_exists() selects
- * this layout instead, so the program still loads and verifies.
- */
-struct uc_ovs_dp_upcall_fixed {
-	__u8 common[8];            /* struct trace_entry */
-	void *dpaddr;              /* 8 */
-	__u32 __data_loc_dp_name;  /* 16 */
-	__u32 __data_loc_dev_name; /* 20 */
-	void *skbaddr;             /* 24 */
-	unsigned int len;          /* 32 */
-	__u8 pad[84 - 36];
-	__u8 upcall_cmd;           /* 84 */
-};
+struct vport {
+	struct net_device *dev;
+	__u16 port_no;
+	struct hlist_node dp_hash_node;
+} __attribute__((preserve_access_index));
 
-_Static_assert(__builtin_offsetof(struct uc_ovs_dp_upcall_fixed, skbaddr) == 24,
-	       "ovs_dp_upcall record layout");
-_Static_assert(__builtin_offsetof(struct uc_ovs_dp_upcall_fixed, len) == 32,
-	       "ovs_dp_upcall record layout");
-_Static_assert(__builtin_offsetof(struct uc_ovs_dp_upcall_fixed, upcall_cmd) == 84,
-	       "ovs_dp_upcall record layout");
+struct datapath {
+	struct hlist_head *ports;
+} __attribute__((preserve_access_index));
 
 #endif /* UPCALL_COST_KERNEL_BPF_H */

@@ -1,21 +1,24 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: BSD-2-Clause
 # /init of the testbed initramfs (busybox-static + modules, built by setup.sh).
 #
-# Loads virtio/9p/openvswitch/veth, mounts the host's root file system
+# Loads virtio/9p/openvswitch/veth/geneve/vxlan, mounts the host's root file system
 # read-only over 9p ("hostroot") and the run's results directory writable
-# ("results", when given), then chroots into the host root and runs
+# ("results", when given), then switches root to the host's root and runs
 # testbed/guest.sh. The kernel command line passes (as environment):
 #   tb_root=DIR      the repository root (same path on host and guest)
 #   tb_results=DIR   the results directory (host path; mounted at that path)
-#   tb_mode=MODE     scenario | shell
-#   tb_scenario=NAME
+#   tb_env=FILE      the kernel x OVS pair's build/testbed/env-K-O
+#   tb_mode=MODE     scenario | shell | cmd
+#   tb_scenarios=A,B the scenarios to run, in order
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mkdir -p /sbin; ln -sf /bin/modprobe /sbin/modprobe
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 echo "TB-INIT: kernel $(uname -r)"
-for m in virtio_pci 9pnet_virtio 9p crc32c_generic openvswitch veth; do
-    modprobe "$m" || echo "TB-INIT: modprobe $m failed"
+for m in virtio_pci 9pnet_virtio 9p crc32c_generic openvswitch veth geneve vxlan; do
+    modprobe "$m" 2>/dev/null || grep -q "/$m.ko" /lib/modules/*/modules.builtin ||
+        echo "TB-INIT: modprobe $m failed"
 done
 R=/mnt/root
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288,cache=loose hostroot $R; then
@@ -45,9 +48,15 @@ fi
 ip link set lo up
 export HOME=/root TERM=${TERM:-linux}
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-chroot $R /bin/bash "$tb_root/testbed/guest.sh" 2>&1
-echo "TB-INIT: guest.sh exited with $?"
-sync
-[ -n "$tb_results" ] && umount "$R$tb_results" 2>/dev/null
-echo "GUEST-DONE"
-poweroff -f
+echo 1 > /proc/sys/kernel/sysrq
+# The host's root becomes the root of the guest's mount namespace (not a
+# chroot inside the initramfs), as on a booted machine: a container there
+# can pivot_root, and its files are then named as on any host.
+exec switch_root $R /bin/bash -c '
+    bash "$tb_root/testbed/guest.sh" 2>&1
+    echo "TB-INIT: guest.sh exited with $?"
+    sync
+    [ -n "$tb_results" ] && umount "$tb_results" 2>/dev/null
+    echo "GUEST-DONE"
+    echo o > /proc/sysrq-trigger
+    sleep 60'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/parse-report.awk - key=value facts from one upcall_cost report
 # (live output or `-r` replay; the format of upcall_cost.py's report).
 #
@@ -8,6 +9,8 @@
 #   nosets                            1 if "No upcall data sets where found!!"
 #   batch_n batch_min batch_max       the batch-size histogram's header
 #   m<k>_n m<k>_min m<k>_max          the k-th latency histogram (1..4)
+#   port_<NAME>_upcalls _matched _unmatched
+#                                     the per-datapath-port breakdown
 function short(name) {
     if (name == "openvswitch__dp_upcall") return "dp"
     if (name == "dpif_recv__recv_upcall") return "recv"
@@ -45,4 +48,11 @@ section != "" && section != "events" && /^# NumSamples = / {
     section = ""
     next
 }
+/^=> Per datapath port/ { section = "ports"; next }
+section == "ports" && /^  [^ ]+ +[0-9]+ +[^ ]+ +[0-9]+ +[0-9]+ +[0-9]+/ {
+    out["port_" $3 "_upcalls"] = $4; out["port_" $3 "_matched"] = $5
+    out["port_" $3 "_unmatched"] = $6
+    next
+}
+section == "ports" && /^$/ { section = "" }
 END { for (k in out) print k "=" out[k] }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/record.sh [SCENARIO...] - record real upcall_cost traces on the
 # testbed into examples/: real-SCENARIO.dat (upcall_cost.py's file format, so
 # the original script can read them too) or, when that is too big,
@@ -30,7 +31,7 @@ for S in $SCENARIOS; do
     R=$TB/record/$S
     echo "== record: $S"
     TB_STEADY_SECONDS=${REC_STEADY_SECONDS:-30} TB_LOST_FLOWS=${REC_LOST_FLOWS:-1500} \
-    TB_UC_FORMATS="py native" TB_RESULTS=$R TB_NO_SETUP=1 TB_QUIET=1 \
+    TB_UC_FORMATS="py native" TB_RESULTS=$TB/record TB_NO_SETUP=1 TB_QUIET=1 \
         sh "$HERE/run.sh" "$S" -- -P 64 > "$TB/record-$S.log" 2>&1 || true
     grep -E '^(dp_|bt_ovs_dp_upcall_miss|bt_recv_upcall_miss|traffic_sent|vm_seconds)' \
         "$R/summary.txt" 2>/dev/null | tr '\n' ' '; echo

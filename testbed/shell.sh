@@ -1,8 +1,10 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # testbed/shell.sh - boot the testbed guest with OVS up and give an
 # interactive root shell on its serial console.
 #
-# The guest is the same as in run.sh: Debian's 6.1 kernel under qemu TCG,
+# The guest is the same as in run.sh (TB_KERNEL, TB_OVS choose the kernel x
+# OVS pair, 6.1 and 3.1 by default): a Debian kernel under qemu TCG,
 # the host's root file system read-only over 9p (so every host binary,
 # including ./upcall_cost and build/testbed/traffic, runs in the guest), OVS
 # with USDT probes and megaflows disabled, bridge br0 with namespaces
@@ -17,11 +19,15 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 TB=$ROOT/build/testbed
+K=${TB_KERNEL:-6.1}
+O=${TB_OVS:-3.1}
 mkdir -p "$TB"
 if [ "${TB_NO_SETUP:-0}" != 1 ]; then
-    sh "$HERE/setup.sh" > "$TB/setup.log" 2>&1 || { cat "$TB/setup.log"; exit 1; }
+    sh "$HERE/setup.sh" "$K" "$O" > "$TB/setup-$K-$O.log" 2>&1 ||
+        { cat "$TB/setup-$K-$O.log"; exit 1; }
 fi
-. "$TB/env"
+ENVF=$TB/env-$K-$O
+. "$ENVF"
 RES=$TB/results/shell
 mkdir -p "$RES"
 : > "$RES/params"
@@ -39,10 +45,10 @@ SIZE=""
 if [ $MODE = shell ] && sz=$(stty size 2>/dev/null); then
     SIZE="tb_rows=${sz% *} tb_cols=${sz#* }"
 fi
-echo "== shell: booting the guest; OVS starts at 12 s of guest uptime (about 20 s from now)"
+echo "== shell: booting the $K/$O guest; OVS starts at 12 s of guest uptime (about 20 s from now)"
 exec timeout --foreground -s KILL "${TB_TIMEOUT:-86400}" qemu-system-x86_64 -accel tcg -cpu max -m "${TB_MEM:-3072}" -smp 2 -nic none \
     -nographic -no-reboot \
     -kernel "$KERNEL" -initrd "$INITRD" \
-    -append "console=ttyS0 quiet panic=-1 tb_root=$ROOT tb_results=$RES tb_mode=$MODE $SIZE" \
+    -append "console=ttyS0 quiet panic=-1 tb_root=$ROOT tb_results=$RES tb_env=$ENVF tb_mode=$MODE $SIZE" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs "local,path=$RES,mount_tag=results,security_model=none"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * traffic - a small traffic sender for the upcall_cost OVS testbed.
  *
@@ -11,6 +12,8 @@
  *   traffic -m tcp -d 10.0.0.2 -n 10 -r 5               10 SYNs, 5 per second
  *   traffic -m raw -i eth0 --dst-mac 02:..:02 -d 10.0.1.0 -n 5000 -l 1400
  *   traffic -m udp -d 10.0.1.0 -r 20 -T 60 --repeat 0.5 mix over 60 s
+ *   traffic -m raw ... --ipv6 --vlan 100                IPv6 frames, 802.1Q tag
+ *   traffic --epoch N                                   mark: scenario N starts
  *
  * Only ever run it inside the testbed guest's own network namespaces.
  */
@@ -58,6 +61,8 @@ struct opts {
     int vary_mac;        /* raw: vary the source MAC per flow */
     int rt;              /* --rt: run at SCHED_FIFO priority */
     double at;           /* --at: start at this CLOCK_BOOTTIME (uptime) */
+    int ipv6;            /* --ipv6: raw frames carry IPv6 (fd00::SRC, fd00::DST) */
+    int vlan;            /* --vlan: raw frames carry this 802.1Q VLAN ID, 0 = none */
 };
 
 static void usage(FILE *f)
@@ -91,8 +96,24 @@ static void usage(FILE *f)
 "                           burst is not interrupted by normal-priority threads\n"
 "      --at UPTIME          start sending when /proc/uptime (CLOCK_BOOTTIME)\n"
 "                           reaches UPTIME seconds: starts senders together\n"
+"      --ipv6               raw: Ethernet/IPv6/UDP frames; the IPv4 addresses -s\n"
+"                           and -d (and their sequences) become fd00::A.B.C.D\n"
+"      --vlan VID           raw: tag the frames with 802.1Q VLAN VID (1-4094)\n"
+"      --epoch N            send nothing: call tb_epoch(N) (a uprobe target that\n"
+"                           marks where a scenario's counts start) and exit\n"
 "Flow i uses dst = D + i %% Dcount, src = S + i %% Scount,\n"
 "dport = p + i %% 30000, sport = P + (i / 30000 + i) %% 30000.\n");
+}
+
+/*
+ * A no-op for the testbed's bpftrace to put a uprobe on: `traffic --epoch
+ * N` marks the moment scenario N's counting window opens (0: closes), so one
+ * bpftrace keyed by epoch counts every scenario of a boot.
+ */
+__attribute__((noinline, used)) void tb_epoch(long n);
+__attribute__((noinline, used)) void tb_epoch(long n)
+{
+    __asm__ volatile("" : : "r"(n) : "memory");
 }
 
 static int parse_mac(const char *s, uint8_t m[6])
@@ -224,37 +245,80 @@ static int send_tcp(struct sender *s, const struct tuple *t)
     return (r < 0 && err != EINPROGRESS) ? -1 : 0;
 }
 
+/* Bytes of headers before the payload of a raw frame. */
+static size_t raw_header_len(const struct opts *o)
+{
+    return sizeof(struct ether_header) + (o->vlan ? 4 : 0) +
+           (o->ipv6 ? 40 : sizeof(struct iphdr)) + sizeof(struct udphdr);
+}
+
+/* fd00::A.B.C.D, the IPv6 stand-in of IPv4 address A */
+static void v6_of(struct in_addr a, uint8_t out[16])
+{
+    memset(out, 0, 16);
+    out[0] = 0xfd;
+    memcpy(out + 12, &a.s_addr, 4);
+}
+
 static int send_raw(struct sender *s, const struct tuple *t)
 {
     const struct opts *o = s->o;
-    unsigned char *f = s->buf;
-    size_t iplen = sizeof(struct iphdr) + sizeof(struct udphdr) + (size_t)o->payload;
-    size_t len = sizeof(struct ether_header) + iplen;
-    struct ether_header *eh = (struct ether_header *)f;
-    memcpy(eh->ether_dhost, o->dmac, 6);
-    memcpy(eh->ether_shost, t->smac, 6);
-    eh->ether_type = htons(ETHERTYPE_IP);
-    struct iphdr *ip = (struct iphdr *)(f + sizeof *eh);
-    memset(ip, 0, sizeof *ip);
-    ip->version = 4;
-    ip->ihl = 5;
-    ip->tot_len = htons((uint16_t)iplen);
-    ip->id = htons((uint16_t)s->sent);
-    ip->frag_off = htons(IP_DF);
-    ip->ttl = 64;
-    ip->protocol = IPPROTO_UDP;
-    ip->saddr = t->src.s_addr;
-    ip->daddr = t->dst.s_addr;
-    ip->check = htons(csum_fold(csum_add(0, ip, sizeof *ip)));
-    struct udphdr *uh = (struct udphdr *)(ip + 1);
+    unsigned char *f = s->buf, *p = f;
+    size_t l4len = sizeof(struct udphdr) + (size_t)o->payload;
+    size_t len = raw_header_len(o) + (size_t)o->payload;
+    uint32_t c;
+
+    memcpy(p, o->dmac, 6);
+    memcpy(p + 6, t->smac, 6);
+    p += 12;
+    if (o->vlan) {
+        *p++ = 0x81; *p++ = 0x00;                 /* TPID 0x8100 */
+        *p++ = (uint8_t)(o->vlan >> 8); *p++ = (uint8_t)o->vlan;
+    }
+    *p++ = o->ipv6 ? 0x86 : 0x08; *p++ = o->ipv6 ? 0xdd : 0x00;
+    if (o->ipv6) {
+        uint8_t src[16], dst[16];
+        v6_of(t->src, src);
+        v6_of(t->dst, dst);
+        memset(p, 0, 40);
+        p[0] = 0x60;                              /* version 6 */
+        p[4] = (uint8_t)(l4len >> 8); p[5] = (uint8_t)l4len;
+        p[6] = IPPROTO_UDP;
+        p[7] = 64;                                /* hop limit */
+        memcpy(p + 8, src, 16);
+        memcpy(p + 24, dst, 16);
+        struct { uint8_t s[16], d[16]; uint32_t l; uint8_t z[3], nh; } __attribute__((packed)) ph;
+        memcpy(ph.s, src, 16);
+        memcpy(ph.d, dst, 16);
+        ph.l = htonl((uint32_t)l4len);
+        memset(ph.z, 0, 3);
+        ph.nh = IPPROTO_UDP;
+        c = csum_add(0, &ph, sizeof ph);
+        p += 40;
+    } else {
+        struct iphdr *ip = (struct iphdr *)p;
+        memset(ip, 0, sizeof *ip);
+        ip->version = 4;
+        ip->ihl = 5;
+        ip->tot_len = htons((uint16_t)(sizeof *ip + l4len));
+        ip->id = htons((uint16_t)s->sent);
+        ip->frag_off = htons(IP_DF);
+        ip->ttl = 64;
+        ip->protocol = IPPROTO_UDP;
+        ip->saddr = t->src.s_addr;
+        ip->daddr = t->dst.s_addr;
+        ip->check = htons(csum_fold(csum_add(0, ip, sizeof *ip)));
+        struct { uint32_t s, d; uint8_t z, p; uint16_t l; } __attribute__((packed)) ph =
+            { ip->saddr, ip->daddr, 0, IPPROTO_UDP, htons((uint16_t)l4len) };
+        c = csum_add(0, &ph, sizeof ph);
+        p += sizeof *ip;
+    }
+    struct udphdr *uh = (struct udphdr *)p;
     uh->source = htons(t->sport);
     uh->dest = htons(t->dport);
-    uh->len = htons((uint16_t)(sizeof *uh + (size_t)o->payload));
+    uh->len = htons((uint16_t)l4len);
     uh->check = 0;
-    struct { uint32_t s, d; uint8_t z, p; uint16_t l; } __attribute__((packed)) ph =
-        { ip->saddr, ip->daddr, 0, IPPROTO_UDP, uh->len };
-    uint32_t c = csum_add(0, &ph, sizeof ph);
-    c = csum_add(c, uh, sizeof *uh + (size_t)o->payload);
+    c = csum_add(c, uh, l4len);
     uint16_t ck = csum_fold(c);
     uh->check = htons(ck ? ck : 0xffff);
     struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = s->ifindex,
@@ -297,7 +361,8 @@ int main(int argc, char **argv)
                       .seed = 1, .payload = 18, .ndst = 1, .nsrc = 1,
                       .dport = 10000, .sport = 20000 };
     int have_dst = 0, have_flows = 0;
-    enum { O_REPEAT = 256, O_SEED, O_DMAC, O_SMAC, O_VARYMAC, O_RT, O_AT };
+    enum { O_REPEAT = 256, O_SEED, O_DMAC, O_SMAC, O_VARYMAC, O_RT, O_AT, O_IPV6, O_VLAN,
+           O_EPOCH };
     static const struct option lo[] = {
         { "mode", 1, 0, 'm' }, { "flows", 1, 0, 'n' }, { "packets-per-flow", 1, 0, 'k' },
         { "rate", 1, 0, 'r' }, { "duration", 1, 0, 'T' }, { "repeat", 1, 0, O_REPEAT },
@@ -305,7 +370,9 @@ int main(int argc, char **argv)
         { "dst-count", 1, 0, 'D' }, { "src", 1, 0, 's' }, { "src-count", 1, 0, 'S' },
         { "dport", 1, 0, 'p' }, { "sport", 1, 0, 'P' }, { "first", 1, 0, 'f' },
         { "ifname", 1, 0, 'i' }, { "dst-mac", 1, 0, O_DMAC }, { "src-mac", 1, 0, O_SMAC },
-        { "vary-mac", 0, 0, O_VARYMAC }, { "rt", 0, 0, O_RT }, { "at", 1, 0, O_AT }, { "help", 0, 0, 'h' },
+        { "vary-mac", 0, 0, O_VARYMAC }, { "rt", 0, 0, O_RT }, { "at", 1, 0, O_AT },
+        { "ipv6", 0, 0, O_IPV6 }, { "vlan", 1, 0, O_VLAN }, { "epoch", 1, 0, O_EPOCH },
+        { "help", 0, 0, 'h' },
         { 0, 0, 0, 0 }
     };
     int c;
@@ -354,6 +421,9 @@ int main(int argc, char **argv)
         case O_VARYMAC: o.vary_mac = 1; break;
         case O_RT: o.rt = 1; break;
         case O_AT: o.at = atof(optarg); break;
+        case O_IPV6: o.ipv6 = 1; break;
+        case O_VLAN: o.vlan = atoi(optarg); break;
+        case O_EPOCH: tb_epoch(atol(optarg)); return 0;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -361,7 +431,8 @@ int main(int argc, char **argv)
     if (!have_dst || o.ndst < 1 || o.nsrc < 1 || o.per_flow < 1 || o.payload < 0 ||
         o.payload > 8972 || o.dport < 1 || o.dport > 65535 || o.sport < 0 ||
         o.sport > 65535 || o.rate < 0 || o.repeat < 0 || o.repeat > 1 ||
-        (o.duration > 0 && o.rate <= 0) || (o.duration <= 0 && o.flows < 1)) {
+        (o.duration > 0 && o.rate <= 0) || (o.duration <= 0 && o.flows < 1) ||
+        o.vlan < 0 || o.vlan > 4094 || ((o.ipv6 || o.vlan) && o.mode != M_RAW)) {
         usage(stderr);
         return 2;
     }
@@ -401,8 +472,7 @@ int main(int argc, char **argv)
             memcpy(o.smac, ifr.ifr_hwaddr.sa_data, 6);
         }
         /* the payload lives after the headers in the frame buffer */
-        memmove(s.buf + sizeof(struct ether_header) + sizeof(struct iphdr) +
-                sizeof(struct udphdr), s.buf, 9000);
+        memmove(s.buf + raw_header_len(&o), s.buf, 9000);
     }
 
     if (o.rt) {
@@ -457,9 +527,10 @@ int main(int argc, char **argv)
         repeats = packets - new_flows;
     }
     double el = now_s() - t0;
-    printf("TRAFFIC mode=%s packets=%ld sent=%ld errors=%ld new_flows=%ld repeats=%ld "
+    printf("TRAFFIC mode=%s%s%s packets=%ld sent=%ld errors=%ld new_flows=%ld repeats=%ld "
            "payload=%d elapsed=%.3f pps=%.0f\n",
-           o.mode == M_UDP ? "udp" : o.mode == M_TCP ? "tcp" : "raw", packets, s.sent,
+           o.mode == M_UDP ? "udp" : o.mode == M_TCP ? "tcp" : "raw",
+           o.ipv6 ? "6" : "", o.vlan ? "-vlan" : "", packets, s.sent,
            s.errors, new_flows, repeats, o.payload, el, el > 0 ? (double)s.sent / el : 0);
     free(s.buf);
     return s.errors ? 1 : 0;

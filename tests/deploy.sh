@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/deploy.sh [UPCALL_COST] - the deployment files under deploy/ (run by
 # `make check`):
 #   - Prometheus: `promtool check config` and `check rules` accept the

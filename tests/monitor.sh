@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/monitor.sh [UPCALL_COST] - monitor mode's tests on this machine (run
 # by `make check`).
 #
@@ -81,21 +82,25 @@ echo "-- (a) monitor.bpf.o: load and verify"
 if "$B/monitor_harness" verify > "$T/verify.out" 2>&1; then
 	cat "$T/verify.out"
 	ok=1
-	for p in mon_dp_upcall mon_dp_upcall_kretprobe mon_pkt_exec_kprobe \
+	for p in mon_dp_upcall_tp mon_dp_upcall_kretprobe mon_pkt_exec_kprobe \
 		 mon_recv_upcall mon_op_flow_put mon_op_flow_execute; do
-		for n in 64 2048; do
-			grep -q "$p *-P $n *loaded: verifier ok" "$T/verify.out" || ok=0
+		for v in "64 *atomics" "2048 *atomics" "64 *no-atomics"; do
+			grep -q "$p *-P $v *loaded: verifier ok" "$T/verify.out" || ok=0
 		done
 	done
-	check "every program loadable here verified at -P 64 and 2048" [ $ok = 1 ]
+	check "every program loadable here verified at -P 64 and 2048, and without BPF_FETCH atomics" [ $ok = 1 ]
 else
 	cat "$T/verify.out"
 	fail "monitor.bpf.o does not load"
 fi
+# The kprobe on ovs_dp_upcall (Linux 5.10, no tracepoint) and the
+# tracepoint's keyaddr path read the module's types: relocated against a
+# stand-in BTF file, as --btf FILE does.
 if clang -g -O2 -target bpf -I"$ROOT/tests" -c "$ROOT/tests/monitor_ovs_types.c" -o "$T/types.o" &&
    "$B/monitor_harness" verify "$T/types.o" > "$T/verify2.out" 2>&1 &&
-   [ "$(grep -c 'loaded: verifier ok.*stand-in BTF' "$T/verify2.out")" = 12 ]; then
-	pass "CO-RE paths (tracepoint keyaddr, sw_flow_key in_port, genl_info) relocated and verified against a stand-in BTF"
+   [ "$(grep -c 'loaded: verifier ok.*stand-in BTF' "$T/verify2.out")" = 21 ] &&
+   [ "$(grep -c 'mon_dp_upcall_kprobe .*loaded: verifier ok.*stand-in BTF' "$T/verify2.out")" = 3 ]; then
+	pass "CO-RE paths (kprobe on ovs_dp_upcall, tracepoint keyaddr, sw_flow_key in_port, genl_info) relocated and verified against a stand-in BTF"
 else
 	cat "$T/verify2.out"
 	fail "CO-RE paths against the stand-in BTF"
@@ -310,6 +315,15 @@ if [ ! -e /sys/module/openvswitch ]; then
 	expect_error "--monitor without the openvswitch module" "openvswitch kernel module is not loaded" \
 		"$UC" --monitor -p $S
 fi
+# --btf: a file of the full trace's types lacks what the monitor reads
+clang -g -O2 -target bpf -c "$ROOT/tests/capture_ovs_types.c" -o "$T/capture_types.o"
+expect_error "--btf without the monitor's types" "has no struct sw_flow_key" \
+	"$UC" --monitor -p $S --btf "$T/capture_types.o"
+expect_error "--btf not a BTF file" "not a BTF file" "$UC" --monitor -p $S --btf "$0"
+if [ ! -e /sys/module/openvswitch ]; then
+	expect_error "--monitor --btf with the monitor's types, without the module" \
+		"openvswitch kernel module is not loaded" "$UC" --monitor -p $S --btf "$T/types.o"
+fi
 # The metrics port taken: the second monitor fails after loading, cleanly.
 "$B/usdt_fire" -g "$T/never" &
 F=$!
@@ -330,7 +344,7 @@ fi
 kill -INT $M1 2>/dev/null
 wait $M1 2>/dev/null
 if command -v setpriv > /dev/null; then
-	expect_error "unprivileged user" "missing privileges" \
+	expect_error "unprivileged user" "missing capability CAP_BPF" \
 		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 		"$UC" --monitor --probes user -p $S
 fi

@@ -33,6 +33,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "analysis.h"
 #include "correlate.h"
 #include "metrics.h"
 #include "monitor.skel.h"
@@ -48,8 +49,9 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
 }
 
-static int verify(uint32_t bytes, const char *btf)
+static int verify(uint32_t bytes, bool atomics, const char *btf)
 {
+	const char *ato = atomics ? "atomics" : "no-atomics";
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf);
 	struct monitor_bpf *s = monitor_bpf__open_opts(&opts);
 	bool mod_btf = !btf && !access("/sys/kernel/btf/openvswitch", F_OK);
@@ -59,13 +61,29 @@ static int verify(uint32_t bytes, const char *btf)
 	if (!s)
 		return fprintf(stderr, "open: %s\n", strerror(errno)), 1;
 	s->data->hash_bytes = bytes;
-	/* fentry/fexit need their target's BTF at load time; everything else
-	 * loads without the openvswitch module (attaching is another matter). */
+	/* Without BPF_FETCH atomics (before Linux 5.12) slots are claimed
+	 * with plain stores: that path must verify too. */
+	s->rodata->has_atomics = atomics;
+	/* The tracepoint's layout of Linux 6.1 (tests/fixtures/tracefs): the
+	 * flow key's path is taken where its types are known. */
+	s->rodata->tp_off_dev_name = 20;
+	s->rodata->tp_off_skbaddr = 24;
+	s->rodata->tp_off_len = 32;
+	s->rodata->tp_off_upcall_cmd = 84;
+	s->rodata->tp_off_keyaddr = 64;
+	s->rodata->tp_has_keyaddr = true;
+	/* fentry/fexit need their target's BTF at load time, the kprobe on
+	 * ovs_dp_upcall the module's types; everything else loads without
+	 * the openvswitch module (attaching is another matter). */
 	bpf_program__set_autoload(s->progs.mon_pkt_exec_fentry, mod_btf);
 	bpf_program__set_autoload(s->progs.mon_dp_upcall_fexit, mod_btf);
+	bpf_program__set_autoload(s->progs.mon_dp_upcall_kprobe, mod_btf || btf);
+	/* Only the audit needs the ring buffer. */
+	bpf_map__set_autocreate(s->maps.audit_rb, false);
 	rc = monitor_bpf__load(s);
 	if (rc) {
-		fprintf(stderr, "load at hash bytes %u failed: %s\n", bytes, strerror(-rc));
+		fprintf(stderr, "load at hash bytes %u (%s) failed: %s\n", bytes, ato,
+			strerror(-rc));
 		monitor_bpf__destroy(s);
 		return 1;
 	}
@@ -75,13 +93,13 @@ static int verify(uint32_t bytes, const char *btf)
 
 		memset(&info, 0, sizeof(info));
 		if (!bpf_program__autoload(prog)) {
-			printf("  %-26s -P %-4u not loadable here: needs the openvswitch module's BTF\n",
-			       bpf_program__name(prog), bytes);
+			printf("  %-26s -P %-4u %-10s not loadable here: needs the openvswitch "
+			       "module's BTF\n", bpf_program__name(prog), bytes, ato);
 			continue;
 		}
 		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
-		printf("  %-26s -P %-4u loaded: verifier ok, %u insns verified%s\n",
-		       bpf_program__name(prog), bytes, info.verified_insns,
+		printf("  %-26s -P %-4u %-10s loaded: verifier ok, %u insns verified%s\n",
+		       bpf_program__name(prog), bytes, ato, info.verified_insns,
 		       btf ? " (CO-RE against the stand-in BTF)" : "");
 	}
 	monitor_bpf__destroy(s);
@@ -231,41 +249,48 @@ static int expect(const char *file, const char *upcalls)
 
 static int reference(const char *file, const char *out_path)
 {
-	struct uc_trace t;
+	struct uc_analysis a;
 	struct uc_event_sink sink;
-	struct uc_correlation c;
 	struct uc_metric m[UC_M_COUNT];
+	const struct uc_correlation *c = &a.result;
 	struct uc_error err;
 	FILE *out = fopen(out_path, "w");
 
 	if (!out)
 		return fprintf(stderr, "%s: %s\n", out_path, strerror(errno)), 1;
-	uc_trace_init(&t, NULL);
-	sink = uc_trace_sink(&t);
+	if (uc_analysis_init(&a, NULL))
+		return fprintf(stderr, "ERROR: out of memory\n"), 1;
+	sink = uc_analysis_sink(&a);
 	if (uc_trace_read(file, &sink, &err)) {
 		fprintf(stderr, "ERROR: %s\n", err.msg);
 		return 1;
 	}
-	if (uc_correlate(&t, &c) || uc_metrics_compute(&t, &c, m)) {
+	if (uc_analysis_finish(&a) || uc_metrics_compute(c, m)) {
 		fprintf(stderr, "ERROR: out of memory\n");
 		return 1;
 	}
-	printf("sets=%zu", c.n_sets);
-	for (int i = 0; i < UC_M_COUNT; i++) {
+	printf("sets=%zu", c->n_sets);
+	for (int i = 0; i < UC_M_COUNT; i++)
 		printf(" %s=%zu", uc_metric_name((enum uc_metric_id)i), m[i].n);
-		for (size_t k = 0; k < m[i].n; k++) {
-			const struct uc_event *recv =
-				&t.ev[c.sets[m[i].set[k]].ev[UC_EV_RECV_UPCALL]];
+	printf("\n");
+	/* Every sample, as metrics.c collects them: the sets', then the lone
+	 * receives'. */
+	for (size_t k = 0; k < c->n_sets + c->n_lone; k++) {
+		const struct uc_set *s = k < c->n_sets ? &c->sets[k] : &c->lone[k - c->n_sets];
 
+		for (int i = 0; i < UC_M_COUNT; i++) {
+			double v;
+
+			if (!uc_metric_sample(s, (enum uc_metric_id)i, &v))
+				continue;
 			/* the sample is (a - b) / 1000 of integer ns: exact */
 			fprintf(out, "%s %u %llu %.0f\n", uc_metric_name((enum uc_metric_id)i),
-				recv->tid, (unsigned long long)recv->ts, m[i].v[k] * 1000);
+				c->threads[s->thread].tid,
+				(unsigned long long)s->ts[UC_EV_RECV_UPCALL], v * 1000);
 		}
 	}
-	printf("\n");
 	uc_metrics_free(m);
-	uc_correlation_free(&c);
-	uc_trace_free(&t);
+	uc_analysis_free(&a);
 	return fclose(out) ? 1 : 0;
 }
 
@@ -275,8 +300,9 @@ int main(int argc, char **argv)
 
 	if (!strcmp(mode, "verify")) {
 		libbpf_set_print(libbpf_quiet);
-		return verify(64, argc > 2 ? argv[2] : NULL) |
-		       verify(2048, argc > 2 ? argv[2] : NULL);
+		return verify(64, true, argc > 2 ? argv[2] : NULL) |
+		       verify(2048, true, argc > 2 ? argv[2] : NULL) |
+		       verify(64, false, argc > 2 ? argv[2] : NULL);
 	}
 	if (!strcmp(mode, "expect") && (argc == 3 || argc == 4))
 		return expect(argv[2], argc == 4 ? argv[3] : NULL);

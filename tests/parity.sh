@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Parity with upcall_cost.py: for every recorded trace in tests/fixtures
 # that has NAME.report (what the original printed for `-q -r NAME.dat`),
 # `upcall_cost -q --compat -r NAME.dat` must print the same report.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs the test suites and prints one closing line, "N passed, M failed".
 #
 #   tests/run.sh [--only unit] [--build DIR] [--bin PATH]

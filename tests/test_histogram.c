@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_histogram.c - the text histograms against upcall_cost.py's own
- * output (reference §11.1), their edge cases (0, 1, identical, all-zero
+ * output (the verbatim sample of its report for a synthetic file, kept
+ * below), their edge cases (0, 1, identical, all-zero
  * samples; the bugs B5, B6, B7), exact moments, and Python's float repr.
  */
 #include <stdarg.h>

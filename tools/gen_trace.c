@@ -3,7 +3,8 @@
  * gen_trace - writes a synthetic upcall_cost event file.
  *
  * A small discrete-event model of the OVS kernel-datapath upcall path
- * (see ../shared/reference/upcall_cost_py.md §1, §5.5, §6):
+ * (the tracepoint, the handlers' batches of ofproto-dpif-upcall.c and the
+ * kernel execute, as README's "What it traces" describes them):
  *
  *   packets miss in the kernel on some CPU      -> DP_UPCALL (tracepoint)
  *   and are queued to the handler of that CPU   (per-CPU upcall dispatch)
@@ -1224,8 +1225,9 @@ static void capture_info(const struct options *o, uint64_t start,
 	info->packet_size = o->packet_size;
 	info->flow_key_size = o->flow_key_size;
 	info->buffer_page_count = 1024;
+	/* The field holds 31 bytes: a long git-describe version is cut. */
 	snprintf(info->tool_version, sizeof(info->tool_version),
-		 "gen_trace %s", UC_VERSION);
+		 "gen_trace %.21s", UC_VERSION);
 	snprintf(info->host, sizeof(info->host), "synthetic-seed-%" PRIu64,
 		 o->seed);
 	snprintf(info->kernel, sizeof(info->kernel), "synthetic");
@@ -1299,7 +1301,8 @@ static int generate(const struct options *o, struct uc_error *err)
 	/* An uptime of one to three days, in ns. */
 	start = rng_range(&s.g, 86400, 3 * 86400) * 1000000000ull +
 		rng_range(&s.g, 0, 999999999);
-	w = uc_trace_writer_open(o->output, o->format, err);
+	w = uc_trace_writer_open(o->output, o->format,
+				 UC_WRITER_COMMIT_ON_CLOSE, err);
 	if (!w)
 		return -1;
 	s.sink = uc_trace_writer_sink(w);
@@ -1312,14 +1315,18 @@ static int generate(const struct options *o, struct uc_error *err)
 	if (!rc)
 		rc = report_missed(&s);
 	free_sim(&s);
-	/* Close in any case: its message is the precise one for a write
-	 * error (the file name and errno). */
+	/* A failed run leaves no file behind (nor replaces one); for a
+	 * write error, the writer's message is the precise one. */
+	if (rc) {
+		if (uc_trace_writer_flush(w, &close_err))
+			*err = close_err;
+		uc_trace_writer_abort(w);
+		return -1;
+	}
 	if (uc_trace_writer_close(w, &close_err)) {
 		*err = close_err;
 		return -1;
 	}
-	if (rc)
-		return -1;
 	if (o->verbose)
 		print_stats(&s.st, stderr);
 	return 0;

@@ -1,11 +1,14 @@
 #!/bin/sh
-# Installs the Debian packages upcall_cost needs to build and test, if any
-# is missing.  Run as root on Debian 12; does nothing when all are there.
+# SPDX-License-Identifier: BSD-2-Clause
+# Installs the Debian packages upcall_cost needs to build and test, and
+# those named as arguments, if any is missing.  Run as root on Debian 12;
+# does nothing when all are there.
 set -e
 PKGS="build-essential clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
       pkg-config systemtap-sdt-dev libcmocka-dev librsvg2-bin python3
       python3-jsonschema procps util-linux libcap2-bin
-      libmicrohttpd-dev prometheus curl"
+      libmicrohttpd-dev prometheus curl
+      scdoc man-db bash-completion $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

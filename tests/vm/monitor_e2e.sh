@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/vm/monitor_e2e.sh [SCENARIO...] - monitor mode on a real kernel
 # datapath: the OVS testbed VM (testbed/, Debian's 6.1 kernel, OVS 3.1 with
 # USDT probes), one boot per scenario (default: burst lost), under

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/vm/monitor_guest.sh SCENARIO - runs in the testbed guest (started by
 # tests/vm/monitor_e2e.sh through `testbed/shell.sh -c`: OVS up, bridge br0,
 # namespaces ns1..ns3, $VSPID, in the repository root).

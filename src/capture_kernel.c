@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * capture_kernel.c - what the running kernel offers the capture, probed
+ * the way libbpf-tools do: files the kernel exposes (BTF, tracefs, the
+ * kprobe PMU) and tiny BPF programs that load only where a
+ * helper or map type exists (libbpf_probe_bpf_*).  Never the version
+ * number: distribution kernels back-port features.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "capture_int.h"
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* Where tracefs is mounted: its own mount point first, then debugfs's. */
+static void find_tracefs(struct uc_cap_kernel *k)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[96];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events", dirs[i]);
+		if (exists(path)) {
+			snprintf(k->tracefs, sizeof(k->tracefs), "%s", dirs[i]);
+			return;
+		}
+	}
+}
+
+/* Reads the tracepoint's format file and parses the record layout. */
+static void probe_tracepoint(struct uc_cap_kernel *k)
+{
+	char path[128], text[8192];
+	ssize_t n;
+	int fd;
+
+	if (!k->tracefs[0]) {
+		snprintf(k->tp_why, sizeof(k->tp_why), "tracefs is not mounted "
+			 "(mount -t tracefs nodev /sys/kernel/tracing)");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/events/openvswitch/ovs_dp_upcall/format",
+		 k->tracefs);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(k->tp_why, sizeof(k->tp_why), "no tracepoint "
+			 "openvswitch:ovs_dp_upcall (it came in Linux 5.14)");
+		return;
+	}
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0) {
+		snprintf(k->tp_why, sizeof(k->tp_why), "cannot read %s", path);
+		return;
+	}
+	text[n] = '\0';
+	char why[128];
+
+	if (uc_tp_parse_format(text, &k->tp, why, sizeof(why))) {
+		snprintf(k->tp_why, sizeof(k->tp_why),
+			 "tracepoint openvswitch:ovs_dp_upcall unusable: %s", why);
+		return;
+	}
+	k->tracepoint = true;
+}
+
+static bool has_helper(enum bpf_prog_type type, enum bpf_func_id id)
+{
+	return libbpf_probe_bpf_helper(type, id, NULL) > 0;
+}
+
+void uc_cap_probe_kernel(bool kernel_probes, struct uc_cap_kernel *k)
+{
+	struct utsname u;
+	char kp_events[96];
+
+	memset(k, 0, sizeof(*k));
+	if (!uname(&u))
+		snprintf(k->release, sizeof(k->release), "%s", u.release);
+	k->btf_vmlinux = exists("/sys/kernel/btf/vmlinux");
+	k->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	k->ringbuf_dynptr = has_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_ringbuf_reserve_dynptr);
+	k->bpf_cookie = has_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_attach_cookie);
+	/* libbpf's own test for memory-cgroup accounting of BPF memory. */
+	k->memcg = has_helper(BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_ktime_get_coarse_ns);
+	if (!kernel_probes)
+		return;
+	k->ovs_loaded = exists("/sys/module/openvswitch");
+	k->btf_module = exists("/sys/kernel/btf/openvswitch");
+	find_tracefs(k);
+	probe_tracepoint(k);
+	snprintf(kp_events, sizeof(kp_events), "%s/kprobe_events", k->tracefs);
+	/* The kprobe PMU (4.17+), or the legacy tracefs interface. */
+	k->kprobes = exists("/sys/bus/event_source/devices/kprobe/type") ||
+		     (k->tracefs[0] && exists(kp_events));
+}
+
+int uc_cap_check_btf_file(const char *path, const struct uc_bpf_family *f,
+			  struct uc_error *err)
+{
+	struct btf *btf;
+
+	if (access(path, R_OK))
+		return uc_error_set(err, "--btf %s: %s", path, strerror(errno));
+	btf = btf__parse(path, NULL);
+	if (!btf) {
+		char why[128];
+
+		libbpf_strerror(errno, why, sizeof(why));
+		return uc_error_set(err, "--btf %s: not a BTF file (%s)", path, why);
+	}
+	for (size_t i = 0; i < f->n_btf_types; i++)
+		if (btf__find_by_name_kind(btf, f->btf_types[i], BTF_KIND_STRUCT) < 0) {
+			btf__free(btf);
+			return uc_error_set(err, "--btf %s has no struct %s: it must hold the "
+					    "openvswitch module's types (pahole "
+					    "--btf_encode_detached on its debug openvswitch.ko)",
+					    path, f->btf_types[i]);
+		}
+	btf__free(btf);
+	return 0;
+}
