@@ -83,8 +83,9 @@ endif
 CAPTURE_SRCS := $(wildcard src/capture*.c)
 MAIN_SRC     := src/upcall_cost.c
 MAIN_OBJ     := $(BUILD)/main/upcall_cost.o
-# Monitor mode's BPF side and driver, built like the capture objects.
-MONITOR_SRCS := src/monitor_bpf.c src/monitor_run.c
+# Monitor mode's BPF side, flight recorder and driver, built like the
+# capture objects.
+MONITOR_SRCS := src/monitor_bpf.c src/monitor_record.c src/monitor_run.c
 MONITOR_OBJS := $(MONITOR_SRCS:src/%.c=$(BUILD)/monitor/%.o)
 # (*.bpf.c is the BPF program, built by the BPF rules below.)
 LIB_SRCS     := $(filter-out $(CAPTURE_SRCS) $(MONITOR_SRCS) $(MAIN_SRC) $(wildcard src/*.bpf.c),$(wildcard src/*.c))

@@ -22,6 +22,7 @@
 #include "monitor_http.h"
 #include "monitor_json.h"
 #include "monitor_openmetrics.h"
+#include "monitor_record.h"
 #include "monitor_run.h"
 #include "monitor_text.h"
 #include "monitor_trigger.h"
@@ -39,6 +40,8 @@ struct run {
 	struct uc_mon_http *http;
 	struct uc_mon_trigger triggers[UC_MAX_TRIGGERS];
 	int n_triggers;
+	struct uc_mon_recorder *rec;  /* the flight recorder, with --trigger */
+	int epfd;                     /* the event loop's */
 	struct uc_mon_snapshot cur, prev, delta, scrape;
 	uint64_t start_mono, start_real;
 	uint64_t intervals;
@@ -95,6 +98,19 @@ static int configure(struct run *r)
 		    uc_mon_trigger_check(&r->triggers[i], r->bcfg.kernel, r->bcfg.user, r->err))
 			return -1;
 		r->n_triggers++;
+	}
+	if (r->n_triggers) {
+		/* Each recording is a full trace of the monitored process,
+		 * with the full trace's settings (-P, -f, ring pages). */
+		struct uc_mon_recorder_config rc = {
+			.dir = o->record_dir, .seconds = o->record, .keep = o->record_keep,
+			.status = stderr,
+		};
+
+		uc_capture_config_init(&rc.capture, o);
+		r->rec = uc_mon_recorder_new(&rc, r->err);
+		if (!r->rec)
+			return -1;
 	}
 	return 0;
 }
@@ -219,14 +235,52 @@ static int render_metrics(void *ctx, bool openmetrics, char **body, size_t *len)
 	return 0;
 }
 
-static void run_triggers(struct run *r, const struct uc_mon_snapshot *d)
+static int add_fd(int epfd, int fd)
 {
-	for (int i = 0; i < r->n_triggers; i++) {
-		char why[128];
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 
-		if (uc_mon_trigger_fires(&r->triggers[i], d, why, sizeof(why)))
-			fprintf(stderr, "TRIGGER: %s\n", why);
+	return fd < 0 ? 0 : epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* The first trigger that fires starts a recording (unless one is under
+ * way, or the monitor is ending: FINAL); each one that fires is said. */
+static void run_triggers(struct run *r, const struct uc_mon_snapshot *d, bool final)
+{
+	bool started = false;
+
+	for (int i = 0; i < r->n_triggers; i++) {
+		struct uc_error err;
+		char why[128];
+		int rc;
+
+		if (!uc_mon_trigger_fires(&r->triggers[i], d, why, sizeof(why)))
+			continue;
+		fprintf(stderr, "TRIGGER: %s%s\n", why,
+			final ? " (the monitor is ending: no recording)" :
+			started || uc_mon_recorder_active(r->rec) ? " (recording under way)" : "");
+		fflush(stderr);
+		if (final || started || uc_mon_recorder_active(r->rec))
+			continue;
+		rc = uc_mon_recorder_start(r->rec, now_ns(CLOCK_MONOTONIC), why, &err);
+		if (rc < 0) {
+			fprintf(stderr, "WARNING: flight recorder: %s\n", err.msg);
+		} else if (add_fd(r->epfd, uc_mon_recorder_fd(r->rec))) {
+			fprintf(stderr, "WARNING: flight recorder: epoll_ctl: %s\n",
+				strerror(errno));
+			uc_mon_recorder_stop(r->rec, &err);
+		}
+		started = true;
 	}
+}
+
+/* The recording under way: its records to its file, its end. */
+static void run_recorder(struct run *r)
+{
+	struct uc_error err;
+
+	if (uc_mon_recorder_active(r->rec) &&
+	    uc_mon_recorder_poll(r->rec, now_ns(CLOCK_MONOTONIC), &err))
+		fprintf(stderr, "WARNING: flight recorder: %s\n", err.msg);
 }
 
 /* An interval is over: read, print, check the triggers. */
@@ -252,7 +306,8 @@ static int interval(struct run *r, bool last)
 			uc_mon_text_line(stdout, &r->delta);
 		}
 		fflush(stdout);
-		run_triggers(r, &r->delta);
+		run_triggers(r, &r->delta,
+			     last || (o->count && r->intervals >= o->count));
 	}
 	return uc_mon_snapshot_copy(&r->prev, &r->cur) ?
 		uc_error_set(r->err, "out of memory") : 0;
@@ -260,17 +315,21 @@ static int interval(struct run *r, bool last)
 
 /* ----------------------------------------------------------- loop */
 
-static int add_fd(int epfd, int fd)
+/* How long epoll may wait: libmicrohttpd's timeout, and a recording's
+ * records must not wait longer than UC_CAPTURE_POLL_MS. */
+static int wait_ms(const struct run *r)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+	int ms = r->http ? uc_mon_http_timeout_ms(r->http) : -1;
 
-	return fd < 0 ? 0 : epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+	if (uc_mon_recorder_active(r->rec) && (ms < 0 || ms > UC_CAPTURE_POLL_MS))
+		ms = UC_CAPTURE_POLL_MS;
+	return ms;
 }
 
 /* Runs until a stop; returns 0 or -1 (ERR set). */
 static int loop(struct run *r, int sfd, int pidfd)
 {
-	int epfd = epoll_create1(EPOLL_CLOEXEC);
+	int epfd = r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	int hfd = r->http ? uc_mon_http_fd(r->http) : -1;
 	int afd = uc_mon_bpf_audit_fd(r->bpf);
@@ -289,8 +348,8 @@ static int loop(struct run *r, int sfd, int pidfd)
 		goto out;
 	}
 	while (!stop) {
-		struct epoll_event got[5];
-		int n = epoll_wait(epfd, got, 5, r->http ? uc_mon_http_timeout_ms(r->http) : -1);
+		struct epoll_event got[8];
+		int n = epoll_wait(epfd, got, 8, wait_ms(r));
 
 		if (n < 0 && errno != EINTR) {
 			rc = uc_error_set(r->err, "epoll_wait: %s", strerror(errno));
@@ -317,9 +376,11 @@ static int loop(struct run *r, int sfd, int pidfd)
 				}
 			}
 		}
-		/* Scrapes (and libmicrohttpd's timeouts) in any case. */
+		/* Scrapes (and libmicrohttpd's timeouts), and the recording's
+		 * records, in any case. */
 		if (r->http)
 			uc_mon_http_run(r->http);
+		run_recorder(r);
 	}
 	/* What the last, partial interval saw. */
 	if (!rc && !(r->opt->count && r->intervals >= r->opt->count) && interval(r, true))
@@ -385,6 +446,8 @@ static int start(struct run *r)
 	old = uc_cap_libbpf_messages(r->opt->verbose);
 	rc = uc_cap_setup(&r->setup, &w, r->err);
 	if (!rc) {
+		/* Recordings trace the process the monitor found. */
+		uc_mon_recorder_target(r->rec, r->setup.target.pid);
 		fprintf(r->status, "- Loading eBPF programs...\n");
 		fflush(r->status);
 		rc = uc_mon_bpf_open(&r->bpf, &r->bcfg, &r->setup, r->err);
@@ -433,6 +496,8 @@ int uc_monitor_run(const struct uc_options *opt, struct uc_error *err)
 	if (!rc)
 		rc = print_end(&r);
 out:
+	/* A recording under way ends with the monitor, its file complete. */
+	uc_mon_recorder_free(r.rec);
 	uc_mon_http_stop(r.http);
 	if (r.bpf && r.audit)
 		uc_mon_bpf_audit_drain(r.bpf, r.audit);

@@ -159,13 +159,15 @@ static const char usage[] =
 	"  --inflight-timeout S  An upcall not received in S seconds expires, default 30\n"
 	"  -P N                  (monitor) packet bytes hashed to match upcalls, default 64\n"
 	"  -q                    (monitor) no interval lines, only --metrics\n"
-	"  --trigger EXPR        Flight recorder: when EXPR holds for an interval, say so\n"
-	"                        (recording every event for --record seconds: to come).\n"
-	"                        EXPR: p50|p90|p99|p99.9|max[:SEGMENT]>DURATION\n"
+	"  --trigger EXPR        Flight recorder: when EXPR holds for an interval,\n"
+	"                        record every event to a file in --record-dir for\n"
+	"                        --record seconds, beside the monitor.\n"
+	"                        EXPR: p50|p90|p99|p99.9|max|mean[:SEGMENT]>DURATION\n"
 	"                        (SEGMENT default total), or lost|unmatched|upcalls|\n"
-	"                        receives>N (per interval)\n"
+	"                        receives>N (per interval); >= as well as >\n"
 	"  --record S            Length of a recording, default 10\n"
-	"  --record-keep N       Recordings kept (oldest removed), default 10\n"
+	"  --record-keep N       Recordings kept in --record-dir (the oldest are\n"
+	"                        removed), default 10\n"
 	"  --record-dir DIR      Where recordings go, default the current directory\n";
 
 const char *uc_options_usage(void)

@@ -23,6 +23,11 @@
 #       - /metrics: promtool check metrics reports nothing, the text and
 #         OpenMetrics formats are negotiated, the figures are consistent
 #   (c) the terminal lines, --count, and errors: one line, non-zero exit
+#   (d) the flight recorder (--trigger, --record*): recordings start when
+#       the trigger holds, are named with the time, replay with -r, are
+#       pruned to --record-keep (nothing else in the directory is touched);
+#       the monitor counts on meanwhile and re-arms; Ctrl-C during a
+#       recording commits what it recorded
 set -u
 
 UC=${1:-./upcall_cost}
@@ -310,6 +315,16 @@ expect_error "bad --trigger" "argument --trigger: 'p98>1ms'" \
 	"$UC" --monitor --probes user -p $S --trigger 'p98>1ms'
 expect_error "--trigger on a segment --probes user cannot measure" "segment total is not measured" \
 	"$UC" --monitor --probes user -p $S --trigger 'p99>1ms'
+expect_error "--trigger with a bad duration" "argument --trigger: 'p99:lookup>5parsecs': expected a duration" \
+	"$UC" --monitor --probes user -p $S --trigger 'p99:lookup>5parsecs'
+expect_error "--trigger with another operator" "argument --trigger: 'lost<1': expected STAT" \
+	"$UC" --monitor --probes user -p $S --trigger 'lost<1'
+expect_error "--trigger lost with --probes user" "'lost>0': needs the kernel probes" \
+	"$UC" --monitor --probes user -p $S --trigger 'lost>0'
+expect_error "--record without --trigger" "need --trigger" \
+	"$UC" --monitor --probes user -p $S --record 5
+expect_error "--record-dir not a directory" "record-dir $0: not a directory" \
+	"$UC" --monitor --probes user -p $S --trigger 'receives>0' --record-dir "$0"
 expect_error "process without USDT notes" "has no USDT probe" "$UC" --monitor --probes user -p $S
 if [ ! -e /sys/module/openvswitch ]; then
 	expect_error "--monitor without the openvswitch module" "openvswitch kernel module is not loaded" \
@@ -348,6 +363,116 @@ if command -v setpriv > /dev/null; then
 		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 		"$UC" --monitor --probes user -p $S
 fi
+
+# ---------------------------------------------------------------- (d)
+echo "-- (d) the flight recorder"
+# A finite usdt_fire (about 4 s): the monitor stops when it exits.
+# Recordings of 0.6 s whenever an interval of 0.3 s saw a receive, at
+# most 2 kept.
+R=$T/rec
+mkdir -p "$R"
+echo keep > "$R/notes.txt"
+echo keep > "$R/upcall_cost-not-a-recording.ucap"
+"$B/usdt_fire" -t 2 -b 50 -R 400 -g "$T/go3" -o "$T/truth3" &
+F=$!
+KIDS="$KIDS $F"
+sleep 0.1
+: > "$T/run/ovs-vswitchd.$F.ctl"
+"$UC" --monitor --probes user -p $F --interval 0.3 --trigger 'receives>=1' --record 0.6 \
+	--record-keep 2 --record-dir "$R" > "$T/rec.out" 2>&1 &
+M=$!
+KIDS="$KIDS $M"
+if wait_for "$T/rec.out" 'Monitoring upcalls'; then
+	touch "$T/go3"
+	wait $F
+	wait $M
+	mrc=$?
+else
+	touch "$T/go3"; wait $F; kill -INT $M; wait $M
+	mrc=failed
+fi
+cat "$T/rec.out"
+check "monitor with --trigger exit status 0 (stopped when usdt_fire exited)" [ "$mrc" = 0 ]
+# replay FILE: "EVENTS RECEIVES" as -r reads FILE (exit 0), else nothing
+replay() {
+	"$UC" -r "$1" -q --json - 2> "$T/replay.err" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["runs"][0]["events"]["by_type"]
+print(sum(t["total"] for t in e.values()), e["dpif_recv__recv_upcall"]["total"])' ||
+		cat "$T/replay.err"
+}
+python3 - "$T/rec.out" "$R" "$T/truth3" > "$T/d.out" <<'PY'
+import os, re, sys
+out_, R, truth = sys.argv[1:]
+lines = open(out_).read().splitlines()
+def out(ok, msg): print(("PASS: " if ok else "FAIL: ") + msg)
+started = [re.search(r"Recording every event to (\S+) for 0.6 s \(receives>=1 \((\d+) in", l)
+           for l in lines if l.startswith("- Recording")]
+ended = [l for l in lines if l.startswith("- Recorded ")]
+out(len(started) >= 3 and all(started) and len(ended) == len(started),
+    "%d recordings started (each when an interval saw receives), as many ended" % len(started))
+names = [os.path.basename(m.group(1)) for m in started if m]
+pat = re.compile(r"^upcall_cost-\d{8}T\d{6}\.\d{3}Z\.ucap$")
+out(all(pat.match(n) for n in names) and names == sorted(names) and len(set(names)) == len(names),
+    "named upcall_cost-YYYYMMDDTHHMMSS.mmmZ.ucap, in time order: %s" % names[:1])
+left = sorted(os.listdir(R))
+want = sorted(names[-2:] + ["notes.txt", "upcall_cost-not-a-recording.ucap"])
+out(left == want, "--record-keep 2: the newest two are left, and the other files: %s" % left)
+removed = [l for l in lines if l.startswith("- Removed ")]
+out(len(removed) == len(names) - 2, "%d removed, each said" % len(removed))
+# The monitor went on: interval lines after the first recording ended, a
+# trigger that started a new recording after it.
+first_end = next(i for i, l in enumerate(lines) if l.startswith("- Recorded ")) if ended else len(lines)
+ivl = re.compile(r"^\d\d:\d\d:\d\d +\d+ ")
+out(any(ivl.match(l) for l in lines[first_end:]) and
+    any(l.startswith("- Recording") for l in lines[first_end:]),
+    "back to monitor mode after a recording: interval lines, and the trigger armed again")
+m = re.search(r"=> Monitored [\d.]+ s: (\d+) receives", "\n".join(lines))
+fired = sum(1 for l in open(truth) if l.split()[0] == "0")
+out(m and int(m.group(1)) == fired,
+    "the monitor counted every receive through the recordings: %s = fired %d"
+    % (m and m.group(1), fired))
+for l in ended:
+    print("INFO: " + l)
+PY
+cat "$T/d.out"
+PASS=$((PASS + $(grep -c '^PASS' "$T/d.out"))) FAIL=$((FAIL + $(grep -c '^FAIL' "$T/d.out")))
+for f in "$R"/upcall_cost-2*.ucap; do
+	n=$(sed -n "s|^- Recorded $f: \([0-9]*\) events.*|\1|p" "$T/rec.out")
+	got=$(replay "$f")
+	check "$(basename "$f") replays with -r: $got (events, receives); $n recorded" \
+		sh -c "[ -n '$n' ] && [ '${got%% *}' = '$n' ] && [ '${got#* }' -gt 0 ]"
+done
+
+# Ctrl-C during a recording: its file is committed with what it holds.
+R=$T/rec2
+mkdir -p "$R"
+"$B/usdt_fire" -t 2 -b 1000000 -R 200 -g "$T/go4" -o /dev/null &
+F=$!
+KIDS="$KIDS $F"
+sleep 0.1
+: > "$T/run/ovs-vswitchd.$F.ctl"
+touch "$T/go4"
+"$UC" --monitor --probes user -p $F --interval 0.3 --trigger 'p50:lookup>=1ns' --record 60 \
+	--record-dir "$R" > "$T/int.out" 2>&1 &
+M=$!
+KIDS="$KIDS $M"
+if wait_for "$T/int.out" '^- Recording every event'; then
+	sleep 1
+	kill -INT $M
+	wait $M
+	mrc=$?
+	f=$(ls "$R")
+	n=$(sed -n "s|^- Recorded $R/$f: \([0-9]*\) events.*|\1|p" "$T/int.out")
+	got=$(replay "$R/$f")
+	check "Ctrl-C during a recording (trigger p50:lookup>=1ns): exit $mrc, one file $f, $n events said, replays with -r: $got" \
+		sh -c "[ $mrc = 0 ] && [ \$(ls '$R' | wc -l) = 1 ] && [ -n '$n' ] && [ '${got%% *}' = '$n' ] && [ '${got#* }' -gt 0 ]"
+else
+	kill -INT $M; wait $M
+	fail "the recording did not start: $(cat "$T/int.out")"
+fi
+kill $F 2>/dev/null
+cat "$T/int.out"
 
 echo "monitor: $PASS passed, $FAIL failed"
 [ $FAIL -eq 0 ]
