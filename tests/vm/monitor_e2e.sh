@@ -24,7 +24,9 @@
 #     what that function gives on the tool's own /metrics at the same
 #     moment, and lies in the bucket that holds the monitor's own p99
 #   - lost: the kernel lost upcalls and the monitor counted each; the
-#     flight recorder's trigger (lost>0) fired
+#     flight recorder's trigger (lost>0) fired, its recording (named with
+#     the time) ended by itself and replays with -r: the events it said,
+#     every upcall of a second burst sent while it recorded, upcall sets
 #   - a second monitor at the same time: in burst with a 12-bit key hash,
 #     so that packets collide under one key: collisions are counted and
 #     told apart, and it matches as the first; in lost with --probes
@@ -42,6 +44,49 @@ FAIL=0
 pass() { PASS=$((PASS + 1)); echo "PASS: $*"; }
 fail() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
 count_in() { PASS=$((PASS + $(grep -c '^PASS' "$1"))); FAIL=$((FAIL + $(grep -c '^FAIL' "$1"))); }
+
+# check_recording DIR: the lost scenario's flight recording.  One file
+# (named with the time) in DIR/records, ended by itself before the monitor
+# stopped; -r replays it: the events its end line counted, every kernel
+# upcall of the second burst sent while it recorded (burst2.txt: the
+# datapath's missed delta), and matched upcall sets.
+check_recording() {
+	O=$1
+	f=$(ls "$O/records" 2>/dev/null | grep -E '^upcall_cost-[0-9]{8}T[0-9]{6}\.[0-9]{3}Z\.ucap$')
+	set -- $f
+	if [ $# != 1 ] || [ "$(ls "$O/records" | wc -l)" != 1 ]; then
+		fail "lost: one recording named upcall_cost-<time>.ucap in records/: $(ls "$O/records" 2>&1)"
+		return
+	fi
+	pass "lost: the trigger's recording records/$1"
+	[ "$(cat "$O/record-ended" 2>/dev/null)" = yes ] &&
+		pass "lost: the recording ended by itself (--record 30), the monitor ran on" ||
+		fail "lost: the recording did not end before the monitor stopped"
+	n=$(sed -n "s|^- Recorded .*/$1: \([0-9]*\) events, \([0-9]*\) missed.*|\1 \2|p" "$O/mon.err")
+	"$ROOT/upcall_cost" -r "$O/records/$1" -q --json "$O/record.json" > "$O/record.out" 2>&1
+	rc=$?
+	python3 - "$O" "$rc" "$n" > "$O/record.check" 2>&1 <<'PY'
+import json, sys
+O, rc, said = sys.argv[1], sys.argv[2], sys.argv[3].split()
+def out(ok, msg): print(("PASS: " if ok else "FAIL: ") + "lost: " + msg)
+if rc != "0":
+    out(False, "upcall_cost -r of the recording exited %s: %s" % (rc, open(O + "/record.out").read()))
+    sys.exit()
+run = json.load(open(O + "/record.json"))["runs"][0]
+ev = run["events"]["by_type"]
+total = sum(t["total"] for t in ev.values())
+burst2 = int(open(O + "/burst2.txt").read().split("=")[1])
+up = ev.get("openvswitch__dp_upcall", {}).get("total", 0)
+out(said and int(said[0]) == total,
+    "-r replays the recording: %d events, as its end line said (%s; ring buffer missed %s)"
+    % (total, said and said[0], said and said[1]))
+out(burst2 > 0 and up >= burst2 and run["sets"] > 0,
+    "it holds the second burst: %d kernel upcalls >= its %d (dpctl/show missed), %d upcall sets"
+    % (up, burst2, run["sets"]))
+PY
+	cat "$O/record.check"
+	count_in "$O/record.check"
+}
 
 cd "$ROOT" || exit 1
 [ -x ./upcall_cost ] || { echo "build ./upcall_cost first (make)"; exit 1; }
@@ -213,7 +258,8 @@ PY
 	if [ "$scen" = lost ]; then
 		grep -q 'TRIGGER: lost>0' "$O/mon.err" &&
 			pass "lost: the flight recorder's trigger lost>0 fired" ||
-			fail "lost: no trigger fired: $(cat "$O/mon.err")"
+			fail "lost: no trigger fired: $(grep -v '^libbpf' "$O/mon.err")"
+		check_recording "$O"
 	fi
 done
 echo "monitor e2e: $PASS passed, $FAIL failed"

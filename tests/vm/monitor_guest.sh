@@ -13,7 +13,10 @@
 # until the upcalls settled and Prometheus scraped the final figures, and
 # asks Prometheus' HTTP API for histogram_quantile(0.99, ...) and the
 # upcall counter, next to the tool's own /metrics at that moment.  With
-# `lost`, a flight recorder trigger (lost>0) is armed.  Results go to
+# `lost`, a flight recorder trigger (lost>0) is armed: once its recording
+# started, a second small burst of new flows (RECORD_FLOWS, 200) is sent
+# for it to hold; the guest waits until it ended by itself, and the
+# monitor runs on a little.  Results go to
 # build/testbed/results/shell/monitor-SCENARIO/ for the host to check.
 #
 # SCENARIO bench instead measures ovs-vswitchd's CPU time (all its
@@ -97,7 +100,7 @@ fi
 extra=()
 if [ "$SCEN" = lost ]; then
     mkdir -p "$OUT/records"
-    extra=(--trigger 'lost>0' --record 5 --record-keep 2 --record-dir "$OUT/records")
+    extra=(--trigger 'lost>0' --record 30 --record-keep 2 --record-dir "$OUT/records")
 fi
 log "starting upcall_cost --monitor and the full trace"
 env --default-signal=INT UC_MONITOR_AUDIT="$OUT/audit" "$UC" --monitor -p "$VSPID" -v \
@@ -160,6 +163,22 @@ lost)
     for t in /proc/$VSPID/task/*; do renice -n 0 -p "${t##*/}" > /dev/null 2>&1; done ;;
 esac > "$OUT/traffic.txt" 2>&1
 log "traffic done; waiting for the upcalls to settle"
+if [ "$SCEN" = lost ]; then
+    # The flight recorder: lost>0 fired during the traffic and a recording
+    # starts (once its probes are attached: seconds under TCG).  A second,
+    # small burst of new flows while it records, for it to hold in full.
+    if wait_for "$OUT/mon.err" "^- Recording every event" 240; then
+        settle
+        m0=$(missed)
+        ip netns exec ns1 "$TRAFFIC" -m raw -i eth0 --dst-mac 02:00:00:00:00:02 -s 10.0.0.1 \
+            -d 10.0.2.0 -D 8 -n "${RECORD_FLOWS:-200}" -r 0 -l 64 >> "$OUT/traffic.txt" 2>&1
+        settle
+        echo "missed=$(( $(missed) - m0 ))" > "$OUT/burst2.txt"
+        log "second burst while recording: $(cat "$OUT/burst2.txt")"
+    else
+        log "no recording started"
+    fi
+fi
 settle
 ovs-appctl dpctl/show > "$OUT/dpctl-after.txt"
 
@@ -187,8 +206,13 @@ log "prometheus answered: $(cat "$OUT/prom-p99-total.json")"
 
 # ------------------------------------------------------------ stop
 if [ "$SCEN" = lost ]; then
-    # a recording in progress finishes first (--record 5)
-    sleep 6
+    # The recording ends by itself (--record 30), the monitor goes on.
+    if wait_for "$OUT/mon.err" "^- Recorded " 120; then
+        echo yes > "$OUT/record-ended"
+        sleep 3
+    else
+        echo no > "$OUT/record-ended"
+    fi
 fi
 kill -INT $MON $CAP $MON2
 wait $MON2; echo $? > "$OUT/mon2.rc"
