@@ -248,7 +248,7 @@ static int send_tcp(struct sender *s, const struct tuple *t)
 	int r = connect(fd, (struct sockaddr *)&d, sizeof d);
 	int err = errno;
 	/* The SYN has left; a zero linger makes close() quiet (no FIN/RST from us
-     * for a half-open socket, and no TIME_WAIT to block the port). */
+	 * for a half-open socket, and no TIME_WAIT to block the port). */
 	struct linger l = { 1, 0 };
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
 	close(fd);
