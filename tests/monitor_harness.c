@@ -41,6 +41,7 @@
 #include "stats.h"
 #include "trace.h"
 #include "trace_file.h"
+#include "harness_verify.h"
 
 /* ---------------------------------------------------------------- verify */
 
@@ -55,7 +56,7 @@ static int verify(uint32_t bytes, bool atomics, const char *btf)
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf);
 	struct monitor_bpf *s = monitor_bpf__open_opts(&opts);
 	bool mod_btf = !btf && !access("/sys/kernel/btf/openvswitch", F_OK);
-	struct bpf_program *prog;
+	char settings[64];
 	int rc;
 
 	if (!s)
@@ -87,21 +88,8 @@ static int verify(uint32_t bytes, bool atomics, const char *btf)
 		monitor_bpf__destroy(s);
 		return 1;
 	}
-	bpf_object__for_each_program(prog, s->obj) {
-		struct bpf_prog_info info;
-		uint32_t len = sizeof(info);
-
-		memset(&info, 0, sizeof(info));
-		if (!bpf_program__autoload(prog)) {
-			printf("  %-26s -P %-4u %-10s not loadable here: needs the openvswitch "
-			       "module's BTF\n", bpf_program__name(prog), bytes, ato);
-			continue;
-		}
-		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
-		printf("  %-26s -P %-4u %-10s loaded: verifier ok, %u insns verified%s\n",
-		       bpf_program__name(prog), bytes, ato, info.verified_insns,
-		       btf ? " (CO-RE against the stand-in BTF)" : "");
-	}
+	snprintf(settings, sizeof(settings), "-P %-4u %-10s", bytes, ato);
+	harness_report_programs(s->obj, 26, settings, btf);
 	monitor_bpf__destroy(s);
 	return 0;
 }
