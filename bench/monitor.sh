@@ -23,20 +23,8 @@
 set -u
 
 UC=${1:-./upcall_cost}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-case $UC in /*) ;; *) UC=$PWD/$UC ;; esac
-B=$ROOT/build/tests
-T=$(mktemp -d /tmp/uc-mbench.XXXXXX)
-KIDS=
-trap 'for p in $KIDS; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: the monitor benchmark needs root"
-	exit 0
-fi
-CF="-O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE"
-mkdir -p "$B"
-cc $CF "$ROOT/tests/usdt_fire.c" -o "$B/usdt_fire" -pthread || exit 1
+. "$(dirname "$0")/../tests/lib/live.sh"
+live_setup mbench "the monitor benchmark"
 cc $CF "$ROOT/bench/runstat.c" -o "$B/runstat" || exit 1
 PATH=/nonexistent:$PATH   # keep a real ovs-appctl out of the timing
 

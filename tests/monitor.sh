@@ -31,33 +31,11 @@
 set -u
 
 UC=${1:-./upcall_cost}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-case $UC in /*) ;; *) UC=$PWD/$UC ;; esac
-B=$ROOT/build/tests
-T=$(mktemp -d /tmp/uc-monitor.XXXXXX)
+. "$(dirname "$0")/lib/live.sh"
+live_setup monitor "the monitor tests"
 PORT=$((20000 + $$ % 20000))
-PASS=0
-FAIL=0
-KIDS=
-
-pass() { PASS=$((PASS + 1)); echo "PASS: $*"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
-check() { d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
-cleanup() {
-	for p in $KIDS; do kill "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: the monitor tests need root"
-	exit 0
-fi
 
 echo "== monitor tests ($UC)"
-CF="-O2 -g -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2 -D_GNU_SOURCE"
-mkdir -p "$B"
-cc $CF "$ROOT/tests/usdt_fire.c" -o "$B/usdt_fire" -pthread || exit 1
 cc $CF -I"$ROOT/src" -I"$ROOT/build" "$ROOT/tests/monitor_harness.c" \
 	"$ROOT/build/libupcall_cost.a" -o "$B/monitor_harness" -lbpf -lelf -lz -lm || exit 1
 
@@ -219,7 +197,7 @@ seg_sum = sum(i["segments"]["lookup"]["count"] for i in ivals)
 out(seg_sum == s["segments"]["lookup"]["count"], "interval histograms add up (%d)" % seg_sum)
 PY
 cat "$T/b.out"
-PASS=$((PASS + $(grep -c '^PASS' "$T/b.out"))) FAIL=$((FAIL + $(grep -c '^FAIL' "$T/b.out")))
+count_in "$T/b.out"
 
 # The latencies, against the audit and the full trace.
 if "$B/monitor_harness" expect "$T/trace.ucap" "$T/ref" > "$T/expect.json" &&
@@ -228,7 +206,7 @@ if "$B/monitor_harness" expect "$T/trace.ucap" "$T/ref" > "$T/expect.json" &&
 	:
 fi
 cat "$T/check.out"
-PASS=$((PASS + $(grep -c '^PASS' "$T/check.out"))) FAIL=$((FAIL + $(grep -c '^FAIL' "$T/check.out")))
+count_in "$T/check.out"
 [ -s "$T/check.out" ] || fail "latency check did not run: $(cat "$T/expect.json")"
 
 # /metrics
@@ -266,7 +244,7 @@ for seg in ("lookup", "put_to_execute"):
 out(ok, "histograms: 19 bounds and +Inf, cumulative, +Inf = _count <= receives")
 PY
 	cat "$T/m.out"
-	PASS=$((PASS + $(grep -c '^PASS' "$T/m.out"))) FAIL=$((FAIL + $(grep -c '^FAIL' "$T/m.out")))
+	count_in "$T/m.out"
 else
 	fail "no metrics scraped"
 fi
@@ -436,7 +414,7 @@ for l in ended:
     print("INFO: " + l)
 PY
 cat "$T/d.out"
-PASS=$((PASS + $(grep -c '^PASS' "$T/d.out"))) FAIL=$((FAIL + $(grep -c '^FAIL' "$T/d.out")))
+count_in "$T/d.out"
 for f in "$R"/upcall_cost-2*.ucap; do
 	n=$(sed -n "s|^- Recorded $f: \([0-9]*\) events.*|\1|p" "$T/rec.out")
 	got=$(replay "$f")
