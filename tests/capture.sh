@@ -17,33 +17,12 @@ set -u
 UC=${1:-./upcall_cost}
 . "$(dirname "$0")/lib/live.sh"
 live_setup capture "the capture tests"
+live_appctl
 
 echo "== capture tests ($UC)"
 cc $CF -I"$ROOT/src" -I"$ROOT/build" "$ROOT/tests/capture_harness.c" \
 	"$ROOT"/build/capture/*.o "$ROOT/build/libupcall_cost.a" \
 	-o "$B/capture_harness" -lbpf -lelf -lz -lm || exit 1
-
-# A stand-in ovs-appctl on PATH: prints a dpctl/show and logs its arguments.
-mkdir -p "$T/bin" "$T/run"
-cat > "$T/bin/ovs-appctl" <<EOF
-#!/bin/sh
-echo "\$*" >> "$T/appctl.log"
-printf 'system@ovs-system:\n  lookups: hit:0 missed:0 lost:0\n  flows: 0\n  port 0: ovs-system (internal)\n  port 1: br0 (internal)\n  port 3: eth0\n'
-EOF
-chmod +x "$T/bin/ovs-appctl"
-PATH=$T/bin:$PATH
-OVS_RUNDIR=$T/run
-export PATH OVS_RUNDIR
-
-# wait_line FILE TEXT: waits (5 s at most) until FILE contains TEXT.
-wait_line() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 500 ] && return 1
-		sleep 0.01
-	done
-}
 
 # wait_exec PID NAME: waits until PID runs NAME (a shell's `cmd &` child
 # exists, as a copy of the shell, before it has exec'ed cmd).
@@ -161,7 +140,7 @@ fire_and_capture() {
 	${UCPRE:-} "$UC" "$@" -p "$fpid" > "$T/$name.out" 2>&1 &
 	upid=$!
 	KIDS="$KIDS $upid"
-	if ! wait_line "$T/$name.out" 'Capturing events'; then
+	if ! wait_for "$T/$name.out" 'Capturing events'; then
 		kill -INT $upid; touch "$T/$name.go"; wait $fpid
 		wait $upid
 		return 1
@@ -262,7 +241,7 @@ session_capture() {
 	shift $nargs
 	"$B/capture_harness" session -k user -p "$fpid" -o "$T/$name.read" "$@" > "$T/$name.sum" 2>&1 &
 	hpid=$!
-	wait_line "$T/$name.sum" 'Capturing events'
+	wait_for "$T/$name.sum" 'Capturing events'
 	touch "$T/$name.go"
 	wait $fpid
 	wait $hpid
@@ -387,7 +366,7 @@ if command -v capsh > /dev/null; then
 	with_caps cap_bpf,cap_perfmon,cap_sys_ptrace "$UC" --probes user -q -p $CF -s 1 \
 		> "$T/caps1.out" 2>&1 &
 	U=$!
-	if wait_line "$T/caps1.out" 'Capturing events\|ERROR'; then :; fi
+	if wait_for "$T/caps1.out" 'Capturing events\|ERROR'; then :; fi
 	wait $U
 	rc=$?
 	if grep -q 'Capturing events' "$T/caps1.out"; then
@@ -426,7 +405,7 @@ if ! pgrep -x ovs-vswitchd > /dev/null; then
 	"$UC" --probes user -q -w "$T/auto.uc" > "$T/auto.out" 2>&1 &
 	U=$!
 	KIDS="$KIDS $U"
-	if wait_line "$T/auto.out" 'Capturing events'; then
+	if wait_for "$T/auto.out" 'Capturing events'; then
 		touch "$T/auto.go"; wait $A; sleep 0.2; kill -INT $U; wait $U
 		check_file auto "$T/auto.uc"
 	else
@@ -478,7 +457,7 @@ start_fire idle -b 1 --
 "$UC" --probes user -q -p "$fpid" > "$T/idle.out" 2>&1 &
 upid=$!
 KIDS="$KIDS $upid"
-if wait_line "$T/idle.out" 'Capturing events'; then
+if wait_for "$T/idle.out" 'Capturing events'; then
 	kill -INT $upid
 	wait $upid
 	rc=$?

@@ -33,32 +33,12 @@ set -u
 UC=${1:-./upcall_cost}
 . "$(dirname "$0")/lib/live.sh"
 live_setup monitor "the monitor tests"
+live_appctl
 PORT=$((20000 + $$ % 20000))
 
 echo "== monitor tests ($UC)"
 cc $CF -I"$ROOT/src" -I"$ROOT/build" "$ROOT/tests/monitor_harness.c" \
 	"$ROOT/build/libupcall_cost.a" -o "$B/monitor_harness" -lbpf -lelf -lz -lm || exit 1
-
-# A stand-in ovs-appctl: port 3 is eth0 (usdt_fire's flow keys say 3).
-mkdir -p "$T/bin" "$T/run"
-cat > "$T/bin/ovs-appctl" <<'EOF'
-#!/bin/sh
-printf 'system@ovs-system:\n  lookups: hit:0 missed:0 lost:0\n  flows: 0\n  port 0: ovs-system (internal)\n  port 1: br0 (internal)\n  port 3: eth0\n'
-EOF
-chmod +x "$T/bin/ovs-appctl"
-PATH=$T/bin:$PATH
-OVS_RUNDIR=$T/run
-export PATH OVS_RUNDIR
-
-# wait_for FILE TEXT: waits (10 s at most) until FILE contains TEXT.
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 1000 ] && return 1
-		sleep 0.01
-	done
-}
 
 # ---------------------------------------------------------------- (a)
 echo "-- (a) monitor.bpf.o: load and verify"
