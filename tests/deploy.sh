@@ -66,6 +66,11 @@ fi
 args_ok() {
 	name=$1
 	shift
+	# The flight recorder's --record-dir must exist: the deployments
+	# provide /var/lib/upcall_cost (checked below); here a scratch one.
+	mkdir -p "$T/state"
+	# shellcheck disable=SC2046 # words without spaces
+	set -- $(printf '%s\n' "$@" | sed "s|^\(--record-dir=\)\{0,1\}/var/lib/upcall_cost\$|\1$T/state|")
 	"$UC" "$@" -p 999999999 > "$T/args" 2>&1
 	if grep -q "^ERROR: no process with PID 999999999$\|^ERROR: the openvswitch kernel module is not loaded" "$T/args"; then
 		pass "$name: upcall_cost accepts its arguments"
@@ -76,6 +81,13 @@ args_ok() {
 # shellcheck disable=SC2046 # the unit's words, as systemd splits them
 args_ok "systemd unit" $(sed -n '/^ExecStart=/,/[^\\]$/p' "$D/systemd/upcall-cost-monitor.service" |
 	sed 's/^ExecStart=[^ ]*//; s/\\$//' | tr -s ' \t\n' ' ')
+
+if grep -q '^StateDirectory=upcall_cost$' "$D/systemd/upcall-cost-monitor.service" &&
+   grep -q -- '--record-dir /var/lib/upcall_cost' "$D/systemd/upcall-cost-monitor.service"; then
+	pass "systemd unit: --record-dir /var/lib/upcall_cost, which StateDirectory= creates"
+else
+	fail "systemd unit: --record-dir is not its StateDirectory="
+fi
 
 python3 - "$D/kubernetes/upcall-cost-daemonset.yaml" \
 	"$D/kubernetes/upcall-cost-podmonitor.yaml" > "$T/k8s" <<'PY'
@@ -97,6 +109,12 @@ out(str(cport) == port == ann and c["ports"][0]["name"] == "metrics" and
     pm["spec"]["podMetricsEndpoints"][0]["port"] == "metrics" and
     pm["spec"]["selector"]["matchLabels"] == pod["metadata"]["labels"],
     "DaemonSet: metrics port %s in --metrics, the container port, the annotation, the PodMonitor" % port)
+rec = [a.split("=", 1)[1] for a in c["args"] if a.startswith("--record-dir=")]
+mounts = {m["mountPath"]: m["name"] for m in c["volumeMounts"]}
+vols = {v["name"]: v for v in pod["spec"]["volumes"]}
+v = vols.get(mounts.get(rec[0] if rec else None), {})
+out(bool(rec) and v.get("hostPath", {}).get("type") == "DirectoryOrCreate",
+    "DaemonSet: --record-dir %s is a hostPath volume, created if missing" % rec)
 print("ARGS " + " ".join(c["args"]))
 PY
 grep -v '^ARGS' "$T/k8s"

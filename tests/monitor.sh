@@ -324,14 +324,14 @@ fi
 
 # ---------------------------------------------------------------- (d)
 echo "-- (d) the flight recorder"
-# A finite usdt_fire (about 4 s): the monitor stops when it exits.
+# A finite usdt_fire (about 6 s): the monitor stops when it exits.
 # Recordings of 0.6 s whenever an interval of 0.3 s saw a receive, at
 # most 2 kept.
 R=$T/rec
 mkdir -p "$R"
 echo keep > "$R/notes.txt"
 echo keep > "$R/upcall_cost-not-a-recording.ucap"
-"$B/usdt_fire" -t 2 -b 50 -R 400 -g "$T/go3" -o "$T/truth3" &
+"$B/usdt_fire" -t 2 -b 80 -R 400 -g "$T/go3" -o "$T/truth3" &
 F=$!
 KIDS="$KIDS $F"
 sleep 0.1
@@ -395,11 +395,16 @@ for l in ended:
 PY
 cat "$T/d.out"
 count_in "$T/d.out"
+# Both replay with -r, with the events they said.  The older one ran its
+# whole time while usdt_fire fired (a trigger after it says so), so it
+# holds receives; the newer one may have been cut short by usdt_fire's exit.
+older=yes
 for f in "$R"/upcall_cost-2*.ucap; do
 	n=$(sed -n "s|^- Recorded $f: \([0-9]*\) events.*|\1|p" "$T/rec.out")
 	got=$(replay "$f")
 	check "$(basename "$f") replays with -r: $got (events, receives); $n recorded" \
-		sh -c "[ -n '$n' ] && [ '${got%% *}' = '$n' ] && [ '${got#* }' -gt 0 ]"
+		sh -c "[ -n '$n' ] && [ '${got%% *}' = '$n' ] && { [ $older = no ] || [ '${got#* }' -gt 0 ]; }"
+	older=no
 done
 
 # Ctrl-C during a recording: its file is committed with what it holds.
