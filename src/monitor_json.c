@@ -29,6 +29,7 @@ static void write_counters(struct uc_json *j, const char *name,
 	for (int c = 0; c < UC_MC_COUNT; c++)
 		uc_json_uint_field(j, uc_mon_counter_name(c), s->c[c]);
 	uc_json_uint_field(j, "upcalls_expired", s->u[UC_MU_EXPIRED]);
+	uc_json_uint_field(j, "recordings", s->u[UC_MU_RECORDINGS]);
 	uc_json_uint_field(j, "upcalls_unmatched", uc_mon_unmatched_upcalls(s));
 	uc_json_uint_field(j, "receives_unmatched", uc_mon_unmatched_receives(s));
 	uc_json_end_object(j);

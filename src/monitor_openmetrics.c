@@ -425,6 +425,8 @@ int uc_mon_metrics_write(FILE *out, const struct uc_mon_snapshot *s,
 		skipped);
 	counter(&o, "upcall_cost_negative_latencies_total",
 		"Latencies below zero (clock trouble), recorded as 0.", s->c[UC_MC_NEGATIVE]);
+	counter(&o, "upcall_cost_recordings_total",
+		"Flight recordings started (--trigger).", s->u[UC_MU_RECORDINGS]);
 	if (s->kernel)
 		kernel_metrics(&o, s);
 	if (s->user) {

@@ -30,7 +30,8 @@ struct uc_mon_recorder {
 	uint64_t count;
 };
 
-bool uc_mon_record_name(const char *name)
+/* Is NAME (a file name, no directory) one of the recorder's? */
+static bool is_recording_name(const char *name)
 {
 	size_t lp = strlen(PREFIX), ls = strlen(STAMP);
 
@@ -152,7 +153,7 @@ static void prune(struct uc_mon_recorder *r)
 	for (int i = n - 1; i >= 0; i--) {
 		char path[sizeof(r->path)];
 
-		if (uc_mon_record_name(names[i]->d_name) && ++kept > (int)r->cfg.keep) {
+		if (is_recording_name(names[i]->d_name) && ++kept > (int)r->cfg.keep) {
 			snprintf(path, sizeof(path), "%s/%s", r->cfg.dir, names[i]->d_name);
 			if (unlink(path) && errno != ENOENT)
 				fprintf(r->cfg.status, "WARNING: cannot remove %s: %s\n", path,

@@ -66,10 +66,7 @@ int uc_mon_recorder_poll(struct uc_mon_recorder *r, uint64_t now_ns,
 /* Ends the recording under way now.  0, or -1 with ERR set. */
 int uc_mon_recorder_stop(struct uc_mon_recorder *r, struct uc_error *err);
 
-/* Recordings started and completed so far. */
+/* Recordings started so far. */
 uint64_t uc_mon_recorder_count(const struct uc_mon_recorder *r);
-
-/* Is NAME (a file name, no directory) one of the recorder's? */
-bool uc_mon_record_name(const char *name);
 
 #endif /* UC_MONITOR_RECORD_H */

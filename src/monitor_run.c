@@ -196,6 +196,7 @@ static int read_now(struct run *r, struct uc_mon_snapshot *s)
 	s->since_mono_ns = r->start_mono;
 	s->start_real_ns = r->start_real;
 	s->hash_bytes = r->bcfg.hash_bytes;
+	s->u[UC_MU_RECORDINGS] = uc_mon_recorder_count(r->rec);
 	name_ports(r, s);
 	return 0;
 }

@@ -19,6 +19,7 @@
 /* Monitor counters kept in user space, after the BPF ones. */
 enum uc_mon_user_counter {
 	UC_MU_EXPIRED,        /* kernel upcalls nobody received in time */
+	UC_MU_RECORDINGS,     /* flight recordings started (--trigger) */
 	UC_MU_COUNT,
 };
 

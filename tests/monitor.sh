@@ -417,7 +417,7 @@ sleep 0.1
 : > "$T/run/ovs-vswitchd.$F.ctl"
 touch "$T/go4"
 "$UC" --monitor --probes user -p $F --interval 0.3 --trigger 'p50:lookup>=1ns' --record 60 \
-	--record-dir "$R" > "$T/int.out" 2>&1 &
+	--record-dir "$R" --json-lines > "$T/int.jsonl" 2> "$T/int.out" &
 M=$!
 KIDS="$KIDS $M"
 if wait_for "$T/int.out" '^- Recording every event'; then
@@ -430,6 +430,9 @@ if wait_for "$T/int.out" '^- Recording every event'; then
 	got=$(replay "$R/$f")
 	check "Ctrl-C during a recording (trigger p50:lookup>=1ns): exit $mrc, one file $f, $n events said, replays with -r: $got" \
 		sh -c "[ $mrc = 0 ] && [ \$(ls '$R' | wc -l) = 1 ] && [ -n '$n' ] && [ '${got%% *}' = '$n' ] && [ '${got#* }' -gt 0 ]"
+	rec=$(python3 -c 'import json, sys
+print(*[json.loads(l)["counters"]["recordings"] for l in open(sys.argv[1]) if "\"summary\"" in l])' "$T/int.jsonl")
+	check "JSON lines: the summary counts $rec recording (1)" [ "$rec" = 1 ]
 else
 	kill -INT $M; wait $M
 	fail "the recording did not start: $(cat "$T/int.out")"

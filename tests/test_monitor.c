@@ -249,6 +249,7 @@ static void test_metrics_text(void **state)
 
 	(void)state;
 	snapshot(&s, 2);
+	s.u[UC_MU_RECORDINGS] = 3;
 	text = render(&s, false);
 	om = render(&s, true);
 	assert_non_null(strstr(text, "# TYPE upcall_cost_upcalls_total counter\n"
@@ -262,6 +263,8 @@ static void test_metrics_text(void **state)
 	/* label values escaped */
 	assert_non_null(strstr(text, "port=\"eth\\\"0\\\\\""));
 	assert_non_null(strstr(text, "upcall_cost_batch_size_upcalls_bucket{le=\"4\"} 6\n"));
+	assert_non_null(strstr(text, "# TYPE upcall_cost_recordings_total counter\n"
+				     "upcall_cost_recordings_total 3\n"));
 	assert_null(strstr(text, "# EOF"));
 	/* OpenMetrics: counter families without _total, and the end marker */
 	assert_non_null(strstr(om, "# TYPE upcall_cost_upcalls counter\nupcall_cost_upcalls_total 20\n"));
