@@ -18,13 +18,6 @@
 #include "capture.h"
 #include "capture_int.h"
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
 enum verdict { YES, NO, NA };
 
 static void row(FILE *out, const char *item, enum verdict v, const char *fmt, ...)

@@ -26,6 +26,14 @@
 #include "event.h"
 #include "port_map.h"
 
+/* Capabilities newer than some libc headers (Linux 5.8). */
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
 /* ------------------------------------------------------------ the target */
 
 /* The ovs-vswitchd traced. */

@@ -19,13 +19,6 @@
 
 #include "capture_int.h"
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
 void uc_cap_info(const struct uc_capture_config *opt, struct uc_capture_info *info)
 {
 	struct utsname u;
