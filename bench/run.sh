@@ -194,6 +194,8 @@ fi
 if [ "$(id -u)" = 0 ]; then
 	echo
 	sh bench/capture.sh "$TOOL" || die "bench/capture.sh failed"
+	echo
+	sh bench/monitor.sh "$TOOL" || die "bench/monitor.sh failed"
 else
 	echo
 	echo "live capture figures skipped: they need root"

@@ -15,9 +15,37 @@
 #include "capture_int.h"
 #include "upcall_cost.skel.h"
 
-static struct bpf_program *prog(struct upcall_cost_bpf *s, const char *name)
+/* The program NAME of OBJ, or NULL with ERR set. */
+static struct bpf_program *prog(struct bpf_object *obj, const char *name,
+				struct uc_error *err)
 {
-	return bpf_object__find_program_by_name(s->obj, name);
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
+
+	if (!p)
+		uc_error_set(err, "the eBPF object has no program %s", name);
+	return p;
+}
+
+int uc_variant_autoload(struct bpf_object *obj, const struct uc_variant *v,
+			struct uc_error *err)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, false);
+	for (size_t i = 0; v->kernel && i < v->family->n_points; i++) {
+		p = prog(obj, v->hook[i]->prog, err);
+		if (!p)
+			return -1;
+		bpf_program__set_autoload(p, true);
+	}
+	for (size_t i = 0; v->user && i < UC_N_USDT; i++) {
+		p = prog(obj, v->family->usdt_progs[i], err);
+		if (!p)
+			return -1;
+		bpf_program__set_autoload(p, true);
+	}
+	return 0;
 }
 
 /* Settings and program choice, before load. */
@@ -26,7 +54,6 @@ static int configure(struct upcall_cost_bpf *s, const struct uc_capture_config *
 		     struct uc_error *err)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	struct bpf_program *p;
 
 	if (!cfg->buffer_page_count || cfg->buffer_page_count > (1u << 30) / page ||
 	    (cfg->buffer_page_count & (cfg->buffer_page_count - 1)))
@@ -43,43 +70,19 @@ static int configure(struct upcall_cost_bpf *s, const struct uc_capture_config *
 	s->rodata->tp_off_skbaddr = tp->skbaddr;
 	s->rodata->tp_off_len = tp->len;
 	s->rodata->tp_off_upcall_cmd = tp->upcall_cmd;
-
-	/* Only the chosen programs load. */
-	bpf_object__for_each_program(p, s->obj)
-		bpf_program__set_autoload(p, false);
-	for (size_t i = 0; v->kernel && i < UC_N_KPOINTS; i++) {
-		p = prog(s, v->hook[i]->prog);
-		if (!p)
-			return uc_error_set(err, "the eBPF object has no program %s",
-					    v->hook[i]->prog);
-		bpf_program__set_autoload(p, true);
-	}
-	for (size_t i = 0; v->user && i < UC_N_USDT; i++) {
-		p = prog(s, uc_usdt_probes[i].prog);
-		if (!p)
-			return uc_error_set(err, "the eBPF object has no program %s",
-					    uc_usdt_probes[i].prog);
-		bpf_program__set_autoload(p, true);
-	}
-	return 0;
+	return uc_variant_autoload(s->obj, v, err);
 }
 
-/* The first kernel point whose chosen hook may be replaced, or -1. */
-static int replaceable(const struct uc_variant *v)
+static int attach_kernel(struct bpf_object *obj, const struct uc_variant *v,
+			 struct uc_links *l, int *failed_point, struct uc_error *err)
 {
-	for (size_t i = 0; v->kernel && i < UC_N_KPOINTS; i++)
-		if (v->hook[i]->may_fail_load)
-			return (int)i;
-	return -1;
-}
-
-static int attach_kernel(struct uc_loaded *l, const struct uc_variant *v,
-			 int *failed_point, struct uc_error *err)
-{
-	for (size_t i = 0; v->kernel && i < UC_N_KPOINTS; i++) {
+	for (size_t i = 0; v->kernel && i < v->family->n_points; i++) {
 		const struct uc_hook *h = v->hook[i];
-		struct bpf_link *link = bpf_program__attach(prog(l->skel, h->prog));
+		struct bpf_program *p = prog(obj, h->prog, err);
+		struct bpf_link *link = p ? bpf_program__attach(p) : NULL;
 
+		if (!p)
+			return -1;
 		if (!link) {
 			int e = errno;
 
@@ -89,20 +92,24 @@ static int attach_kernel(struct uc_loaded *l, const struct uc_variant *v,
 					    uc_hook_kind_name(h->kind),
 					    h->target, strerror(e));
 		}
-		l->links[l->n_links++] = link;
+		l->l[l->n++] = link;
 	}
 	return 0;
 }
 
-static int attach_usdt(struct uc_loaded *l, const struct uc_cap_target *t,
+static int attach_usdt(struct bpf_object *obj, const struct uc_variant *v,
+		       const struct uc_cap_target *t, struct uc_links *l,
 		       struct uc_error *err)
 {
 	for (size_t i = 0; i < UC_N_USDT; i++) {
 		const struct uc_usdt_probe *u = &uc_usdt_probes[i];
-		struct bpf_link *link = bpf_program__attach_usdt(prog(l->skel, u->prog),
-								 (pid_t)t->pid, t->usdt_path,
-								 u->provider, u->name, NULL);
+		struct bpf_program *p = prog(obj, v->family->usdt_progs[i], err);
+		struct bpf_link *link;
 
+		if (!p)
+			return -1;
+		link = bpf_program__attach_usdt(p, (pid_t)t->pid, t->usdt_path,
+						u->provider, u->name, NULL);
 		if (!link && (errno == EACCES || errno == EPERM) && !uc_cap_has(CAP_SYS_ADMIN))
 			/* The 2025 fix "perf: require CAP_SYS_ADMIN for uprobes"
 			 * (stable kernels too): CAP_PERFMON no longer does. */
@@ -114,9 +121,26 @@ static int attach_usdt(struct uc_loaded *l, const struct uc_cap_target *t,
 			return uc_error_set(err, "cannot attach USDT %s:%s in %s: %s",
 					    u->provider, u->name, t->usdt_path,
 					    strerror(errno));
-		l->links[l->n_links++] = link;
+		l->l[l->n++] = link;
 	}
 	return 0;
+}
+
+int uc_variant_attach(struct bpf_object *obj, const struct uc_variant *v,
+		      const struct uc_cap_target *t, struct uc_links *l,
+		      int *failed_point, struct uc_error *err)
+{
+	if (attach_kernel(obj, v, l, failed_point, err) ||
+	    (v->user && attach_usdt(obj, v, t, l, err)))
+		return -1;
+	return 0;
+}
+
+void uc_links_destroy(struct uc_links *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		bpf_link__destroy(l->l[i]);
+	l->n = 0;
 }
 
 int uc_load(struct uc_loaded *l, const struct uc_capture_config *cfg,
@@ -137,7 +161,7 @@ int uc_load(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		return -1;
 	rc = upcall_cost_bpf__load(l->skel);
 	if (rc) {
-		*failed_point = replaceable(v);
+		*failed_point = uc_variant_replaceable(v);
 		return uc_error_set(err, "cannot load the eBPF programs: %s (-v shows why)",
 				    strerror(-rc));
 	}
@@ -150,17 +174,14 @@ int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		   struct uc_error *err)
 {
 	if (uc_load(l, cfg, v, tp, failed_point, err) ||
-	    attach_kernel(l, v, failed_point, err) ||
-	    (v->user && attach_usdt(l, t, err)))
+	    uc_variant_attach(l->skel->obj, v, t, &l->links, failed_point, err))
 		return -1;
 	return 0;
 }
 
 void uc_detach(struct uc_loaded *l)
 {
-	for (size_t i = 0; i < l->n_links; i++)
-		bpf_link__destroy(l->links[i]);
-	l->n_links = 0;
+	uc_links_destroy(&l->links);
 }
 
 void uc_unload(struct uc_loaded *l)

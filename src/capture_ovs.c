@@ -25,9 +25,9 @@
 #include "capture_int.h"
 
 const struct uc_usdt_probe uc_usdt_probes[UC_N_USDT] = {
-	{ "dpif_recv", "recv_upcall", "uc_recv_upcall" },
-	{ "dpif_netlink_operate__", "op_flow_put", "uc_op_flow_put" },
-	{ "dpif_netlink_operate__", "op_flow_execute", "uc_op_flow_execute" },
+	{ "dpif_recv", "recv_upcall" },
+	{ "dpif_netlink_operate__", "op_flow_put" },
+	{ "dpif_netlink_operate__", "op_flow_execute" },
 };
 
 /* Reads a small /proc file into BUF (NUL-terminated); -1 on failure. */

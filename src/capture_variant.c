@@ -5,12 +5,15 @@
  *
  * Each kernel probe point lists its hooks, best first; the first one the
  * kernel allows is taken, and the reasons the better ones were passed over
- * are kept for -v and for the error when none is left.  A new probe point
- * (a kernel function's return, a scheduler event) is one more row in
- * uc_kprobe_points and its programs in upcall_cost.bpf.c.
+ * are kept for -v and for the error when none is left.  The same choice
+ * serves both BPF objects, each described by its struct uc_bpf_family:
+ * the full trace's (here) and monitor mode's (monitor_bpf.c).  A new probe
+ * point (a kernel function's return, a scheduler event) is one more row
+ * in a family's points and its programs in the object.
  */
 #include <stdio.h>
 #include <string.h>
+#include <linux/capability.h>
 
 #include "capture_int.h"
 
@@ -28,16 +31,29 @@ static const struct uc_hook pkt_exec_hooks[] = {
 _Static_assert(N_OF(dp_upcall_hooks) <= UC_MAX_HOOKS && N_OF(pkt_exec_hooks) <= UC_MAX_HOOKS,
 	       "struct uc_variant keeps UC_MAX_HOOKS hooks per point");
 
-const struct uc_kprobe_point uc_kprobe_points[UC_N_KPOINTS] = {
-	[UC_KP_DP_UPCALL] = { "kernel upcall", UC_EV_DP_UPCALL, dp_upcall_hooks,
-			      N_OF(dp_upcall_hooks) },
-	[UC_KP_PKT_EXEC] = { "packet execute", UC_EV_OVS_PKT_EXEC, pkt_exec_hooks,
-			     N_OF(pkt_exec_hooks) },
+static const struct uc_kprobe_point capture_points[UC_N_KPOINTS] = {
+	[UC_KP_DP_UPCALL] = { "kernel upcall", dp_upcall_hooks, N_OF(dp_upcall_hooks) },
+	[UC_KP_PKT_EXEC] = { "packet execute", pkt_exec_hooks, N_OF(pkt_exec_hooks) },
+};
+
+/* The types the kprobe on ovs_dp_upcall reads (upcall_cost_kernel.bpf.h). */
+static const char *const capture_btf_types[] = {
+	"dp_upcall_info", "datapath", "vport", "sk_buff", "net_device",
+};
+
+const struct uc_bpf_family uc_capture_family = {
+	.points = capture_points,
+	.n_points = UC_N_KPOINTS,
+	.usdt_progs = { "uc_recv_upcall", "uc_op_flow_put", "uc_op_flow_execute" },
+	.ringbuf = true,
+	.btf_types = capture_btf_types,
+	.n_btf_types = N_OF(capture_btf_types),
 };
 
 static const char *const kind_names[] = {
 	[UC_HOOK_TRACEPOINT] = "tracepoint", [UC_HOOK_KPROBE] = "kprobe",
-	[UC_HOOK_FENTRY] = "fentry",
+	[UC_HOOK_KRETPROBE] = "kretprobe", [UC_HOOK_FENTRY] = "fentry",
+	[UC_HOOK_FEXIT] = "fexit",
 };
 
 const char *uc_hook_kind_name(enum uc_hook_kind kind)
@@ -60,7 +76,7 @@ const char *uc_hook_kind_name(enum uc_hook_kind kind)
 static bool usable(struct uc_cap_kernel *k, const struct uc_variant *v,
 		   size_t p, size_t h, char *why, size_t len, bool *missing_types)
 {
-	const struct uc_hook *hk = &uc_kprobe_points[p].hooks[h];
+	const struct uc_hook *hk = &v->family->points[p].hooks[h];
 
 	*missing_types = false;
 	if (v->hook_failed[p][h]) {
@@ -72,32 +88,36 @@ static bool usable(struct uc_cap_kernel *k, const struct uc_variant *v,
 		snprintf(why, len, "%s", k->tp_why);
 		return k->tracepoint;
 	case UC_HOOK_FENTRY:
+	case UC_HOOK_FEXIT:
 		if (!k->btf_vmlinux || !k->btf_module) {
-			snprintf(why, len, "fentry needs the kernel's BTF of the openvswitch "
-				 "module (/sys/kernel/btf/openvswitch is missing)");
+			snprintf(why, len, "%s needs the kernel's BTF of the openvswitch "
+				 "module (/sys/kernel/btf/openvswitch is missing)",
+				 kind_names[hk->kind]);
 			return false;
 		}
 		if (!v->cap_sys_admin) {
-			snprintf(why, len, "fentry on a module's function needs CAP_SYS_ADMIN "
-				 "(libbpf opens the module's BTF by id)");
+			snprintf(why, len, "%s on a module's function needs CAP_SYS_ADMIN "
+				 "(libbpf opens the module's BTF by id)", kind_names[hk->kind]);
 			return false;
 		}
 		return true;
 	case UC_HOOK_KPROBE:
+	case UC_HOOK_KRETPROBE:
 		if (!k->kprobes) {
 			snprintf(why, len, "no kprobes (a kernel without CONFIG_KPROBES)");
 			return false;
 		}
 		if (hk->module_types && !k->btf_module && !v->btf_path) {
 			*missing_types = true;
-			snprintf(why, len, "a kprobe on %s reads the openvswitch module's types "
-				 "and this kernel has no BTF for its modules", hk->target);
+			snprintf(why, len, "a %s on %s reads the openvswitch module's types "
+				 "and this kernel has no BTF for its modules",
+				 kind_names[hk->kind], hk->target);
 			return false;
 		}
 		if (hk->module_types && !v->btf_path && !v->cap_sys_admin) {
-			snprintf(why, len, "a kprobe on %s reads the openvswitch module's types, "
+			snprintf(why, len, "a %s on %s reads the openvswitch module's types, "
 				 "and without CAP_SYS_ADMIN libbpf cannot open the module's BTF "
-				 "(or give them with --btf)", hk->target);
+				 "(or give them with --btf)", kind_names[hk->kind], hk->target);
 			return false;
 		}
 		return true;
@@ -109,7 +129,7 @@ static bool usable(struct uc_cap_kernel *k, const struct uc_variant *v,
 static int choose_point(struct uc_cap_kernel *k, struct uc_variant *v, size_t p,
 			struct uc_error *err)
 {
-	const struct uc_kprobe_point *pt = &uc_kprobe_points[p];
+	const struct uc_kprobe_point *pt = &v->family->points[p];
 	char reasons[512] = "", why[256];
 	size_t n = 0;
 	bool missing_types = false;
@@ -136,10 +156,21 @@ static int choose_point(struct uc_cap_kernel *k, struct uc_variant *v, size_t p,
 	return uc_error_set(err, "cannot trace the %s: %s", pt->what, reasons);
 }
 
+void uc_variant_init(struct uc_variant *v, const struct uc_bpf_family *f,
+		     enum uc_probe_set probes, const char *btf_path)
+{
+	memset(v, 0, sizeof(*v));
+	v->family = f;
+	v->kernel = probes != UC_PROBES_USER;
+	v->user = probes != UC_PROBES_KERNEL;
+	v->btf_path = btf_path;
+	v->cap_sys_admin = uc_cap_has(CAP_SYS_ADMIN);
+}
+
 int uc_variant_choose(struct uc_cap_kernel *k, struct uc_variant *v,
 		      struct uc_error *err)
 {
-	if (!k->ringbuf)
+	if (v->family->ringbuf && !k->ringbuf)
 		return uc_error_set(err, "the kernel has no BPF ring buffer "
 				    "(BPF_MAP_TYPE_RINGBUF, Linux 5.8 or later)");
 	if (!k->btf_vmlinux && !v->btf_path)
@@ -147,17 +178,58 @@ int uc_variant_choose(struct uc_cap_kernel *k, struct uc_variant *v,
 				    "missing): a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed");
 	v->ring_dynptr = k->ringbuf_dynptr && !v->ring_fixed_wanted;
 	v->ring_forced = k->ringbuf_dynptr && v->ring_fixed_wanted;
-	for (size_t p = 0; p < UC_N_KPOINTS; p++)
+	for (size_t p = 0; p < UC_MAX_KPOINTS; p++)
 		v->hook[p] = NULL;
 	if (!v->kernel)
 		return 0;
 	if (!k->ovs_loaded)
 		return uc_error_set(err, "the openvswitch kernel module is not loaded "
 				    "(modprobe openvswitch), or use --probes user");
-	for (size_t p = 0; p < UC_N_KPOINTS; p++)
+	for (size_t p = 0; p < v->family->n_points; p++)
 		if (choose_point(k, v, p, err))
 			return -1;
 	return 0;
+}
+
+int uc_variant_replaceable(const struct uc_variant *v)
+{
+	for (size_t i = 0; v->kernel && i < v->family->n_points; i++)
+		if (v->hook[i]->may_fail_load)
+			return (int)i;
+	return -1;
+}
+
+int uc_variant_load(struct uc_cap_kernel *k, struct uc_variant *v,
+		    uc_variant_loader load, void *ctx, struct uc_error *err)
+{
+	char first_err[sizeof(err->msg)] = "";
+
+	for (;;) {
+		const struct uc_kprobe_point *pt;
+		int point;
+
+		if (!load(ctx, v, &point, err))
+			return 0;
+		if (point < 0)
+			break;
+		/* Mark the hook failed and choose again. */
+		pt = &v->family->points[point];
+		for (size_t h = 0; h < pt->n_hooks; h++)
+			if (&pt->hooks[h] == v->hook[point])
+				v->hook_failed[point][h] = true;
+		snprintf(v->fail_why[point], sizeof(v->fail_why[point]), "%.200s", err->msg);
+		if (!first_err[0])
+			snprintf(first_err, sizeof(first_err), "%s", err->msg);
+		if (uc_variant_choose(k, v, err))
+			break;
+	}
+	if (first_err[0] && strcmp(first_err, err->msg)) {
+		struct uc_error both;
+
+		uc_error_set(&both, "%.240s; before that: %.240s", err->msg, first_err);
+		*err = both;
+	}
+	return -1;
 }
 
 void uc_variant_describe(const struct uc_variant *v, const struct uc_cap_kernel *k,
@@ -168,18 +240,20 @@ void uc_variant_describe(const struct uc_variant *v, const struct uc_cap_kernel 
 		!v->kernel ? "not needed" : k->btf_module ? "yes" : "no",
 		v->btf_path ? "; CO-RE types from --btf " : "",
 		v->btf_path ? v->btf_path : "");
-	fprintf(out, "- Ring buffer: %s\n", v->ring_dynptr ?
+	if (v->family->ringbuf)
+		fprintf(out, "- Ring buffer: %s\n", v->ring_dynptr ?
 		"records reserved at their exact size (ring-buffer dynptrs)" :
 		v->ring_forced ? "records reserved at their largest size (forced)" :
 		"records reserved at their largest size (no ring-buffer dynptrs, "
 		"Linux 5.19+); files keep only the bytes captured");
-	for (size_t p = 0; v->kernel && p < UC_N_KPOINTS; p++) {
+	for (size_t p = 0; v->kernel && p < v->family->n_points; p++) {
+		const struct uc_kprobe_point *pt = &v->family->points[p];
 		const struct uc_hook *h = v->hook[p];
 
 		if (!h)
 			continue;
-		fprintf(out, "- %c%s: %s %s%s", uc_kprobe_points[p].what[0] - 'a' + 'A',
-			uc_kprobe_points[p].what + 1, kind_names[h->kind],
+		fprintf(out, "- %c%s: %s %s%s", pt->what[0] - 'a' + 'A',
+			pt->what + 1, kind_names[h->kind],
 			h->kind == UC_HOOK_TRACEPOINT ? "" : "on ", h->target);
 		if (h->module_types)
 			fprintf(out, ", openvswitch types from %s",

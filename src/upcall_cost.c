@@ -20,6 +20,7 @@
 #include "analysis.h"
 #include "capture.h"
 #include "compare.h"
+#include "monitor_run.h"
 #include "options.h"
 #include "outfile.h"
 #include "replay.h"
@@ -382,6 +383,8 @@ int main(int argc, char **argv)
 	}
 	if (opt.n_compare)
 		return compare(&opt);
+	if (opt.monitor)
+		return uc_monitor_run(&opt, &err) ? fail(&err) : 0;
 	if (opt.read_events) {
 		/* Large buffered writes: replayed live lines can be many. */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
