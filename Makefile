@@ -51,11 +51,13 @@ INSTALL     ?= install
 # (capture_ovs.c reads ELF notes itself, hence libelf; monitor_http.c
 # serves /metrics with libmicrohttpd.)  `make static` needs a lib*.a of
 # each and of what they need: Debian's libmicrohttpd.a needs GnuTLS, which
-# needs p11-kit, of which Debian ships no archive.
+# needs p11-kit, of which Debian ships no archive, so the static binary
+# links monitor_http_none.c instead (no --metrics).
 # (Expanded when a link runs, so after `make deps` installed pkg-config.)
-PKGS       := libbpf libelf libmicrohttpd
+PKGS_STATIC := libbpf libelf
+PKGS       := $(PKGS_STATIC) libmicrohttpd
 LDLIBS      = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
-LDLIBS_STATIC = $(shell $(PKG_CONFIG) --static --libs $(PKGS)) -lm
+LDLIBS_STATIC = $(shell $(PKG_CONFIG) --static --libs $(PKGS_STATIC)) -lm
 
 WARN       := -Wall -Wextra -Wmissing-prototypes -Wshadow -Wformat=2 \
               $(if $(filter 1,$(WERROR)),-Werror)
@@ -87,8 +89,12 @@ MAIN_OBJ     := $(BUILD)/main/upcall_cost.o
 # capture objects.
 MONITOR_SRCS := src/monitor_bpf.c src/monitor_record.c src/monitor_run.c
 MONITOR_OBJS := $(MONITOR_SRCS:src/%.c=$(BUILD)/monitor/%.o)
+# /metrics: libmicrohttpd's, or none in the static binary
+HTTP_SRCS    := src/monitor_http.c src/monitor_http_none.c
+HTTP_OBJ     := $(BUILD)/monitor/monitor_http.o
+HTTP_NONE_OBJ := $(BUILD)/monitor/monitor_http_none.o
 # (*.bpf.c is the BPF program, built by the BPF rules below.)
-LIB_SRCS     := $(filter-out $(CAPTURE_SRCS) $(MONITOR_SRCS) $(MAIN_SRC) $(wildcard src/*.bpf.c),$(wildcard src/*.c))
+LIB_SRCS     := $(filter-out $(CAPTURE_SRCS) $(MONITOR_SRCS) $(HTTP_SRCS) $(MAIN_SRC) $(wildcard src/*.bpf.c),$(wildcard src/*.c))
 LIB_OBJS     := $(LIB_SRCS:src/%.c=$(BUILD)/lib/%.o)
 CAPTURE_OBJS := $(CAPTURE_SRCS:src/%.c=$(BUILD)/capture/%.o)
 LIB          := $(BUILD)/libupcall_cost.a
@@ -187,7 +193,7 @@ $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@; ar rcs $@ $^
 
-$(BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(MONITOR_OBJS) $(LIB)
+$(BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(MONITOR_OBJS) $(HTTP_OBJ) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -195,7 +201,7 @@ $(BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(MONITOR_OBJS) $(LIB)
 # glibc too (a binary linked against this glibc's symbol versions would
 # not start on an older one).  Debian ships the archives (lib*.a).
 static: $(STATIC_BIN)
-$(STATIC_BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(MONITOR_OBJS) $(LIB)
+$(STATIC_BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(MONITOR_OBJS) $(HTTP_NONE_OBJ) $(LIB)
 	$(call msg,LINK,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static $^ -o $@ $(LDLIBS_STATIC)
