@@ -90,6 +90,7 @@ PY
 
 cd "$ROOT" || exit 1
 [ -x ./upcall_cost ] || { echo "build ./upcall_cost first (make)"; exit 1; }
+mkdir -p "$B" build/testbed
 cc -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Ibuild \
 	tests/monitor_harness.c build/libupcall_cost.a -o "$B/monitor_harness" \
 	-lbpf -lelf -lz -lm || exit 1
