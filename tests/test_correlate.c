@@ -431,7 +431,7 @@ static void test_usable_rules(void **state)
 
 	(void)state;
 	stream_init(&s, NULL);
-	s.a.trace.next = (struct uc_usable_sink){ &recv_port, record_recv_port };
+	s.a.trace.next = (struct uc_usable_sink){ &recv_port, record_recv_port, NULL };
 	emit(&s, UC_EV_DP_UPCALL, 9, pkt1, 5, 5, 0, "unknown", 0, 0);   /* no port */
 	emit(&s, UC_EV_DP_UPCALL, 9, pkt1, 0, 0, 0, "eth1", 0, 0);      /* no bytes */
 	emit(&s, UC_EV_RECV_UPCALL, 1, pkt1, 5, 5, 0, NULL, 15, 0);     /* ovs-system */

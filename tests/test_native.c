@@ -407,7 +407,7 @@ static void test_malformed(void **state)
 	CASE(d[0] = 'd', "byte 0: bad magic");
 	CASE(memcpy(d + 8, "\x01\x02\x03\x04", 4),
 	     "byte 8: byte-order mark 0x04030201");
-	CASE(put_le16(d + 12, 2), "byte 12: format version 2.0: expected 1.x");
+	CASE(put_le16(d + 12, 2), "byte 12: format version 2.");
 	CASE(put_le32(d + INFO_AT, 4), "info record size 4: expected");
 	CASE(put_le16(d + INFO_AT + 4, UC_NATIVE_REC_EVENT),
 	     "expected the info record (type 1) first");
