@@ -16,7 +16,8 @@ enum opt_id {
 	O_BUCKETS, O_PAGES, O_DEBUG, O_KEY_SIZE, O_HANDLER_FILTER, O_PKT_SIZE,
 	O_PID, O_QUIET, O_READ, O_SETS, O_STOP, O_WRITE, O_WRITE_FORMAT,
 	O_PROBES, O_VERBOSE, O_COMPAT, O_TOP, O_JSON, O_PLOT, O_COMPARE,
-	O_SINCE, O_UNTIL, O_PORT, O_HELP, O_VERSION, O_BTF,
+	O_SINCE, O_UNTIL, O_PORT, O_HELP, O_VERSION, O_BTF, O_EXPLAIN,
+	O_MISS_REASONS, O_PCAP,
 };
 
 enum arg_kind { NO_ARG, REQ_ARG, OPT_INT_ARG, LIST_ARG };
@@ -53,6 +54,9 @@ static const struct opt_def {
 	{ O_HELP, 'h', "help", NO_ARG },
 	{ O_VERSION, 0, "version", NO_ARG },
 	{ O_BTF, 0, "btf", REQ_ARG },
+	{ O_EXPLAIN, 0, "explain", NO_ARG },
+	{ O_MISS_REASONS, 0, "miss-reasons", NO_ARG },
+	{ O_PCAP, 0, "pcap", REQ_ARG },
 };
 
 #define N_DEFS (sizeof(defs) / sizeof(defs[0]))
@@ -65,7 +69,8 @@ static const char usage[] =
 	"                   [--probes kernel|user|all] [--btf FILE] [-v] [--compat]\n"
 	"                   [--top N] [--json FILE] [--plot FILE.svg]\n"
 	"                   [--compare A B ...] [--since TIME] [--until TIME]\n"
-	"                   [--port PORT] [--version]\n"
+	"                   [--port PORT] [--explain] [--miss-reasons] [--pcap FILE]\n"
+	"                   [--version]\n"
 	"\n"
 	"Measure the cost of Open vSwitch kernel-datapath upcalls.\n"
 	"\n"
@@ -113,6 +118,12 @@ static const char usage[] =
 	"  --until TIME          With -r: only events before TIME\n"
 	"  --port PORT           With -r: only kernel upcalls of this datapath port\n"
 	"                        (name or number; comma separated)\n"
+	"  --explain             Also trace the handlers' scheduling, IRQs and\n"
+	"                        syscalls: where each upcall's time went\n"
+	"  --miss-reasons        Also trace the revalidators' flow results (OVS 3.4+):\n"
+	"                        why each deleted flow was deleted\n"
+	"  --pcap FILE           Write every upcalled packet to FILE (pcapng), with\n"
+	"                        its latencies, verdict and class as a comment\n"
 	"  --version             Print the version and exit\n";
 
 const char *uc_options_usage(void)
@@ -262,6 +273,9 @@ static int apply(struct uc_options *opt, const struct opt_def *d,
 	case O_JSON: opt->json_path = arg; return 0;
 	case O_PLOT: opt->plot_path = arg; return 0;
 	case O_BTF: opt->btf_path = arg; return 0;
+	case O_PCAP: opt->pcap_path = arg; return 0;
+	case O_EXPLAIN: opt->explain = true; return 0;
+	case O_MISS_REASONS: opt->miss_reasons = true; return 0;
 	case O_QUIET: opt->quiet = true; return 0;
 	case O_SETS: opt->sets = true; return 0;
 	case O_VERBOSE: opt->verbose = true; return 0;
@@ -402,6 +416,34 @@ static int check_filters(const struct uc_options *opt, struct uc_error *err)
 	return 0;
 }
 
+/* The options of the why: what they need. */
+static int check_why(const struct uc_options *opt, struct uc_error *err)
+{
+	const char *out[] = { opt->json_path, opt->plot_path, opt->write_events };
+	const char *names[] = { "--json", "--plot", "-w" };
+
+	if ((opt->explain || opt->miss_reasons) && (opt->read_events || opt->n_compare))
+		return uc_error_set(err, "--%s is for a live capture: a recording is "
+				    "analysed with whatever records it holds",
+				    opt->explain ? "explain" : "miss-reasons");
+	if (opt->explain && opt->probes != UC_PROBES_ALL)
+		return uc_error_set(err, "--explain needs both halves of the capture "
+				    "(not --probes %s): an upcall's time runs from "
+				    "the kernel to ovs-vswitchd and back",
+				    opt->probes == UC_PROBES_KERNEL ? "kernel" : "user");
+	if (opt->miss_reasons && opt->probes == UC_PROBES_KERNEL)
+		return uc_error_set(err, "--miss-reasons reads USDT probes of "
+				    "ovs-vswitchd: not with --probes kernel");
+	if (opt->pcap_path && opt->n_compare)
+		return uc_error_set(err, "--pcap writes the upcalls of one run: not "
+				    "with --compare");
+	for (int i = 0; opt->pcap_path && i < 3; i++)
+		if (out[i] && !strcmp(out[i], opt->pcap_path))
+			return uc_error_set(err, "--pcap and %s both name \"%s\": give "
+					    "each its own file", names[i], opt->pcap_path);
+	return 0;
+}
+
 /* Combinations that cannot work. */
 static int check(const struct uc_options *opt, struct uc_error *err)
 {
@@ -414,7 +456,7 @@ static int check(const struct uc_options *opt, struct uc_error *err)
 	if (opt->json_path && opt->plot_path && !strcmp(opt->json_path, opt->plot_path))
 		return uc_error_set(err, "--json and --plot both name \"%s\": give "
 				    "each its own file", opt->json_path);
-	return 0;
+	return check_why(opt, err);
 }
 
 int uc_options_parse(struct uc_options *opt, int argc, char **argv,

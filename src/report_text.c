@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report_text.h"
+#include "report_why.h"
 #include "table.h"
 #include "text.h"
 
@@ -105,6 +106,7 @@ static void print_outlier(FILE *out, const struct uc_ext *x,
 			fprintf(out, "%s%s -", i ? ", " : "", segs[i].abbr);
 	}
 	fputc('\n', out);
+	uc_why_print_outlier(out, o);
 }
 
 static void print_outliers(FILE *out, const struct uc_ext *x)
@@ -472,4 +474,5 @@ void uc_ext_print(FILE *out, const struct uc_ext *x)
 	print_batch_sizes(out, x);
 	print_intervals(out, x);
 	print_accounting(out, x);
+	uc_why_print(out, x);
 }
