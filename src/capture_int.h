@@ -36,14 +36,24 @@ struct uc_cap_target {
 				   * we see it (via /proc/PID/root when the
 				   * process is in another mount namespace) */
 	bool usdt_in_lib;         /* usdt_path is a shared libopenvswitch */
+	unsigned usdt_found;      /* bit i: uc_usdt_probes[i] is there */
 	char ctl[PATH_MAX];       /* its unixctl socket, "" = ovs-appctl's default */
+};
+
+/* What a USDT probe is for: the first three are required. */
+enum uc_usdt_use {
+	UC_USDT_CORE,        /* upcall_cost.py's three */
+	UC_USDT_FORENSICS,   /* flow deletions (forensics) */
+	UC_USDT_REASONS,     /* revalidator results (--miss-reasons) */
 };
 
 /* The USDT probes we attach, with the BPF program of each. */
 struct uc_usdt_probe {
 	const char *provider, *name, *prog;
+	enum uc_usdt_use use;
 };
-#define UC_N_USDT 3
+#define UC_N_USDT_CORE 3
+#define UC_N_USDT 7
 extern const struct uc_usdt_probe uc_usdt_probes[UC_N_USDT];
 
 /*
@@ -54,7 +64,8 @@ extern const struct uc_usdt_probe uc_usdt_probes[UC_N_USDT];
  */
 int uc_cap_find_target(int64_t want_pid, bool need, struct uc_cap_target *t,
 		       struct uc_error *err);
-/* Sets T->usdt_path to the file with all UC_N_USDT probes, or fails. */
+/* Sets T->usdt_path to the file with the UC_N_USDT_CORE probes (and
+ * T->usdt_found to every probe it has), or fails. */
 int uc_cap_find_usdt(struct uc_cap_target *t, struct uc_error *err);
 
 /*
@@ -130,6 +141,11 @@ struct uc_cap_kernel {
 				   * USDT support needs no address table */
 	bool memcg;               /* BPF memory charged to memory cgroups
 				   * (5.11), not RLIMIT_MEMLOCK */
+	/* For --explain (probed only then): */
+	bool explain_probed;
+	bool tp_btf;              /* BTF tracepoints (vmlinux BTF, 5.5) */
+	bool fentry_vmlinux;      /* fentry/fexit attach to kernel functions */
+	char fentry_why[160];     /* why not */
 };
 
 /*
@@ -138,40 +154,64 @@ struct uc_cap_kernel {
  * programs).
  */
 void uc_cap_probe_kernel(bool kernel_probes, struct uc_cap_kernel *k);
+/* What --explain needs: BTF tracepoints, and fentry on the kernel's
+ * syscall functions (tried: a tiny program loaded and attached). */
+void uc_cap_probe_explain(struct uc_cap_kernel *k);
 /* Fails unless PATH (--btf) is a BTF file with the openvswitch types the
  * kprobe on ovs_dp_upcall reads. */
 int uc_cap_check_btf_file(const char *path, struct uc_error *err);
 
 /* ------------------------------------------------------------ variants */
 
-enum uc_hook_kind { UC_HOOK_TRACEPOINT, UC_HOOK_KPROBE, UC_HOOK_FENTRY };
-/* "tracepoint", "kprobe", "fentry" */
+enum uc_hook_kind {
+	UC_HOOK_TRACEPOINT, UC_HOOK_KPROBE, UC_HOOK_FENTRY, UC_HOOK_FEXIT,
+	UC_HOOK_KRETPROBE, UC_HOOK_TP_BTF,
+};
+/* "tracepoint", "kprobe", "fentry", "fexit", "kretprobe", "BTF tracepoint" */
 const char *uc_hook_kind_name(enum uc_hook_kind kind);
+
+#define UC_MAX_HOOK_PROGS 10
 
 /* One way to hook a kernel probe point. */
 struct uc_hook {
 	enum uc_hook_kind kind;
-	const char *prog;         /* the program in upcall_cost.bpf.c */
+	const char *progs[UC_MAX_HOOK_PROGS + 1];  /* its programs in
+				   * upcall_cost.bpf.c, NULL-terminated */
 	const char *target;       /* tracepoint or function */
 	bool module_types;        /* reads openvswitch types (CO-RE) */
 	bool may_fail_load;       /* if loading fails, the next hook is tried */
+	bool module_fn;           /* the target is in the openvswitch module */
+};
+
+/* When a probe point is wanted. */
+enum uc_point_want {
+	UC_WANT_KERNEL,           /* whenever the kernel half is traced */
+	UC_WANT_EXPLAIN,          /* with --explain */
 };
 
 /* A kernel probe point and its hooks, best first. */
 struct uc_kprobe_point {
 	const char *what;         /* "kernel upcall" */
-	uint32_t event;           /* enum uc_event_type */
+	uint32_t feature;         /* UC_FEAT_* it gives, 0: an event type's */
+	enum uc_point_want want;
+	bool optional;            /* the capture goes on without it (said) */
 	const struct uc_hook *hooks;
 	size_t n_hooks;
 };
 /* The kernel probe points, indexes of uc_kprobe_points. */
-enum { UC_KP_DP_UPCALL, UC_KP_PKT_EXEC, UC_N_KPOINTS };
+enum {
+	UC_KP_DP_UPCALL, UC_KP_PKT_EXEC, UC_KP_DP_RESULT, UC_KP_FLUSH,
+	UC_KP_SCHED, UC_KP_SYSCALLS, UC_N_KPOINTS,
+};
 #define UC_MAX_HOOKS 4
 extern const struct uc_kprobe_point uc_kprobe_points[UC_N_KPOINTS];
 
 /* Which program serves each probe point, and why. */
 struct uc_variant {
 	bool kernel, user;                      /* sides traced */
+	bool explain;                           /* --explain */
+	bool forensics;                         /* flow requests and deletions */
+	bool miss_reasons;                      /* --miss-reasons */
 	bool ring_dynptr;                       /* else fixed-size reservations */
 	bool ring_fixed_wanted;                 /* fixed even with dynptrs (tests) */
 	bool ring_forced;                       /* fixed although dynptrs exist */
@@ -197,16 +237,27 @@ int uc_variant_choose(struct uc_cap_kernel *k, struct uc_variant *v,
 void uc_variant_describe(const struct uc_variant *v, const struct uc_cap_kernel *k,
 			 const struct uc_cap_target *t, FILE *out);
 
+/* Is point P wanted by V? */
+bool uc_variant_wants(const struct uc_variant *v, size_t p);
+/* Is USDT probe I attached (wanted by V and present in T's file)? */
+bool uc_variant_usdt(const struct uc_variant *v, const struct uc_cap_target *t, size_t i);
+/* UC_FEAT_* and UC_FEATHOW_* of what V traces in T. */
+uint64_t uc_variant_features(const struct uc_variant *v, const struct uc_cap_target *t,
+			     uint64_t *how);
+
 /* ------------------------------------------------------------ loading */
 
 struct upcall_cost_bpf;
 struct bpf_link;
 
 /* The loaded object and what it is attached with. */
+#define UC_MAX_LINKS (UC_N_KPOINTS * UC_MAX_HOOK_PROGS + UC_N_USDT)
+
 struct uc_loaded {
 	struct upcall_cost_bpf *skel;
-	struct bpf_link *links[UC_N_KPOINTS + UC_N_USDT];
+	struct bpf_link *links[UC_MAX_LINKS];
 	size_t n_links;
+	size_t handlers;          /* handler threads seeded (--explain) */
 };
 
 /*

@@ -3,9 +3,14 @@
  * capture_load.c - the skeleton's lifecycle for one variant, as in
  * libbpf-tools: open (with --btf as libbpf's custom BTF for CO-RE), set
  * the read-only settings and the ring-buffer size, choose with
- * set_autoload which programs load, load, attach.
+ * set_autoload which programs load, load, seed the handler threads
+ * (--explain), attach.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -20,10 +25,41 @@ static struct bpf_program *prog(struct upcall_cost_bpf *s, const char *name)
 	return bpf_object__find_program_by_name(s->obj, name);
 }
 
+static int autoload(struct upcall_cost_bpf *s, const char *name, struct uc_error *err)
+{
+	struct bpf_program *p = prog(s, name);
+
+	if (!p)
+		return uc_error_set(err, "the eBPF object has no program %s", name);
+	bpf_program__set_autoload(p, true);
+	return 0;
+}
+
+/* The read-only settings of V, CFG and the tracepoint layout TP. */
+static void set_rodata(struct upcall_cost_bpf *s, const struct uc_capture_config *cfg,
+		       const struct uc_variant *v, const struct uc_tp_layout *tp,
+		       const struct uc_cap_target *t, long page)
+{
+	s->rodata->wakeup_bytes = cfg->buffer_page_count * page / 8;
+	s->rodata->packet_size = cfg->packet_size;
+	s->rodata->flow_key_size = cfg->flow_key_size;
+	s->rodata->ringbuf_dynptr = v->ring_dynptr;
+	s->rodata->tp_off_dp_name = tp->dp_name;
+	s->rodata->tp_off_dev_name = tp->dev_name;
+	s->rodata->tp_off_skbaddr = tp->skbaddr;
+	s->rodata->tp_off_len = tp->len;
+	s->rodata->tp_off_upcall_cmd = tp->upcall_cmd;
+	s->rodata->verdicts = v->hook[UC_KP_DP_RESULT] != NULL;
+	s->rodata->all_verdicts = cfg->all_verdicts;
+	s->rodata->explain = v->explain;
+	s->rodata->targ_tgid = v->explain && t->pid > 0 ? (__u32)t->pid : 0;
+	s->rodata->flow_requests = v->user && v->forensics;
+}
+
 /* Settings and program choice, before load. */
 static int configure(struct upcall_cost_bpf *s, const struct uc_capture_config *cfg,
 		     const struct uc_variant *v, const struct uc_tp_layout *tp,
-		     struct uc_error *err)
+		     const struct uc_cap_target *t, struct uc_error *err)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	struct bpf_program *p;
@@ -34,41 +70,26 @@ static int configure(struct upcall_cost_bpf *s, const struct uc_capture_config *
 				    cfg->buffer_page_count);
 	if (bpf_map__set_max_entries(s->maps.events, cfg->buffer_page_count * page))
 		return uc_error_set(err, "cannot size the ring buffer");
-	s->rodata->wakeup_bytes = cfg->buffer_page_count * page / 8;
-	s->rodata->packet_size = cfg->packet_size;
-	s->rodata->flow_key_size = cfg->flow_key_size;
-	s->rodata->ringbuf_dynptr = v->ring_dynptr;
-	s->rodata->tp_off_dp_name = tp->dp_name;
-	s->rodata->tp_off_dev_name = tp->dev_name;
-	s->rodata->tp_off_skbaddr = tp->skbaddr;
-	s->rodata->tp_off_len = tp->len;
-	s->rodata->tp_off_upcall_cmd = tp->upcall_cmd;
+	set_rodata(s, cfg, v, tp, t, page);
 
 	/* Only the chosen programs load. */
 	bpf_object__for_each_program(p, s->obj)
 		bpf_program__set_autoload(p, false);
-	for (size_t i = 0; v->kernel && i < UC_N_KPOINTS; i++) {
-		p = prog(s, v->hook[i]->prog);
-		if (!p)
-			return uc_error_set(err, "the eBPF object has no program %s",
-					    v->hook[i]->prog);
-		bpf_program__set_autoload(p, true);
-	}
-	for (size_t i = 0; v->user && i < UC_N_USDT; i++) {
-		p = prog(s, uc_usdt_probes[i].prog);
-		if (!p)
-			return uc_error_set(err, "the eBPF object has no program %s",
-					    uc_usdt_probes[i].prog);
-		bpf_program__set_autoload(p, true);
-	}
+	for (size_t i = 0; i < UC_N_KPOINTS; i++)
+		for (size_t k = 0; v->hook[i] && v->hook[i]->progs[k]; k++)
+			if (autoload(s, v->hook[i]->progs[k], err))
+				return -1;
+	for (size_t i = 0; i < UC_N_USDT; i++)
+		if (uc_variant_usdt(v, t, i) && autoload(s, uc_usdt_probes[i].prog, err))
+			return -1;
 	return 0;
 }
 
 /* The first kernel point whose chosen hook may be replaced, or -1. */
 static int replaceable(const struct uc_variant *v)
 {
-	for (size_t i = 0; v->kernel && i < UC_N_KPOINTS; i++)
-		if (v->hook[i]->may_fail_load)
+	for (size_t i = 0; i < UC_N_KPOINTS; i++)
+		if (v->hook[i] && v->hook[i]->may_fail_load)
 			return (int)i;
 	return -1;
 }
@@ -76,33 +97,38 @@ static int replaceable(const struct uc_variant *v)
 static int attach_kernel(struct uc_loaded *l, const struct uc_variant *v,
 			 int *failed_point, struct uc_error *err)
 {
-	for (size_t i = 0; v->kernel && i < UC_N_KPOINTS; i++) {
+	for (size_t i = 0; i < UC_N_KPOINTS; i++) {
 		const struct uc_hook *h = v->hook[i];
-		struct bpf_link *link = bpf_program__attach(prog(l->skel, h->prog));
 
-		if (!link) {
-			int e = errno;
+		for (size_t k = 0; h && h->progs[k]; k++) {
+			struct bpf_link *link = bpf_program__attach(prog(l->skel, h->progs[k]));
 
-			if (h->may_fail_load)
-				*failed_point = (int)i;
-			return uc_error_set(err, "cannot attach a %s to %s: %s",
-					    uc_hook_kind_name(h->kind),
-					    h->target, strerror(e));
+			if (!link) {
+				int e = errno;
+
+				if (h->may_fail_load)
+					*failed_point = (int)i;
+				return uc_error_set(err, "cannot attach a %s to %s: %s",
+						    uc_hook_kind_name(h->kind),
+						    h->target, strerror(e));
+			}
+			l->links[l->n_links++] = link;
 		}
-		l->links[l->n_links++] = link;
 	}
 	return 0;
 }
 
-static int attach_usdt(struct uc_loaded *l, const struct uc_cap_target *t,
-		       struct uc_error *err)
+static int attach_usdt(struct uc_loaded *l, const struct uc_variant *v,
+		       const struct uc_cap_target *t, struct uc_error *err)
 {
 	for (size_t i = 0; i < UC_N_USDT; i++) {
 		const struct uc_usdt_probe *u = &uc_usdt_probes[i];
-		struct bpf_link *link = bpf_program__attach_usdt(prog(l->skel, u->prog),
-								 (pid_t)t->pid, t->usdt_path,
-								 u->provider, u->name, NULL);
+		struct bpf_link *link;
 
+		if (!uc_variant_usdt(v, t, i))
+			continue;
+		link = bpf_program__attach_usdt(prog(l->skel, u->prog), (pid_t)t->pid,
+						t->usdt_path, u->provider, u->name, NULL);
 		if (!link && (errno == EACCES || errno == EPERM) && !uc_cap_has(CAP_SYS_ADMIN))
 			/* The 2025 fix "perf: require CAP_SYS_ADMIN for uprobes"
 			 * (stable kernels too): CAP_PERFMON no longer does. */
@@ -116,6 +142,50 @@ static int attach_usdt(struct uc_loaded *l, const struct uc_cap_target *t,
 					    strerror(errno));
 		l->links[l->n_links++] = link;
 	}
+	return 0;
+}
+
+/*
+ * --explain: the traced process's handler threads (named handler*) into
+ * the handlers map, before anything is attached; threads made later join
+ * when they first receive an upcall.
+ */
+static int seed_handlers(struct uc_loaded *l, const struct uc_cap_target *t,
+			 struct uc_error *err)
+{
+	char path[64], comm[32];
+	struct dirent *de;
+	DIR *d;
+	const struct { __u32 seq, kind; __u64 ts, arg; } zero = { 0 };
+
+	snprintf(path, sizeof(path), "/proc/%lld/task", (long long)t->pid);
+	d = opendir(path);
+	if (!d)
+		return uc_error_set(err, "cannot list the threads of PID %lld: %s",
+				    (long long)t->pid, strerror(errno));
+	while ((de = readdir(d))) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+		ssize_t n;
+		int fd;
+
+		if (*end || tid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%lld/task/%ld/comm", (long long)t->pid, tid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (n < 7 || strncmp(comm, "handler", 7))
+			continue;
+		__u32 key = (__u32)tid;
+
+		if (!bpf_map__update_elem(l->skel->maps.handlers, &key, sizeof(key), &zero,
+					  sizeof(zero), BPF_NOEXIST))
+			l->handlers++;
+	}
+	closedir(d);
 	return 0;
 }
 
@@ -134,7 +204,7 @@ int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		return uc_error_set(err, "cannot open the eBPF object%s%s: %s",
 				    v->btf_path ? " with --btf " : "",
 				    v->btf_path ? v->btf_path : "", strerror(errno));
-	if (configure(l->skel, cfg, v, tp, err))
+	if (configure(l->skel, cfg, v, tp, t, err))
 		return -1;
 	rc = upcall_cost_bpf__load(l->skel);
 	if (rc) {
@@ -142,7 +212,9 @@ int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		return uc_error_set(err, "cannot load the eBPF programs: %s (-v shows why)",
 				    strerror(-rc));
 	}
-	if (attach_kernel(l, v, failed_point, err) || (v->user && attach_usdt(l, t, err)))
+	if (v->explain && t->pid > 0 && seed_handlers(l, t, err))
+		return -1;
+	if (attach_kernel(l, v, failed_point, err) || (v->user && attach_usdt(l, v, t, err)))
 		return -1;
 	return 0;
 }
