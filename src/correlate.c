@@ -57,6 +57,9 @@ struct uc_correlator {
 	/* kernel upcalls by (CPU, ts), for the verdicts: built at the first */
 	struct uc_map64 by_cpu_ts;
 	bool verdicts;
+	/* kernel upcalls a receive took before their failure verdict came,
+	 * whose set is not settled yet: marked suspect when it is */
+	struct uc_map64 failed_taken;
 	struct uc_lost_log lost;
 	/* the handlers' timelines and the explanations */
 	struct uc_timelines tl;
@@ -80,6 +83,7 @@ struct uc_correlator *uc_correlator_new(const struct uc_trace *trace)
 		return NULL;
 	c->trace = trace;
 	uc_map64_init(&c->by_cpu_ts);
+	uc_map64_init(&c->failed_taken);
 	uc_lost_init(&c->lost);
 	uc_tl_init(&c->tl);
 	c->matcher = uc_matcher_new();
@@ -102,6 +106,7 @@ void uc_correlator_free(struct uc_correlator *c)
 	uc_tl_free(&c->tl);
 	uc_lost_free(&c->lost);
 	uc_map64_free(&c->by_cpu_ts);
+	uc_map64_free(&c->failed_taken);
 	free(c->sets.v);
 	free(c->lone.v);
 	free(c->dps);
@@ -325,6 +330,8 @@ static int on_verdict(struct uc_correlator *c, const struct uc_usable_x *x)
 			c->lost.verdict_after_match++;
 			if (i < c->sets.n && c->sets.v[i].ev[UC_EV_DP_UPCALL] != UC_NONE)
 				c->sets.v[i].suspect = true;
+			else if (uc_map64_add(&c->failed_taken, i, i))
+				return -ENOMEM;
 			l.dp_ts = xe->a;
 		}
 	}
@@ -522,7 +529,8 @@ static int on_entry(void *ctx, const struct uc_batch_entry *e)
 	s->thread = e->thread;
 	s->batch_size = e->batch_size;
 	s->batch_pos = e->batch_pos;
-	s->suspect = e->suspect;
+	s->suspect = e->suspect || (e->has_dp && c->failed_taken.n &&
+				    uc_map64_get(&c->failed_taken, e->dp.index) != UC_MAP64_NONE);
 	s->dp_cpu = e->dp.cpu;
 	s->port = e->dp.port;
 	s->dp_name = e->dp.dp_name;
