@@ -70,7 +70,7 @@ _upcall_cost()
             -p --pid -q --quiet -r --read-events --sets -s --stop
             -w --write-events --write-format --probes --btf -v --verbose --compat
             --top --json --plot --compare --since --until --port -h --help
-            --version' -- "$cur"))
+            --check --version' -- "$cur"))
         if [[ ${COMPREPLY-} == *= ]]; then
             compopt -o nospace
         fi

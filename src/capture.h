@@ -142,4 +142,12 @@ int uc_capture_run(const struct uc_options *opt,
 		   const struct uc_event_sink *sink,
 		   struct uc_capture_stats *stats, struct uc_error *err);
 
+/*
+ * --check: what this host offers a capture of CFG's probes, one line per
+ * item on OUT ("item  yes|no|n/a  detail"), without capturing anything
+ * (the chosen programs are loaded, so the verifier has its say, and
+ * nothing is attached).  Returns 0 when the capture would run, else 1.
+ */
+int uc_capture_check(const struct uc_capture_config *cfg, FILE *out);
+
 #endif /* UC_CAPTURE_H */

@@ -271,6 +271,10 @@ int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		   const struct uc_variant *v, const struct uc_tp_layout *tp,
 		   const struct uc_cap_target *t, int *failed_point,
 		   struct uc_error *err);
+/* The same up to loading (the verifier's pass), attaching nothing. */
+int uc_load(struct uc_loaded *l, const struct uc_capture_config *cfg,
+	    const struct uc_variant *v, const struct uc_tp_layout *tp,
+	    const struct uc_cap_target *t, int *failed_point, struct uc_error *err);
 /* Detaches every probe (records already in the ring stay readable). */
 void uc_detach(struct uc_loaded *l);
 void uc_unload(struct uc_loaded *l);

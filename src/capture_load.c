@@ -189,10 +189,9 @@ static int seed_handlers(struct uc_loaded *l, const struct uc_cap_target *t,
 	return 0;
 }
 
-int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
-		   const struct uc_variant *v, const struct uc_tp_layout *tp,
-		   const struct uc_cap_target *t, int *failed_point,
-		   struct uc_error *err)
+int uc_load(struct uc_loaded *l, const struct uc_capture_config *cfg,
+	    const struct uc_variant *v, const struct uc_tp_layout *tp,
+	    const struct uc_cap_target *t, int *failed_point, struct uc_error *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = v->btf_path);
 	int rc;
@@ -212,6 +211,16 @@ int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		return uc_error_set(err, "cannot load the eBPF programs: %s (-v shows why)",
 				    strerror(-rc));
 	}
+	return 0;
+}
+
+int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
+		   const struct uc_variant *v, const struct uc_tp_layout *tp,
+		   const struct uc_cap_target *t, int *failed_point,
+		   struct uc_error *err)
+{
+	if (uc_load(l, cfg, v, tp, t, failed_point, err))
+		return -1;
 	if (v->explain && t->pid > 0 && seed_handlers(l, t, err))
 		return -1;
 	if (attach_kernel(l, v, failed_point, err) || (v->user && attach_usdt(l, v, t, err)))

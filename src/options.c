@@ -16,8 +16,8 @@ enum opt_id {
 	O_BUCKETS, O_PAGES, O_DEBUG, O_KEY_SIZE, O_HANDLER_FILTER, O_PKT_SIZE,
 	O_PID, O_QUIET, O_READ, O_SETS, O_STOP, O_WRITE, O_WRITE_FORMAT,
 	O_PROBES, O_VERBOSE, O_COMPAT, O_TOP, O_JSON, O_PLOT, O_COMPARE,
-	O_SINCE, O_UNTIL, O_PORT, O_HELP, O_VERSION, O_BTF, O_EXPLAIN,
-	O_MISS_REASONS, O_PCAP,
+	O_SINCE, O_UNTIL, O_PORT, O_HELP, O_VERSION, O_BTF, O_CHECK,
+	O_EXPLAIN, O_MISS_REASONS, O_PCAP,
 };
 
 enum arg_kind { NO_ARG, REQ_ARG, OPT_INT_ARG, LIST_ARG };
@@ -53,6 +53,7 @@ static const struct opt_def {
 	{ O_PORT, 0, "port", REQ_ARG },
 	{ O_HELP, 'h', "help", NO_ARG },
 	{ O_VERSION, 0, "version", NO_ARG },
+	{ O_CHECK, 0, "check", NO_ARG },
 	{ O_BTF, 0, "btf", REQ_ARG },
 	{ O_EXPLAIN, 0, "explain", NO_ARG },
 	{ O_MISS_REASONS, 0, "miss-reasons", NO_ARG },
@@ -70,7 +71,7 @@ static const char usage[] =
 	"                   [--top N] [--json FILE] [--plot FILE.svg]\n"
 	"                   [--compare A B ...] [--since TIME] [--until TIME]\n"
 	"                   [--port PORT] [--explain] [--miss-reasons] [--pcap FILE]\n"
-	"                   [--version]\n"
+	"                   [--check] [--version]\n"
 	"\n"
 	"Measure the cost of Open vSwitch kernel-datapath upcalls.\n"
 	"\n"
@@ -124,6 +125,9 @@ static const char usage[] =
 	"                        why each deleted flow was deleted\n"
 	"  --pcap FILE           Write every upcalled packet to FILE (pcapng), with\n"
 	"                        its latencies, verdict and class as a comment\n"
+	"  --check               Tell what this host offers a capture (BTF, module,\n"
+	"                        tracepoint, hooks, ovs-vswitchd, USDT probes,\n"
+	"                        privileges, the variant) without capturing\n"
 	"  --version             Print the version and exit\n";
 
 const char *uc_options_usage(void)
@@ -282,6 +286,7 @@ static int apply(struct uc_options *opt, const struct opt_def *d,
 	case O_COMPAT: opt->compat = true; return 0;
 	case O_HELP: opt->help = true; return 0;
 	case O_VERSION: opt->version = true; return 0;
+	case O_CHECK: opt->check = true; return 0;
 	case O_COMPARE: return 0;  /* handled by the caller */
 	}
 	return 0;

@@ -53,6 +53,7 @@ struct uc_options {
 				       * flow results (OVS 3.4+) */
 	const char *pcap_path;        /* new: --pcap FILE */
 	int n_compare;
+	bool check;                   /* new: --check, what a capture would find */
 	bool help;
 	bool version;
 };

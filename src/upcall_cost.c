@@ -421,6 +421,14 @@ int main(int argc, char **argv)
 		       libbpf_major_version(), libbpf_minor_version());
 		return finish_stdout();
 	}
+	if (opt.check) {
+		struct uc_capture_config cfg;
+		int rc;
+
+		uc_capture_config_init(&cfg, &opt);
+		rc = uc_capture_check(&cfg, stdout);
+		return finish_stdout() ? EXIT_ERROR : rc;
+	}
 	if (opt.n_compare)
 		return compare(&opt);
 	if (opt.read_events) {

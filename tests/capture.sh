@@ -464,6 +464,55 @@ if ! pgrep -x ovs-vswitchd > /dev/null; then
 else
 	echo "NOTE: an ovs-vswitchd is running: auto-detection errors not tested"
 fi
+# ---------------------------------------------------------------- --check
+# What a capture would find, without capturing: the user half of a
+# usdt_fire runs here; the kernel half cannot (no openvswitch module).
+start_fire check -b 1 --
+"$UC" --check --probes user -p "$fpid" > "$T/check.out" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q "^capture: would run" "$T/check.out" &&
+   grep -q "USDT probes *yes *3 probes in" "$T/check.out" &&
+   grep -q "eBPF programs *yes" "$T/check.out"; then
+	pass "--check --probes user on usdt_fire: would run, exit 0"
+else
+	fail "--check --probes user (exit $rc): $(cat "$T/check.out")"
+fi
+if [ ! -d /sys/module/openvswitch ]; then
+	"$UC" --check -p "$fpid" > "$T/check2.out" 2>&1
+	rc=$?
+	if [ $rc = 1 ] && grep -q "^  openvswitch *no" "$T/check2.out" &&
+	   grep -q "^capture: would not run" "$T/check2.out"; then
+		pass "--check with the kernel half and no openvswitch module: would not run, exit 1"
+	else
+		fail "--check --probes all (exit $rc): $(cat "$T/check2.out")"
+	fi
+fi
+touch "$T/check.go"
+wait $fpid
+
+# ---------------------------------------------------------------- no upcall
+# A live capture stopped before any upcall: the report of nothing, exit 0.
+start_fire idle -b 1 --
+"$UC" --probes user -q -p "$fpid" > "$T/idle.out" 2>&1 &
+upid=$!
+KIDS="$KIDS $upid"
+if wait_line "$T/idle.out" 'Capturing events'; then
+	kill -INT $upid
+	wait $upid
+	rc=$?
+	if [ $rc = 0 ] && grep -q "No upcall data sets where found!!" "$T/idle.out" &&
+	   ! grep -q "ERROR" "$T/idle.out"; then
+		pass "capture stopped before any upcall: the empty report, exit 0"
+	else
+		fail "capture stopped before any upcall (exit $rc): $(cat "$T/idle.out")"
+	fi
+else
+	kill -INT $upid; wait $upid
+	fail "capture stopped before any upcall: did not start: $(cat "$T/idle.out")"
+fi
+touch "$T/idle.go"
+wait $fpid
+
 echo "NOTE: not testable here: no BTF (this kernel has it), no fentry and no kprobes"
 echo "      (the module check comes first and this kernel has no openvswitch module)"
 
