@@ -23,6 +23,10 @@ _upcall_cost()
             _filedir svg
             return
             ;;
+        --pcap)
+            _filedir '@(pcapng|pcap)'
+            return
+            ;;
         --btf)
             _filedir
             return
@@ -70,7 +74,7 @@ _upcall_cost()
             -p --pid -q --quiet -r --read-events --sets -s --stop
             -w --write-events --write-format --probes --btf -v --verbose --compat
             --top --json --plot --compare --since --until --port -h --help
-            --check --version' -- "$cur"))
+            --explain --miss-reasons --pcap --check --version' -- "$cur"))
         if [[ ${COMPREPLY-} == *= ]]; then
             compopt -o nospace
         fi

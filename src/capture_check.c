@@ -112,8 +112,9 @@ static bool process_rows(FILE *out, const struct uc_capture_config *cfg, bool us
 		row(out, "USDT probes", NO, "%s", err.msg);
 		ok = false;
 	} else {
-		row(out, "USDT probes", YES, "%d probes in %s%s", UC_N_USDT,
-		    t->usdt_path, t->usdt_in_lib ? " (a shared library)" : "");
+		row(out, "USDT probes", YES, "%d probes in %s%s",
+		    __builtin_popcount(t->usdt_found), t->usdt_path,
+		    t->usdt_in_lib ? " (a shared library)" : "");
 	}
 	if (uc_cap_dpctl(t, &map, warn, sizeof(warn)))
 		row(out, "dpctl/show", NO, "%s", warn);

@@ -587,13 +587,14 @@ traffic() {   # SCENARIO
     delflows)
         # the same 50 flows twice, the datapath's flows deleted in between
         # (ovs-appctl dpctl/del-flows): the second round re-misses
-        burst_flows 50 7000
+        echo "flows=${DELFLOWS_FLOWS:-50}" > "$R/delflows.txt"
+        burst_flows "${DELFLOWS_FLOWS:-50}" 7000
         sleep 2
         appctl dpctl/dump-flows | grep -c 'in_port' > "$R/dp-flows-round1.txt"
         appctl dpctl/del-flows
         appctl dpctl/dump-flows | grep -c 'in_port' > "$R/dp-flows-deleted.txt"
         sleep 1
-        burst_flows 50 7000
+        burst_flows "${DELFLOWS_FLOWS:-50}" 7000
         ;;
     esac
 }
