@@ -26,7 +26,8 @@ struct iface {
 struct uc_pcap_out {
 	struct uc_pcapng w;
 	struct uc_wbuf *out;
-	struct uc_pcap_out_config cfg;
+	struct uc_pcap_out_config cfg;   /* its strings are ours (owned) */
+	char *owned[3];
 	bool started;
 	int err;
 	struct iface *ifaces;
@@ -40,10 +41,21 @@ struct uc_pcap_out *uc_pcap_out_new(struct uc_wbuf *out,
 {
 	struct uc_pcap_out *p = calloc(1, sizeof(*p));
 
+	const char *src[3] = { cfg->os, cfg->app, cfg->comment };
+
 	if (!p)
 		return NULL;
+	/* The caller's strings may not outlive this call: copies. */
+	for (int i = 0; i < 3; i++)
+		if (src[i] && !(p->owned[i] = strdup(src[i]))) {
+			uc_pcap_out_free(p);
+			return NULL;
+		}
 	p->out = out;
 	p->cfg = *cfg;
+	p->cfg.os = p->owned[0];
+	p->cfg.app = p->owned[1];
+	p->cfg.comment = p->owned[2];
 	uc_map64_init(&p->by_port);
 	return p;
 }
@@ -57,6 +69,8 @@ void uc_pcap_out_free(struct uc_pcap_out *p)
 		free(p->ifaces[i].port);
 	}
 	free(p->ifaces);
+	for (int i = 0; i < 3; i++)
+		free(p->owned[i]);
 	uc_map64_free(&p->by_port);
 	free(p);
 }
@@ -309,7 +323,7 @@ static int on_upcall(void *ctx, const struct uc_upcall *u)
 	if (rc)
 		return p->err = rc;
 	if (u->have_wall)
-		ts = (uint64_t)((int64_t)ts + u->wall_offset_ns);
+		ts += (uint64_t)u->wall_offset_ns;   /* wrapping: never an overflow */
 	/* The kernel's copy may lack its L4 checksum (checksum offload):
 	 * said in the comment, which every reader shows. */
 	uc_pcap_out_comment(u, comment, sizeof(comment));

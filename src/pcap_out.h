@@ -24,7 +24,8 @@ struct uc_pcap_out_config {
 	const char *comment;     /* the section's, or NULL */
 };
 
-/* A writer into OUT (which stays the caller's); NULL: out of memory. */
+/* A writer into OUT (which stays the caller's; CFG's strings are
+ * copied); NULL: out of memory. */
 struct uc_pcap_out *uc_pcap_out_new(struct uc_wbuf *out,
 				    const struct uc_pcap_out_config *cfg);
 void uc_pcap_out_free(struct uc_pcap_out *p);

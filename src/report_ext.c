@@ -150,7 +150,7 @@ static void fill_outlier(const struct uc_ext *x, const struct uc_report *r,
 		if (uc_metric_sample(s, (enum uc_metric_id)id, &o->seg[id]))
 			o->has_seg |= (uint8_t)(1u << id);
 	o->ts_ns = s->ts[UC_EV_DP_UPCALL];
-	o->wall_ns = x->have_wall ? (int64_t)o->ts_ns + x->wall_offset_ns : 0;
+	o->wall_ns = x->have_wall ? uc_ext_wall_ns(o->ts_ns, x->wall_offset_ns) : 0;
 	snprintf(o->handler, sizeof(o->handler), "%s", r->thread_label[s->thread]);
 	o->tid = th->tid;
 	o->cpu = s->dp_cpu;

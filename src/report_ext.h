@@ -176,5 +176,11 @@ double uc_ext_interval_rate(const struct uc_ext *x, const struct uc_group *g);
 
 /* "2025-11-25T22:00:01.123456Z" (UTC); returns BUF. */
 char *uc_ext_format_wall(int64_t wall_ns, char *buf, size_t size);
+/* The wall-clock time of monotonic time MONO_NS: wrapping, never an
+ * overflow, whatever a recording claims its clock offset is. */
+static inline int64_t uc_ext_wall_ns(uint64_t mono_ns, int64_t offset_ns)
+{
+	return (int64_t)(mono_ns + (uint64_t)offset_ns);
+}
 
 #endif /* UC_REPORT_EXT_H */

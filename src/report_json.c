@@ -270,8 +270,8 @@ static void write_intervals(struct uc_json *j, const struct uc_ext *x)
 			char wall[48];
 
 			uc_json_string_field(j, "start_utc", uc_ext_format_wall(
-				(int64_t)(x->t0_ns + (uint64_t)g->key * x->interval_ns) +
-				x->wall_offset_ns, wall, sizeof(wall)));
+				uc_ext_wall_ns(x->t0_ns + (uint64_t)g->key * x->interval_ns,
+					       x->wall_offset_ns), wall, sizeof(wall)));
 		}
 		uc_json_uint_field(j, "upcalls", g->upcalls);
 		/* A rate only over a whole interval: the last one is cut short. */

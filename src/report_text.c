@@ -244,8 +244,8 @@ static void print_interval_title(FILE *out, const struct uc_ext *x)
 	print_monotonic(out, x->t0_ns);
 	fputs(" s", out);
 	if (x->have_wall)
-		fprintf(out, ", %s", uc_ext_format_wall((int64_t)x->t0_ns +
-							x->wall_offset_ns,
+		fprintf(out, ", %s", uc_ext_format_wall(uc_ext_wall_ns(x->t0_ns,
+								       x->wall_offset_ns),
 							wall, sizeof(wall)));
 	fputs("):\n", out);
 }
@@ -278,8 +278,8 @@ static void print_intervals(FILE *out, const struct uc_ext *x)
 		uc_table_set(&tab, r, 0, "%g", (double)g->key * iv);
 		if (x->have_wall)
 			uc_table_set(&tab, r, 1, "%s", uc_ext_format_wall(
-				(int64_t)(x->t0_ns + (uint64_t)g->key * x->interval_ns) +
-				x->wall_offset_ns, wall, sizeof(wall)));
+				uc_ext_wall_ns(x->t0_ns + (uint64_t)g->key * x->interval_ns,
+					       x->wall_offset_ns), wall, sizeof(wall)));
 		uc_table_set(&tab, r, col0 + 1, "%llu", (unsigned long long)g->upcalls);
 		if (full)
 			uc_table_set(&tab, r, col0 + 2, "%.1f", uc_ext_interval_rate(x, g));

@@ -516,8 +516,8 @@ static void time_panel(FILE *o, const struct uc_ext *x, double top)
 	time_x_axis(o, &xa, y1);
 	if (x->have_wall)
 		snprintf(caption, sizeof(caption), "seconds since the first event, "
-			 "at %s", uc_ext_format_wall((int64_t)x->t0_ns +
-						     x->wall_offset_ns, wall,
+			 "at %s", uc_ext_format_wall(uc_ext_wall_ns(x->t0_ns,
+								    x->wall_offset_ns), wall,
 						     sizeof(wall)));
 	else
 		snprintf(caption, sizeof(caption), "seconds since the first event");
