@@ -194,6 +194,8 @@ fi
 if [ "$(id -u)" = 0 ]; then
 	echo
 	sh bench/capture.sh "$TOOL" || die "bench/capture.sh failed"
+	echo
+	sh bench/explain.sh || die "bench/explain.sh failed"
 else
 	echo
 	echo "live capture figures skipped: they need root"
