@@ -401,8 +401,10 @@ start_captures() {
         esac
         # the container's native capture finds its ovs-vswitchd by itself
         [ "$OVS_KIND" = container ] && [ $fmt = native ] && pidargs=()
-        mapfile -t sargs < <(scenario_uc_args "${SCEN:-}" "$R" "$fmt")
-        extra+=("${sargs[@]}")
+        # (no process substitution: the guest has no /dev/fd)
+        local sa sargs=()
+        sa=$(scenario_uc_args "${SCEN:-}" "$R" "$fmt")
+        [ -n "$sa" ] && mapfile -t sargs <<< "$sa" && extra+=("${sargs[@]}")
         # (capsh execs bash, which execs env, which execs upcall_cost: the
         # PID stays the one SIGINT must reach)
         [ -n "$c" ] && pre=(capsh --drop="$(drop_all_but "$c")" -- -c 'exec "$@"' capsh-run)
