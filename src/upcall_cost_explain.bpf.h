@@ -76,16 +76,27 @@ static __always_inline void handler_register(void)
 	bpf_map_update_elem(&handlers, &tid, &zero, BPF_NOEXIST);
 }
 
-/* The current thread when it is a traced handler (its state in *ST). */
-static __always_inline __u32 traced_current(struct handler_state **st)
+/*
+ * The current thread's state when it is a traced handler, else NULL; its
+ * TID in *TID.  (The pointer itself is what callers test: older
+ * verifiers, 6.1's, lose a NULL check made through another value.)
+ */
+static __always_inline struct handler_state *traced_current(__u32 *tid)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
 
+	*tid = (__u32)id;
 	if ((id >> 32) != targ_tgid)
-		return 0;
-	*st = bpf_map_lookup_elem(&handlers, &tid);
-	return *st ? tid : 0;
+		return NULL;
+	return bpf_map_lookup_elem(&handlers, tid);
+}
+
+/* The current thread's TID when it is a traced handler, else 0. */
+static __always_inline __u32 traced_current_tid(void)
+{
+	__u32 tid;
+
+	return traced_current(&tid) ? tid : 0;
 }
 
 static __always_inline struct handler_state *traced_task(struct task_struct *t, __u32 *tid)
@@ -185,9 +196,11 @@ static __always_inline void irq_record(__u32 kind, __u32 tid, __u64 entry,
 {
 	struct handler_state *st;
 	struct uc_bpf_xrec *x;
+	__u32 cur;
 
 	/* Still the thread interrupted (IRQs run on top of it). */
-	if (!tid || traced_current(&st) != tid)
+	st = traced_current(&cur);
+	if (!tid || !st || cur != tid)
 		return;
 	x = own_record(st, kind, tid);
 	if (!x)
@@ -203,13 +216,12 @@ SEC("tp_btf/irq_handler_entry")
 int BPF_PROG(uc_hardirq_entry, int irq)
 {
 	struct irq_state *is = irq_state();
-	struct handler_state *st;
 
 	if (!is)
 		return 0;
 	is->hard_ts = bpf_ktime_get_ns();
 	is->hard_irq = irq;
-	is->hard_tid = traced_current(&st);
+	is->hard_tid = traced_current_tid();
 	return 0;
 }
 
@@ -234,14 +246,13 @@ SEC("tp_btf/softirq_entry")
 int BPF_PROG(uc_softirq_entry, unsigned int vec)
 {
 	struct irq_state *is = irq_state();
-	struct handler_state *st;
 
 	if (!is)
 		return 0;
 	is->soft_ts = bpf_ktime_get_ns();
 	is->soft_vec = vec;
 	is->soft_nested = 0;
-	is->soft_tid = traced_current(&st);
+	is->soft_tid = traced_current_tid();
 	return 0;
 }
 
@@ -264,9 +275,10 @@ int BPF_PROG(uc_softirq_exit, unsigned int vec)
 
 static __always_inline int sc_enter(__u32 kind, __u64 arg)
 {
-	struct handler_state *st;
+	__u32 tid;
+	struct handler_state *st = traced_current(&tid);
 
-	if (!traced_current(&st))
+	if (!st)
 		return 0;
 	st->sc_kind = kind;
 	st->sc_arg = arg;
@@ -276,12 +288,12 @@ static __always_inline int sc_enter(__u32 kind, __u64 arg)
 
 static __always_inline int sc_exit(__u32 kind, long ret)
 {
-	struct handler_state *st;
 	struct uc_bpf_xrec *x;
-	__u32 tid = traced_current(&st);
+	__u32 tid;
+	struct handler_state *st = traced_current(&tid);
 
 	/* Not one whose entry we saw (it began before the capture). */
-	if (!tid || st->sc_kind != kind || !st->sc_ts)
+	if (!st || st->sc_kind != kind || !st->sc_ts)
 		return 0;
 	x = own_record(st, UC_X_SYSCALL, tid);
 	if (x) {
@@ -431,9 +443,10 @@ int BPF_PROG(uc_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(uc_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct handler_state *st;
+	__u32 tid;
+	struct handler_state *st = traced_current(&tid);
 
-	if (!traced_current(&st) || !st->sc_kind)
+	if (!st || !st->sc_kind)
 		return 0;
 	return sc_exit(st->sc_kind, ret);
 }
