@@ -245,6 +245,7 @@ static int emit_lost(struct uc_correlator *c, const struct uc_lost_upcall *l,
 		return 0;
 	upcall_base(c, &u);
 	u.kind = UC_UPCALL_LOST;
+	u.id = l->dp_id;
 	u.when = l->dp_ts ? l->dp_ts : l->ts;
 	u.ts[UC_EV_DP_UPCALL] = l->dp_ts;
 	u.cpu = l->cpu;
@@ -318,6 +319,7 @@ static int on_verdict(struct uc_correlator *c, const struct uc_usable_x *x)
 		if (rc) {
 			c->lost.with_dp++;
 			l.dp_ts = dp.ts;
+			l.dp_id = (uint64_t)dp.index + 1;
 			l.port = dp.port;
 			l.dp_name = dp.dp_name;
 			l.pkt_len = dp.pkt_len;

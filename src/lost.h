@@ -25,6 +25,7 @@
 struct uc_lost_upcall {
 	uint64_t ts;             /* ovs_dp_upcall() returned */
 	uint64_t dp_ts;          /* its DP_UPCALL record, 0 if none was seen */
+	uint64_t dp_id;          /* that record's number + 1, 0 if none */
 	uint32_t cpu;
 	int32_t err;             /* negative errno */
 	uint8_t cmd;             /* OVS_PACKET_CMD_* (1 MISS, 2 ACTION) */
