@@ -144,6 +144,8 @@ check_why() {
         return
     fi
     n=$(tshark -r "$R/trace.pcapng" -T fields -e frame.comment 2> "$R/tshark.err" | grep -c '^upcall ')
+    # (tshark's warning to root is no warning about the file)
+    sed -i '/^Running as user "root"/d' "$R/tshark.err"
     nl=$(tshark -r "$R/trace.pcapng" -T fields -e frame.comment 2> /dev/null |
          grep -c '^upcall [0-9]* [A-Z0-9]* port .* verdict lost -E[A-Z]* ')
     check "$P/$S: tshark reads back every upcall of --pcap with its comment ($n of ${settled:-?}), each lost one with its errno ($nl of ${lost:-?})" \
@@ -335,7 +337,7 @@ check_traffic() {
 # check_variant P RES: the variant -v printed is what the kernel calls for
 check_variant() {
     local P=$1 RES=$2 out="" ring up ex
-    for s in burst single caps steady; do
+    for s in burst single caps steady lost delflows; do
         [ -f "$RES/$s/uc-native.out" ] && grep -q '^- Ring buffer' "$RES/$s/uc-native.out" &&
             { out=$RES/$s/uc-native.out; break; }
     done
@@ -354,6 +356,9 @@ check_variant() {
         grep -q "^- Kernel upcall: $up" "$out"
     check "$P: packet execute hook fits the kernel (module BTF: ${k_module_btf:-?}): $ex" \
         grep -q "^- Packet execute: $ex" "$out"
+    if [ "${k_module_btf:-}" = 1 ]; then ex="fexit on ovs_dp_upcall"; else ex="kretprobe on ovs_dp_upcall"; fi
+    check "$P: upcall verdict hook fits the kernel (module BTF: ${k_module_btf:-?}): $ex" \
+        grep -q "^- Upcall verdicts: $ex" "$out"
 }
 
 error_ok() {   # RC LINES MS MESSAGE PATTERN
