@@ -6,7 +6,8 @@
 # From -r, on recordings in the repository: tshark (and capinfos) read the
 # file without a warning; it holds one packet per upcall the report
 # accounts for (matched sets, receives with no kernel upcall, kernel
-# upcalls never received, lost upcalls); every packet has its comment,
+# upcalls never received, lost upcalls: real-lost-verdicts.ucap has 146,
+# each with its errno in its comment); every packet has its comment,
 # whose port is the packet's interface name; packet ids are the upcall
 # numbers, distinct; the slowest upcall's total latency is in a comment;
 # tshark decodes the packets' IPv4 headers.  Live (root, tests/usdt_fire
@@ -86,15 +87,24 @@ check_pcap() {
 }
 
 # ------------------------------------------------------------ from -r
-for f in tests/fixtures/real-mixed.dat tests/fixtures/faults.dat examples/real-lost.ucap; do
+for f in tests/fixtures/real-mixed.dat tests/fixtures/faults.dat examples/real-lost.ucap \
+	 tests/fixtures/real-lost-verdicts.ucap; do
 	src=$ROOT/$f
 	label="-r $(basename "$f")"
 	if ! "$UC" -q -r "$src" --top 1 --pcap "$T/r.pcapng" --json "$T/r.json" > "$T/r.out" 2>&1; then
 		fail "$label --pcap: exit status: $(tail -2 "$T/r.out")"
 		continue
 	fi
-	want=$(json_count "$T/r.json" 'r["sets"] + r["unmatched"]["receives"]["no_kernel_upcall"] + r["unmatched"]["kernel_upcalls"]["never_received"] + (r["lost"] or {}).get("records", 0)')
+	# (a lost upcall whose kernel event was read is among those never
+	# received too)
+	want=$(json_count "$T/r.json" 'r["sets"] + r["unmatched"]["receives"]["no_kernel_upcall"] + r["unmatched"]["kernel_upcalls"]["never_received"] + (r["lost"] or {}).get("records", 0) - (r["lost"] or {}).get("with_kernel_upcall_record", 0)')
 	check_pcap "$label" "$T/r.pcapng" "$want"
+	# each upcall the kernel failed: its packet, its errno in the comment
+	lost=$(json_count "$T/r.json" '(r["lost"] or {}).get("records", 0)')
+	nl=$(awk -F'\t' '$3 ~ /^upcall [0-9]+ [A-Z0-9]+ port .* verdict lost -E[A-Z]+ \(/' "$T/f" | wc -l)
+	[ "$nl" = "$lost" ] &&
+		pass "$label: each of the $lost lost upcalls is a packet whose comment has its errno" ||
+		fail "$label: $nl comments of lost upcalls with an errno, $lost lost"
 	total=$(json_count "$T/r.json" '"%.3f" % r["outliers"][0]["latency_us"] if r["outliers"] else ""')
 	if [ -n "$total" ]; then
 		grep -q "total $total us" "$T/f" &&
