@@ -46,24 +46,11 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "../tests/lib/check.h"
 #include "report_model.h"
 #include "trace_file.h"
 #include "upcall.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		if (cond) {                                                \
-			passed++;                                          \
-			printf("PASS: ");                                  \
-		} else {                                                   \
-			failed++;                                          \
-			printf("FAIL: ");                                  \
-		}                                                          \
-		printf(__VA_ARGS__);                                       \
-		putchar('\n');                                             \
-	} while (0)
 
 #define MAX_BUSY 4096
 
@@ -372,6 +359,5 @@ int main(int argc, char **argv)
 	printf("     settled=%" PRIu64 " lost=%" PRIu64 "\n", t.settled, t.lost_upcalls);
 	uc_report_free(&r);
 	uc_analysis_free(&a);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

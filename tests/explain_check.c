@@ -30,24 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/check.h"
 #include "timeline.h"
 #include "trace_file.h"
 #include "xevent.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		if (cond) {                                                \
-			passed++;                                          \
-			printf("PASS: ");                                  \
-		} else {                                                   \
-			failed++;                                          \
-			printf("FAIL: ");                                  \
-		}                                                          \
-		printf(__VA_ARGS__);                                       \
-		putchar('\n');                                             \
-	} while (0)
 
 struct reader {
 	struct uc_timelines tl;
@@ -223,6 +210,5 @@ int main(int argc, char **argv)
 	}
 	fclose(truth);
 	uc_tl_free(&r.tl);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_finish();
 }

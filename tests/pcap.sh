@@ -17,22 +17,16 @@ set -u
 UC=${1:-./upcall_cost}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 case $UC in /*) ;; *) UC=$PWD/$UC ;; esac
-T=$(mktemp -d /tmp/uc-pcap.XXXXXX)
-PASS=0
-FAIL=0
+. "$ROOT/tests/lib/check.sh"
+T=$tmp
 KIDS=
-pass() { PASS=$((PASS + 1)); echo "PASS: $*"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
-cleanup() {
-	for p in $KIDS; do kill "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap 'for p in $KIDS; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+pass() { check "$*" 0; }
+fail() { check "$*" 1; }
 
 if ! command -v tshark > /dev/null || ! command -v capinfos > /dev/null; then
 	fail "tshark and capinfos are installed (make deps: apt-get install tshark)"
-	echo "$PASS passed, $FAIL failed"
-	exit 1
+	finish
 fi
 
 # json_count FILE EXPR: a number from the report (python3, a make deps package)
@@ -125,14 +119,12 @@ done
 # ------------------------------------------------------------ live
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: the live --pcap test needs root"
-	echo "$PASS passed, $FAIL failed"
-	[ $FAIL = 0 ]
-	exit
+	finish
 fi
 B=$ROOT/build/tests
 mkdir -p "$B" "$T/bin" "$T/run"
 cc -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE "$ROOT/tests/usdt_fire.c" \
-	-o "$B/usdt_fire" -pthread || { fail "usdt_fire builds"; echo "$PASS passed, $FAIL failed"; exit 1; }
+	-o "$B/usdt_fire" -pthread || { fail "usdt_fire builds"; finish; }
 # (the stand-in ovs-appctl: the port map)
 cat > "$T/bin/ovs-appctl" <<EOF
 printf 'system@ovs-system:\n  port 0: ovs-system (internal)\n  port 3: eth0\n'
@@ -173,5 +165,4 @@ if [ $rc = 0 ] && [ -s "$T/live.pcapng" ]; then
 else
 	fail "live --pcap (exit $rc): $(tail -3 "$T/live.out")"
 fi
-echo "$PASS passed, $FAIL failed"
-[ $FAIL = 0 ]
+finish
