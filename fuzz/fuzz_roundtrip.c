@@ -158,7 +158,8 @@ static int f_xevent(void *ctx, const struct uc_xevent *xe)
 	must(f->py.on_xevent(f->py.ctx, xe));
 	if (log->n_xevents < MAX_KEPT) {
 		log->xev[log->n_xevents] = *xe;
-		memcpy(log->xdata[log->n_xevents], xe->data, xe->data_len);
+		if (xe->data_len)
+			memcpy(log->xdata[log->n_xevents], xe->data, xe->data_len);
 		log->xev[log->n_xevents].data = log->xdata[log->n_xevents];
 	}
 	log->n_xevents++;

@@ -46,7 +46,8 @@ static int wbuf_error(const struct uc_wbuf *b)
 
 static unsigned char *put(unsigned char *p, const void *src, size_t len)
 {
-	memcpy(p, src, len);
+	if (len)                 /* (an empty field may have no pointer) */
+		memcpy(p, src, len);
 	return p + len;
 }
 

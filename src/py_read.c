@@ -260,7 +260,8 @@ static bool xevent_value(struct uc_pylit *cur, struct py_reader *r,
 	if (key_is(&r->key, "comm")) {
 		if (!uc_pylit_bytes(cur, &r->str, UC_TASK_COMM_LEN))
 			return false;
-		memcpy(xe->comm, r->str.data, r->str.len);
+		if (r->str.len)          /* (b'' has no data at all) */
+			memcpy(xe->comm, r->str.data, r->str.len);
 		xe->comm[r->str.len] = '\0';
 		return true;
 	}
