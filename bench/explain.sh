@@ -11,7 +11,8 @@
 #   none        nothing attached
 #   capture     a capture of ctxbench without --explain (its USDT probes
 #               never fire: what the capture costs a thread that does no
-#               upcall)
+#               upcall; uprobes are per-process perf events, and those
+#               make each context switch of the process's threads dearer)
 #   untraced    --explain on another process: ctxbench is not a handler
 #               of the traced process, as every other task of the host
 #   traced      --explain on ctxbench itself: its two threads are the
@@ -22,7 +23,8 @@
 # kernel allows it, else by the raw syscall tracepoints (which every
 # syscall of the host then pays for); the output says which.
 #
-# Environment: ROUNDS (200000), RUNS (5).
+# Environment: ROUNDS (200000), RUNS (5), VARIANTS (the order of a round:
+# "none capture untraced traced").
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/tests
@@ -108,7 +110,7 @@ median() {   # FILE COLUMN
 
 echo "== --explain: ctxbench, $ROUNDS round trips (2 switches, 4 syscalls each), median of $RUNS"
 for r in $(seq "$RUNS"); do
-	for v in none capture untraced traced; do
+	for v in ${VARIANTS:-none capture untraced traced}; do
 		run_variant $v
 	done
 done
@@ -125,11 +127,15 @@ hook=$(head -1 "$T/traced.rec" | cut -d' ' -f3)
 wall=$(median "$T/traced.res" 2)
 tr=$(median "$T/traced.res" 1)
 un=$(median "$T/untraced.res" 1)
+ca=$(median "$T/capture.res" 1)
 echo "  syscalls traced by: $hook"
-awk -v r="$rec" -v m="$mis" -v n="$ROUNDS" -v w="$wall" -v tr="$tr" -v un="$un" -v b="$base" 'BEGIN {
+awk -v r="$rec" -v m="$mis" -v n="$ROUNDS" -v w="$wall" -v tr="$tr" -v un="$un" -v ca="$ca" -v b="$base" 'BEGIN {
 	printf "  traced: %d records (%d refused by the ring), %.2f per round trip, %.0f records/s\n",
 		r, m, r / n, r / (n * w / 1e9)
-	printf "  untraced task: %+.1f ns per round trip (2 switches + 4 syscalls)\n", un - b
-	printf "  traced thread: %+.1f ns per round trip, %.1f ns per record above untraced\n",
-		tr - b, (tr - un) / (r / n)
+	printf "  a capture of the process, no --explain: %+.1f ns per round trip (its uprobes are per-process\n", ca - b
+	printf "    perf events: every context switch of its threads pays, though no probe fires)\n"
+	printf "  --explain, a task it does not follow: %+.1f ns per round trip (2 switches + 4 syscalls)\n", un - b
+	printf "  --explain, the threads it follows: %+.1f ns per round trip over the capture alone;\n", tr - ca
+	printf "    beyond what every task pays: %+.1f ns per round trip, %+.1f ns per record\n",
+		tr - ca - (un - b), (tr - ca - (un - b)) / (r / n)
 }'
