@@ -7,6 +7,7 @@
 #   make bench    speed and memory figures
 #   make fuzz     bounded libFuzzer runs of every file parser
 #   make e2e      the OVS testbed (a VM with a real kernel datapath)
+#   make e2e-monitor  monitor mode on the testbed (with Prometheus)
 #   make e2e-matrix   the same on every kernel x OVS pair
 #   make install  PREFIX (/usr/local), DESTDIR; `make uninstall` undoes it
 #   make static   build/static/upcall_cost: libbpf, libelf, zlib linked in
@@ -47,13 +48,16 @@ INSTALL     ?= install
 
 # The libraries the binary links, as pkg-config names: adding one is one
 # word here; `make static` links the same list with `pkg-config --static`.
-# (capture_ovs.c reads ELF notes itself, hence libelf.)  `make static`
-# needs a lib*.a of each and of what they need: Debian's libmicrohttpd.a
-# needs GnuTLS, which needs p11-kit, of which Debian ships no archive.
+# (capture_ovs.c reads ELF notes itself, hence libelf; monitor_http.c
+# serves /metrics with libmicrohttpd.)  `make static` needs a lib*.a of
+# each and of what they need: Debian's libmicrohttpd.a needs GnuTLS, which
+# needs p11-kit, of which Debian ships no archive, so the static binary
+# links monitor_http_none.c instead (no --metrics).
 # (Expanded when a link runs, so after `make deps` installed pkg-config.)
-PKGS       := libbpf libelf
+PKGS_STATIC := libbpf libelf
+PKGS       := $(PKGS_STATIC) libmicrohttpd
 LDLIBS      = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
-LDLIBS_STATIC = $(shell $(PKG_CONFIG) --static --libs $(PKGS)) -lm
+LDLIBS_STATIC = $(shell $(PKG_CONFIG) --static --libs $(PKGS_STATIC)) -lm
 
 WARN       := -Wall -Wextra -Wmissing-prototypes -Wshadow -Wformat=2 \
               $(if $(filter 1,$(WERROR)),-Werror)
@@ -81,8 +85,16 @@ endif
 CAPTURE_SRCS := $(wildcard src/capture*.c)
 MAIN_SRC     := src/upcall_cost.c
 MAIN_OBJ     := $(BUILD)/main/upcall_cost.o
+# Monitor mode's BPF side, flight recorder and driver, built like the
+# capture objects.
+MONITOR_SRCS := src/monitor_bpf.c src/monitor_record.c src/monitor_run.c
+MONITOR_OBJS := $(MONITOR_SRCS:src/%.c=$(BUILD)/monitor/%.o)
+# /metrics: libmicrohttpd's, or none in the static binary
+HTTP_SRCS    := src/monitor_http.c src/monitor_http_none.c
+HTTP_OBJ     := $(BUILD)/monitor/monitor_http.o
+HTTP_NONE_OBJ := $(BUILD)/monitor/monitor_http_none.o
 # (*.bpf.c is the BPF program, built by the BPF rules below.)
-LIB_SRCS     := $(filter-out $(CAPTURE_SRCS) $(MAIN_SRC) $(wildcard src/*.bpf.c),$(wildcard src/*.c))
+LIB_SRCS     := $(filter-out $(CAPTURE_SRCS) $(MONITOR_SRCS) $(HTTP_SRCS) $(MAIN_SRC) $(wildcard src/*.bpf.c),$(wildcard src/*.c))
 LIB_OBJS     := $(LIB_SRCS:src/%.c=$(BUILD)/lib/%.o)
 CAPTURE_OBJS := $(CAPTURE_SRCS:src/%.c=$(BUILD)/capture/%.o)
 LIB          := $(BUILD)/libupcall_cost.a
@@ -93,7 +105,7 @@ TEST_SRCS  := $(wildcard tests/test_*.c)
 TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check unit-bins unit parity sanitize-build bench fuzz \
-	e2e e2e-matrix clean tools man install uninstall static check-static check-package \
+	e2e e2e-monitor e2e-matrix clean tools man install uninstall static check-static check-package \
 	e2e-package FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -120,7 +132,7 @@ $(BUILD)/.version: FORCE
 # The objects of the files that print the version.
 VERSION_USERS := $(notdir $(basename $(shell grep -l UC_VERSION src/*.c tools/*.c)))
 $(foreach f,$(VERSION_USERS),$(BUILD)/lib/$(f).o $(BUILD)/capture/$(f).o \
-	$(BUILD)/main/$(f).o $(BUILD)/tools/$(f)): $(BUILD)/.version
+	$(BUILD)/main/$(f).o $(BUILD)/monitor/$(f).o $(BUILD)/tools/$(f)): $(BUILD)/.version
 
 # ---------------------------------------------------------------- BPF
 # No vmlinux.h: src/upcall_cost_kernel.bpf.h declares the few kernel types
@@ -141,6 +153,20 @@ $(BUILD)/upcall_cost.skel.h: $(BUILD)/upcall_cost.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name upcall_cost_bpf > $@
 
+# Monitor mode's object: -mcpu=v3 for the atomics that return a value
+# (used only where the kernel has them, see has_atomics).
+$(BUILD)/monitor.bpf.o: src/monitor.bpf.c src/upcall_cost.h $(wildcard src/*.bpf.h)
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Isrc -I$(BUILD) \
+		-fdebug-prefix-map=$(CURDIR)=. \
+		$(CLANG_BPF_SYS_INCLUDES) -Wall $(if $(filter 1,$(WERROR)),-Werror) -c $< -o $@
+	$(Q)llvm-strip -g $@ 2>/dev/null || true
+
+$(BUILD)/monitor.skel.h: $(BUILD)/monitor.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name monitor_bpf > $@
+
 # ---------------------------------------------------------------- user space
 $(BUILD)/lib/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/.cflags
 	$(call msg,CC,$@)
@@ -158,11 +184,16 @@ $(BUILD)/main/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/upcall_cost.skel.h $(BUI
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/monitor/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/monitor.skel.h $(BUILD)/upcall_cost.skel.h $(BUILD)/.cflags
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@; ar rcs $@ $^
 
-$(BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(LIB)
+$(BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(MONITOR_OBJS) $(HTTP_OBJ) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -170,7 +201,7 @@ $(BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(LIB)
 # glibc too (a binary linked against this glibc's symbol versions would
 # not start on an older one).  Debian ships the archives (lib*.a).
 static: $(STATIC_BIN)
-$(STATIC_BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(LIB)
+$(STATIC_BIN): $(MAIN_OBJ) $(CAPTURE_OBJS) $(MONITOR_OBJS) $(HTTP_NONE_OBJ) $(LIB)
 	$(call msg,LINK,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -static $^ -o $@ $(LDLIBS_STATIC)
@@ -276,6 +307,11 @@ fuzz: deps
 e2e: deps
 	$(MAKE) all
 	@sh testbed/e2e.sh
+
+# Monitor mode on the testbed: beside a full trace, scraped by Prometheus.
+e2e-monitor: deps
+	$(MAKE) all
+	@sh tests/vm/monitor_e2e.sh
 
 # Kernels 5.10 (Debian 11), 6.1 (12), 6.12 (13) x OVS 3.1 (Debian 12), 3.5 (13).
 E2E_MATRIX_PAIRS ?= 5.10-3.1 5.10-3.5 6.1-3.1 6.1-3.5 6.12-3.1 6.12-3.5

@@ -11,20 +11,8 @@
 set -u
 
 UC=${1:-./upcall_cost}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-case $UC in /*) ;; *) UC=$PWD/$UC ;; esac
-B=$ROOT/build/tests
-T=$(mktemp -d /tmp/uc-bench.XXXXXX)
-KIDS=
-trap 'for p in $KIDS; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: the capture benchmark needs root"
-	exit 0
-fi
-CF="-O2 -g -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2 -D_GNU_SOURCE"
-mkdir -p "$B"
-cc $CF "$ROOT/tests/usdt_fire.c" -o "$B/usdt_fire" -pthread || exit 1
+. "$(dirname "$0")/../tests/lib/live.sh"
+live_setup bench "the capture benchmark"
 cc $CF -I"$ROOT/src" -I"$ROOT/build" "$ROOT/tests/capture_harness.c" \
 	"$ROOT"/build/capture/*.o "$ROOT/build/libupcall_cost.a" \
 	-o "$B/capture_harness" -lbpf -lelf -lz -lm || exit 1

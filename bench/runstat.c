@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * runstat - runs a command with its output discarded and prints its wall
- * time and peak resident set size (wait4's rusage), so bench/run.sh needs
- * no /usr/bin/time.
+ * time, peak resident set size and CPU time (wait4's rusage), so the
+ * benchmarks need no /usr/bin/time.
  *
  *   usage: runstat COMMAND [ARG...]
- *   output: seconds=S maxrss_kb=K status=N
+ *   output: seconds=S maxrss_kb=K user_s=U sys_s=Y status=N
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -52,7 +52,10 @@ int main(int argc, char **argv)
 		perror("wait4");
 		return 1;
 	}
-	printf("seconds=%.6f maxrss_kb=%ld status=%d\n", now() - t0,
-	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+	printf("seconds=%.6f maxrss_kb=%ld user_s=%.6f sys_s=%.6f status=%d\n",
+	       now() - t0, ru.ru_maxrss,
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128);
 	return 0;
 }

@@ -31,6 +31,17 @@ _upcall_cost()
             _filedir
             return
             ;;
+        --record-dir)
+            _filedir -d
+            return
+            ;;
+        --trigger)
+            # The statistics and counts an expression starts with.
+            COMPREPLY=($(compgen -W 'p50> p90> p99> p99.9> max> mean> lost>
+                unmatched> upcalls> receives>' -- "$cur"))
+            compopt -o nospace
+            return
+            ;;
         --write-format)
             COMPREPLY=($(compgen -W 'native py' -- "$cur"))
             return
@@ -52,8 +63,10 @@ _upcall_cost()
             ;;
         -b | --histogram-buckets | --buffer-page-count | -f | --flow-key-size | \
             -P | --packet-size | -s | --stop | --top | --handler-filter | -D | --debug | \
-            --since | --until | --port)
-            # A number, a time, thread or port names: nothing to offer.
+            --since | --until | --port | --interval | --count | --metrics | \
+            --metrics-buckets | --max-ports | --max-handlers | --inflight | \
+            --inflight-timeout | --record | --record-keep)
+            # A number, a time, an address, names: nothing to offer.
             return
             ;;
     esac
@@ -74,7 +87,9 @@ _upcall_cost()
             -p --pid -q --quiet -r --read-events --sets -s --stop
             -w --write-events --write-format --probes --btf -v --verbose --compat
             --top --json --plot --compare --since --until --port -h --help
-            --explain --miss-reasons --pcap --check --version' -- "$cur"))
+            --explain --miss-reasons --pcap --check --version --monitor --interval --count --json-lines
+            --metrics --metrics-buckets --max-ports --max-handlers --inflight
+            --inflight-timeout --trigger --record --record-keep --record-dir' -- "$cur"))
         if [[ ${COMPREPLY-} == *= ]]; then
             compopt -o nospace
         fi

@@ -27,10 +27,7 @@ struct uc_capture {
 	struct uc_capture_config cfg;
 	struct uc_event_sink sink;
 	struct uc_capture_stats stats;
-	struct uc_cap_target target;
-	struct uc_cap_kernel kernel;
-	struct uc_variant variant;
-	struct uc_tp_layout tp;
+	struct uc_cap_setup setup;   /* kernel, variant, target */
 	struct uc_loaded bpf;
 	struct ring_buffer *rb;
 	struct uc_port_map map;
@@ -64,22 +61,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
-/* libbpf's messages (verifier logs included) only with -v. */
-__attribute__((format(printf, 2, 0)))
-static int libbpf_print_all(enum libbpf_print_level level, const char *fmt,
-			    va_list ap)
-{
-	(void)level;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static int libbpf_print_none(enum libbpf_print_level level, const char *fmt,
-			     va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
-
 /* Turns a sink's return value into the session's state; false = stop. */
 static bool sink_ok(struct uc_capture *c, int rc, const char *what)
 {
@@ -97,7 +78,7 @@ static bool refresh_map(struct uc_capture *c)
 {
 	struct uc_port_map map;
 	char warn[PATH_MAX + 128];
-	int rc = uc_cap_dpctl(&c->target, &map, warn, sizeof(warn));
+	int rc = uc_cap_dpctl(&c->setup.target, &map, warn, sizeof(warn));
 	bool first = !c->map_time;
 
 	c->map_time = now_ns();
@@ -191,71 +172,35 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Everything that must hold before anything is loaded, in the order a
- * user fixes them: privileges, the kernel, the process. */
-static int check(struct uc_capture *c, struct uc_error *err)
+/* One attempt at the chosen variant: load and attach, or unload. */
+static int try_load(void *ctx, const struct uc_variant *v, int *failed_point,
+		    struct uc_error *err)
 {
-	struct uc_variant *v = &c->variant;
-	long page = sysconf(_SC_PAGESIZE);
+	struct uc_capture *c = ctx;
 
-	v->kernel = c->cfg.probes != UC_PROBES_USER;
-	v->user = c->cfg.probes != UC_PROBES_KERNEL;
-	v->explain = c->cfg.explain;
-	v->forensics = v->user;
-	v->miss_reasons = c->cfg.miss_reasons && v->user;
-	v->btf_path = c->cfg.btf_path;
-	v->ring_fixed_wanted = c->cfg.ring_fixed;
-	v->cap_sys_admin = uc_cap_has(CAP_SYS_ADMIN);
-	if (v->btf_path && uc_cap_check_btf_file(v->btf_path, err))
-		return -1;
-	if (uc_cap_check_bpf_caps(err))
-		return -1;
-	uc_cap_probe_kernel(v->kernel, &c->kernel);
-	if (v->explain)
-		uc_cap_probe_explain(&c->kernel);
-	if (uc_cap_check_memlock(c->kernel.memcg,
-				 (uint64_t)c->cfg.buffer_page_count * page, err) ||
-	    uc_variant_choose(&c->kernel, v, err) ||
-	    uc_cap_find_target(c->cfg.pid, v->user, &c->target, err) ||
-	    (v->user && (uc_cap_find_usdt(&c->target, err) || uc_cap_check_uprobes(err))))
-		return -1;
-	c->stats.pid = c->target.pid;
-	return 0;
+	if (!uc_load_attach(&c->bpf, &c->cfg, v, &c->setup.kernel.tp,
+			    &c->setup.target, failed_point, err))
+		return 0;
+	uc_unload(&c->bpf);
+	return -1;
 }
 
-/* Loads and attaches the chosen variant; a hook that fails to load and
- * has a fallback (fentry) is replaced by the next one. */
-static int load(struct uc_capture *c, struct uc_error *err)
+/* Settles everything (capture_setup.c), then loads and attaches; a hook
+ * that fails to load and has a fallback (fentry) is replaced. */
+static int start(struct uc_capture *c, struct uc_error *err)
 {
-	char first_err[sizeof(err->msg)] = "";
+	struct uc_cap_wants w = {
+		.family = &uc_capture_family, .probes = c->cfg.probes,
+		.pid = c->cfg.pid, .btf_path = c->cfg.btf_path,
+		.map_bytes = (uint64_t)c->cfg.buffer_page_count * sysconf(_SC_PAGESIZE),
+		.ring_fixed = c->cfg.ring_fixed, .explain = c->cfg.explain,
+		.miss_reasons = c->cfg.miss_reasons,
+	};
 
-	for (;;) {
-		int point;
-
-		if (!uc_load_attach(&c->bpf, &c->cfg, &c->variant, &c->kernel.tp,
-				    &c->target, &point, err))
-			return 0;
-		uc_unload(&c->bpf);
-		if (point < 0)
-			break;
-		/* Mark the hook failed and choose again. */
-		for (size_t h = 0; h < uc_kprobe_points[point].n_hooks; h++)
-			if (&uc_kprobe_points[point].hooks[h] == c->variant.hook[point])
-				c->variant.hook_failed[point][h] = true;
-		snprintf(c->variant.fail_why[point], sizeof(c->variant.fail_why[point]),
-			 "%.200s", err->msg);
-		if (!first_err[0])
-			snprintf(first_err, sizeof(first_err), "%s", err->msg);
-		if (uc_variant_choose(&c->kernel, &c->variant, err))
-			break;
-	}
-	if (first_err[0] && strcmp(first_err, err->msg)) {
-		struct uc_error both;
-
-		uc_error_set(&both, "%.240s; before that: %.240s", err->msg, first_err);
-		*err = both;
-	}
-	return -1;
+	if (uc_cap_setup(&c->setup, &w, err))
+		return -1;
+	c->stats.pid = c->setup.target.pid;
+	return uc_variant_load(&c->setup.kernel, &c->setup.variant, try_load, c, err);
 }
 
 /* What this capture traces, as the first xevent: "no record" then reads
@@ -265,8 +210,8 @@ static bool send_features(struct uc_capture *c, const struct uc_capture_info *in
 	uint64_t how = 0;
 	struct uc_xevent xe = {
 		.kind = UC_X_FEATURES, .ts = info->start_monotonic_ns,
-		.a = uc_variant_features(&c->variant, &c->target, &how),
-		.other = c->target.pid > 0 ? (uint32_t)c->target.pid : 0,
+		.a = uc_variant_features(&c->setup.variant, &c->setup.target, &how),
+		.other = c->setup.target.pid > 0 ? (uint32_t)c->setup.target.pid : 0,
 	};
 
 	xe.b = how;
@@ -293,11 +238,11 @@ struct uc_capture *uc_capture_open(const struct uc_capture_config *cfg,
 	c->stats.pid = -1;
 	uc_port_map_init(&c->map);
 	/* libbpf's own messages only with -v; our errors say what failed. */
-	old_print = libbpf_set_print(cfg->verbose ? libbpf_print_all : libbpf_print_none);
-	if (check(c, err) || load(c, err))
+	old_print = uc_cap_libbpf_messages(cfg->verbose);
+	if (start(c, err))
 		goto out;
-	c->stats.kernel_fentry = c->variant.kernel &&
-		c->variant.hook[UC_KP_PKT_EXEC]->kind == UC_HOOK_FENTRY;
+	c->stats.kernel_fentry = c->setup.variant.kernel &&
+		c->setup.variant.hook[UC_KP_PKT_EXEC]->kind == UC_HOOK_FENTRY;
 	c->stats.handlers = c->bpf.handlers;
 	c->rb = ring_buffer__new(bpf_map__fd(c->bpf.skel->maps.events), on_record, c, NULL);
 	if (!c->rb) {
@@ -430,7 +375,7 @@ static bool send_totals(struct uc_capture *c)
 		    !sink_ok(c, c->sink.on_missed(c->sink.ctx, UC_X_BASE + k,
 						  c->stats.xmissed[k]), "event sink"))
 			return false;
-	if (!c->variant.hook[UC_KP_DP_RESULT] || !c->sink.on_xevent)
+	if (!c->setup.variant.hook[UC_KP_DP_RESULT] || !c->sink.on_xevent)
 		return true;
 	for (uint32_t idx = 0; idx < 1024; idx++) {
 		if (bpf_map__lookup_elem(c->bpf.skel->maps.upcall_results, &idx,
@@ -494,5 +439,5 @@ const struct uc_capture_stats *uc_capture_stats(const struct uc_capture *c)
 
 void uc_capture_describe(const struct uc_capture *c, FILE *out)
 {
-	uc_variant_describe(&c->variant, &c->kernel, &c->target, out);
+	uc_variant_describe(&c->setup.variant, &c->setup.kernel, &c->setup.target, out);
 }

@@ -18,13 +18,6 @@
 #include "capture.h"
 #include "capture_int.h"
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
 enum verdict { YES, NO, NA };
 
 static void row(FILE *out, const char *item, enum verdict v, const char *fmt, ...)
@@ -40,12 +33,6 @@ static void row(FILE *out, const char *item, enum verdict v, const char *fmt, ..
 	vfprintf(out, fmt, ap);
 	va_end(ap);
 	fputc('\n', out);
-}
-
-static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
 }
 
 static void privileges(FILE *out)
@@ -151,7 +138,7 @@ static bool variant_rows(FILE *out, const struct uc_capture_config *cfg,
 
 int uc_capture_check(const struct uc_capture_config *cfg, FILE *out)
 {
-	libbpf_print_fn_t old = libbpf_set_print(silent);
+	libbpf_print_fn_t old = uc_cap_libbpf_messages(false);
 	struct uc_cap_kernel k = { 0 };
 	struct uc_variant v = { 0 };
 	struct uc_cap_target t;
@@ -162,13 +149,10 @@ int uc_capture_check(const struct uc_capture_config *cfg, FILE *out)
 	uname(&u);
 	fprintf(out, "upcall_cost %s, libbpf %u.%u, Linux %s (%s)\n", UC_VERSION,
 		libbpf_major_version(), libbpf_minor_version(), u.release, u.machine);
-	v.kernel = cfg->probes != UC_PROBES_USER;
-	v.user = cfg->probes != UC_PROBES_KERNEL;
+	uc_variant_init(&v, &uc_capture_family, cfg->probes, cfg->btf_path);
 	v.explain = cfg->explain;
 	v.forensics = v.user;
 	v.miss_reasons = cfg->miss_reasons && v.user;
-	v.btf_path = cfg->btf_path;
-	v.cap_sys_admin = uc_cap_has(CAP_SYS_ADMIN);
 	privileges(out);
 	ok = !uc_cap_check_bpf_caps(&err);
 	if (!ok) {
@@ -180,7 +164,7 @@ int uc_capture_check(const struct uc_capture_config *cfg, FILE *out)
 			uc_cap_probe_explain(&k);
 		kernel_rows(out, &k, v.kernel);
 	}
-	if (v.btf_path && uc_cap_check_btf_file(v.btf_path, &err)) {
+	if (v.btf_path && uc_cap_check_btf_file(v.btf_path, &uc_capture_family, &err)) {
 		row(out, "--btf", NO, "%s", err.msg);
 		ok = false;
 	}

@@ -7,6 +7,8 @@
  *   capture_kernel.c   what the running kernel offers (probed, not assumed)
  *   capture_tracefs.c  the ovs_dp_upcall tracepoint's record layout
  *   capture_variant.c  which BPF program serves each probe point, and why
+ *   capture_setup.c    everything settled before loading: privileges, the
+ *                      kernel, the variant, the process
  *   capture_load.c     skeleton: configure, load and attach a variant
  *   capture_ovs.c      the ovs-vswitchd: process, USDT notes, port map
  *   capture.c          the session (capture.h)
@@ -21,10 +23,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <bpf/libbpf.h>
+
 #include "capture.h"
 #include "error.h"
 #include "event.h"
 #include "port_map.h"
+
+/* Capabilities newer than some libc headers (Linux 5.8). */
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
 
 /* ------------------------------------------------------------ the target */
 
@@ -47,9 +59,10 @@ enum uc_usdt_use {
 	UC_USDT_REASONS,     /* revalidator results (--miss-reasons) */
 };
 
-/* The USDT probes we attach, with the BPF program of each. */
+/* The USDT probes we attach (the programs are each BPF object's: struct
+ * uc_bpf_family). */
 struct uc_usdt_probe {
-	const char *provider, *name, *prog;
+	const char *provider, *name;
 	enum uc_usdt_use use;
 };
 #define UC_N_USDT_CORE 3
@@ -93,10 +106,11 @@ bool uc_cap_has(int cap);
 int uc_cap_check_bpf_caps(struct uc_error *err);
 /*
  * Before Linux 5.11 BPF memory is charged to RLIMIT_MEMLOCK: fails, naming
- * CAP_SYS_RESOURCE, when the limit is below what RING_BYTES need and we
- * may not raise it.  MEMCG: the kernel charges memory cgroups instead.
+ * CAP_SYS_RESOURCE, when the limit is below what MAP_BYTES (the large maps:
+ * a ring buffer, monitor mode's tables) need and we may not raise it.
+ * MEMCG: the kernel charges memory cgroups instead.
  */
-int uc_cap_check_memlock(bool memcg, uint64_t ring_bytes, struct uc_error *err);
+int uc_cap_check_memlock(bool memcg, uint64_t map_bytes, struct uc_error *err);
 /* Fails, naming CAP_SYS_ADMIN, when the kernel lets only it open uprobes. */
 int uc_cap_check_uprobes(struct uc_error *err);
 /*
@@ -113,6 +127,8 @@ struct uc_tp_layout {
 	uint32_t skbaddr;            /* void * */
 	uint32_t len;                /* unsigned int */
 	uint32_t upcall_cmd;         /* u8 */
+	uint32_t keyaddr;            /* const void *: monitor mode's, optional */
+	bool has_keyaddr;
 };
 
 /*
@@ -157,26 +173,25 @@ void uc_cap_probe_kernel(bool kernel_probes, struct uc_cap_kernel *k);
 /* What --explain needs: BTF tracepoints, and fentry on the kernel's
  * syscall functions (tried: a tiny program loaded and attached). */
 void uc_cap_probe_explain(struct uc_cap_kernel *k);
-/* Fails unless PATH (--btf) is a BTF file with the openvswitch types the
- * kprobe on ovs_dp_upcall reads. */
-int uc_cap_check_btf_file(const char *path, struct uc_error *err);
 
 /* ------------------------------------------------------------ variants */
 
 enum uc_hook_kind {
-	UC_HOOK_TRACEPOINT, UC_HOOK_KPROBE, UC_HOOK_FENTRY, UC_HOOK_FEXIT,
-	UC_HOOK_KRETPROBE, UC_HOOK_TP_BTF,
+	UC_HOOK_TRACEPOINT, UC_HOOK_KPROBE, UC_HOOK_KRETPROBE, UC_HOOK_FENTRY,
+	UC_HOOK_FEXIT, UC_HOOK_TP_BTF,
 };
-/* "tracepoint", "kprobe", "fentry", "fexit", "kretprobe", "BTF tracepoint" */
+/* "tracepoint", "kprobe", "kretprobe", "fentry", "fexit", "BTF tracepoint" */
 const char *uc_hook_kind_name(enum uc_hook_kind kind);
 
 #define UC_MAX_HOOK_PROGS 10
+/* A hook's programs: UC_PROGS("a", "b") */
+#define UC_PROGS(...) { __VA_ARGS__, NULL }
 
 /* One way to hook a kernel probe point. */
 struct uc_hook {
 	enum uc_hook_kind kind;
-	const char *progs[UC_MAX_HOOK_PROGS + 1];  /* its programs in
-				   * upcall_cost.bpf.c, NULL-terminated */
+	const char *progs[UC_MAX_HOOK_PROGS + 1];  /* its programs in the
+				   * family's object, NULL-terminated */
 	const char *target;       /* tracepoint or function */
 	bool module_types;        /* reads openvswitch types (CO-RE) */
 	bool may_fail_load;       /* if loading fails, the next hook is tried */
@@ -198,16 +213,35 @@ struct uc_kprobe_point {
 	const struct uc_hook *hooks;
 	size_t n_hooks;
 };
-/* The kernel probe points, indexes of uc_kprobe_points. */
+#define UC_MAX_HOOKS 4
+#define UC_MAX_KPOINTS 6
+
+/*
+ * A BPF object's probe points and what it needs of the kernel: the full
+ * trace's (upcall_cost.bpf.c, uc_capture_family) or monitor mode's
+ * (monitor.bpf.c).  A new probe point is one more row in its points and
+ * its programs in the object.
+ */
+struct uc_bpf_family {
+	const struct uc_kprobe_point *points;
+	size_t n_points;                        /* <= UC_MAX_KPOINTS */
+	const char *usdt_progs[UC_N_USDT];      /* the program of each uc_usdt_probes[i] */
+	bool ringbuf;                           /* records go through a ring buffer */
+	const char *const *btf_types;           /* structs a --btf file must have */
+	size_t n_btf_types;
+	bool forensics;                         /* flow requests and deletions */
+};
+
+/* The full trace's kernel probe points, indexes of its points. */
 enum {
 	UC_KP_DP_UPCALL, UC_KP_PKT_EXEC, UC_KP_DP_RESULT, UC_KP_FLUSH,
 	UC_KP_SCHED, UC_KP_SYSCALLS, UC_N_KPOINTS,
 };
-#define UC_MAX_HOOKS 4
-extern const struct uc_kprobe_point uc_kprobe_points[UC_N_KPOINTS];
+extern const struct uc_bpf_family uc_capture_family;
 
 /* Which program serves each probe point, and why. */
 struct uc_variant {
+	const struct uc_bpf_family *family;
 	bool kernel, user;                      /* sides traced */
 	bool explain;                           /* --explain */
 	bool forensics;                         /* flow requests and deletions */
@@ -215,14 +249,24 @@ struct uc_variant {
 	bool ring_dynptr;                       /* else fixed-size reservations */
 	bool ring_fixed_wanted;                 /* fixed even with dynptrs (tests) */
 	bool ring_forced;                       /* fixed although dynptrs exist */
-	const struct uc_hook *hook[UC_N_KPOINTS]; /* NULL: side not traced */
-	char why[UC_N_KPOINTS][256];            /* why not the better hooks */
+	const struct uc_hook *hook[UC_MAX_KPOINTS]; /* NULL: side not traced */
+	char why[UC_MAX_KPOINTS][256];          /* why not the better hooks */
 	const char *btf_path;                   /* --btf, NULL: the kernel's */
 	bool cap_sys_admin;                     /* libbpf may read module BTF */
 	/* hooks that failed to load, and why (the next one is tried) */
-	bool hook_failed[UC_N_KPOINTS][UC_MAX_HOOKS];
-	char fail_why[UC_N_KPOINTS][256];
+	bool hook_failed[UC_MAX_KPOINTS][UC_MAX_HOOKS];
+	char fail_why[UC_MAX_KPOINTS][256];
 };
+
+/* A variant of F's programs for PROBES, with --btf BTF_PATH (or NULL),
+ * nothing chosen yet. */
+void uc_variant_init(struct uc_variant *v, const struct uc_bpf_family *f,
+		     enum uc_probe_set probes, const char *btf_path);
+
+/* Fails unless PATH (--btf) is a BTF file with the openvswitch types F's
+ * programs read. */
+int uc_cap_check_btf_file(const char *path, const struct uc_bpf_family *f,
+			  struct uc_error *err);
 
 /*
  * Chooses, for each kernel probe point, the best hook K allows (skipping
@@ -232,6 +276,23 @@ struct uc_variant {
  */
 int uc_variant_choose(struct uc_cap_kernel *k, struct uc_variant *v,
 		      struct uc_error *err);
+
+/*
+ * One attempt to load (and attach) variant V: 0, or -1 with ERR set and
+ * *FAILED_POINT the kernel point whose hook failed and may be replaced
+ * (-1: none).  It leaves nothing loaded when it fails.
+ */
+typedef int (*uc_variant_loader)(void *ctx, const struct uc_variant *v,
+				 int *failed_point, struct uc_error *err);
+/*
+ * LOAD with V; when a hook that may fail does (fentry on a kernel that
+ * refuses it), marks it failed, chooses again and retries.  0, or -1 with
+ * ERR set (with the first failure's reason when they differ).
+ */
+int uc_variant_load(struct uc_cap_kernel *k, struct uc_variant *v,
+		    uc_variant_loader load, void *ctx, struct uc_error *err);
+/* The first kernel point of V whose chosen hook may be replaced, or -1. */
+int uc_variant_replaceable(const struct uc_variant *v);
 
 /* -v: one line per choice, with the reason ("- Kernel upcall: ..."). */
 void uc_variant_describe(const struct uc_variant *v, const struct uc_cap_kernel *k,
@@ -245,18 +306,71 @@ bool uc_variant_usdt(const struct uc_variant *v, const struct uc_cap_target *t, 
 uint64_t uc_variant_features(const struct uc_variant *v, const struct uc_cap_target *t,
 			     uint64_t *how);
 
+/* ------------------------------------------------------------ setup */
+
+/* libbpf's own messages on stderr with VERBOSE (-v), else none (our
+ * errors say what failed); returns the previous printer, to restore. */
+libbpf_print_fn_t uc_cap_libbpf_messages(bool verbose);
+
+/* What a session asks for. */
+struct uc_cap_wants {
+	const struct uc_bpf_family *family;
+	enum uc_probe_set probes;
+	int64_t pid;              /* -1: the only ovs-vswitchd */
+	const char *btf_path;     /* --btf, or NULL */
+	uint64_t map_bytes;       /* BPF memory its maps take */
+	bool ring_fixed;          /* tests: fixed-size records */
+	bool explain;             /* --explain (the full trace's) */
+	bool miss_reasons;        /* --miss-reasons */
+};
+
+/* What is settled before anything is loaded. */
+struct uc_cap_setup {
+	struct uc_cap_kernel kernel;
+	struct uc_variant variant;
+	struct uc_cap_target target;
+};
+
+/*
+ * Everything that must hold before anything is loaded, in the order a
+ * user fixes them: --btf, privileges, the kernel (probed), BPF memory,
+ * the variant, the process and its USDT probes, uprobes.  0, or -1 with
+ * ERR naming the first thing missing.
+ */
+int uc_cap_setup(struct uc_cap_setup *s, const struct uc_cap_wants *w,
+		 struct uc_error *err);
+
 /* ------------------------------------------------------------ loading */
 
 struct upcall_cost_bpf;
+struct bpf_object;
 struct bpf_link;
 
-/* The loaded object and what it is attached with. */
-#define UC_MAX_LINKS (UC_N_KPOINTS * UC_MAX_HOOK_PROGS + UC_N_USDT)
+/* The links that attach a variant. */
+#define UC_MAX_LINKS (UC_MAX_KPOINTS * UC_MAX_HOOK_PROGS + UC_N_USDT)
+struct uc_links {
+	struct bpf_link *l[UC_MAX_LINKS];
+	size_t n;
+};
 
+/* Only V's programs in OBJ load: each kernel point's chosen hook, and the
+ * USDT programs when V traces user space.  0 or -1. */
+int uc_variant_autoload(struct bpf_object *obj, const struct uc_variant *v,
+			const struct uc_cap_target *t, struct uc_error *err);
+/*
+ * Attaches V's loaded programs of OBJ (the USDT ones to T) into L.  On
+ * failure -1 with ERR set, and *FAILED_POINT set to the kernel point
+ * whose hook may be replaced (left alone otherwise).
+ */
+int uc_variant_attach(struct bpf_object *obj, const struct uc_variant *v,
+		      const struct uc_cap_target *t, struct uc_links *l,
+		      int *failed_point, struct uc_error *err);
+void uc_links_destroy(struct uc_links *l);
+
+/* The loaded object and what it is attached with. */
 struct uc_loaded {
 	struct upcall_cost_bpf *skel;
-	struct bpf_link *links[UC_MAX_LINKS];
-	size_t n_links;
+	struct uc_links links;
 	size_t handlers;          /* handler threads seeded (--explain) */
 };
 

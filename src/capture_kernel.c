@@ -175,12 +175,9 @@ void uc_cap_probe_explain(struct uc_cap_kernel *k)
 	btf__free(vmlinux);
 }
 
-int uc_cap_check_btf_file(const char *path, struct uc_error *err)
+int uc_cap_check_btf_file(const char *path, const struct uc_bpf_family *f,
+			  struct uc_error *err)
 {
-	/* The types the kprobe on ovs_dp_upcall reads (upcall_cost_kernel.bpf.h). */
-	static const char *const structs[] = {
-		"dp_upcall_info", "datapath", "vport", "sk_buff", "net_device",
-	};
 	struct btf *btf;
 
 	if (access(path, R_OK))
@@ -192,13 +189,13 @@ int uc_cap_check_btf_file(const char *path, struct uc_error *err)
 		libbpf_strerror(errno, why, sizeof(why));
 		return uc_error_set(err, "--btf %s: not a BTF file (%s)", path, why);
 	}
-	for (size_t i = 0; i < sizeof(structs) / sizeof(structs[0]); i++)
-		if (btf__find_by_name_kind(btf, structs[i], BTF_KIND_STRUCT) < 0) {
+	for (size_t i = 0; i < f->n_btf_types; i++)
+		if (btf__find_by_name_kind(btf, f->btf_types[i], BTF_KIND_STRUCT) < 0) {
 			btf__free(btf);
 			return uc_error_set(err, "--btf %s has no struct %s: it must hold the "
 					    "openvswitch module's types (pahole "
 					    "--btf_encode_detached on its debug openvswitch.ko)",
-					    path, structs[i]);
+					    path, f->btf_types[i]);
 		}
 	btf__free(btf);
 	return 0;

@@ -20,18 +20,42 @@
 #include "capture_int.h"
 #include "upcall_cost.skel.h"
 
-static struct bpf_program *prog(struct upcall_cost_bpf *s, const char *name)
+/* The program NAME of OBJ, or NULL with ERR set. */
+static struct bpf_program *prog(struct bpf_object *obj, const char *name,
+				struct uc_error *err)
 {
-	return bpf_object__find_program_by_name(s->obj, name);
-}
-
-static int autoload(struct upcall_cost_bpf *s, const char *name, struct uc_error *err)
-{
-	struct bpf_program *p = prog(s, name);
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
 
 	if (!p)
-		return uc_error_set(err, "the eBPF object has no program %s", name);
+		uc_error_set(err, "the eBPF object has no program %s", name);
+	return p;
+}
+
+/* Marks program NAME of OBJ to load. */
+static int autoload(struct bpf_object *obj, const char *name, struct uc_error *err)
+{
+	struct bpf_program *p = prog(obj, name, err);
+
+	if (!p)
+		return -1;
 	bpf_program__set_autoload(p, true);
+	return 0;
+}
+
+int uc_variant_autoload(struct bpf_object *obj, const struct uc_variant *v,
+			const struct uc_cap_target *t, struct uc_error *err)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, false);
+	for (size_t i = 0; i < v->family->n_points; i++)
+		for (size_t k = 0; v->hook[i] && v->hook[i]->progs[k]; k++)
+			if (autoload(obj, v->hook[i]->progs[k], err))
+				return -1;
+	for (size_t i = 0; i < UC_N_USDT; i++)
+		if (uc_variant_usdt(v, t, i) && autoload(obj, v->family->usdt_progs[i], err))
+			return -1;
 	return 0;
 }
 
@@ -62,7 +86,6 @@ static int configure(struct upcall_cost_bpf *s, const struct uc_capture_config *
 		     const struct uc_cap_target *t, struct uc_error *err)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	struct bpf_program *p;
 
 	if (!cfg->buffer_page_count || cfg->buffer_page_count > (1u << 30) / page ||
 	    (cfg->buffer_page_count & (cfg->buffer_page_count - 1)))
@@ -71,38 +94,21 @@ static int configure(struct upcall_cost_bpf *s, const struct uc_capture_config *
 	if (bpf_map__set_max_entries(s->maps.events, cfg->buffer_page_count * page))
 		return uc_error_set(err, "cannot size the ring buffer");
 	set_rodata(s, cfg, v, tp, t, page);
-
-	/* Only the chosen programs load. */
-	bpf_object__for_each_program(p, s->obj)
-		bpf_program__set_autoload(p, false);
-	for (size_t i = 0; i < UC_N_KPOINTS; i++)
-		for (size_t k = 0; v->hook[i] && v->hook[i]->progs[k]; k++)
-			if (autoload(s, v->hook[i]->progs[k], err))
-				return -1;
-	for (size_t i = 0; i < UC_N_USDT; i++)
-		if (uc_variant_usdt(v, t, i) && autoload(s, uc_usdt_probes[i].prog, err))
-			return -1;
-	return 0;
+	return uc_variant_autoload(s->obj, v, t, err);
 }
 
-/* The first kernel point whose chosen hook may be replaced, or -1. */
-static int replaceable(const struct uc_variant *v)
+static int attach_kernel(struct bpf_object *obj, const struct uc_variant *v,
+			 struct uc_links *l, int *failed_point, struct uc_error *err)
 {
-	for (size_t i = 0; i < UC_N_KPOINTS; i++)
-		if (v->hook[i] && v->hook[i]->may_fail_load)
-			return (int)i;
-	return -1;
-}
-
-static int attach_kernel(struct uc_loaded *l, const struct uc_variant *v,
-			 int *failed_point, struct uc_error *err)
-{
-	for (size_t i = 0; i < UC_N_KPOINTS; i++) {
+	for (size_t i = 0; i < v->family->n_points; i++) {
 		const struct uc_hook *h = v->hook[i];
 
 		for (size_t k = 0; h && h->progs[k]; k++) {
-			struct bpf_link *link = bpf_program__attach(prog(l->skel, h->progs[k]));
+			struct bpf_program *p = prog(obj, h->progs[k], err);
+			struct bpf_link *link = p ? bpf_program__attach(p) : NULL;
 
+			if (!p)
+				return -1;
 			if (!link) {
 				int e = errno;
 
@@ -112,23 +118,28 @@ static int attach_kernel(struct uc_loaded *l, const struct uc_variant *v,
 						    uc_hook_kind_name(h->kind),
 						    h->target, strerror(e));
 			}
-			l->links[l->n_links++] = link;
+			l->l[l->n++] = link;
 		}
 	}
 	return 0;
 }
 
-static int attach_usdt(struct uc_loaded *l, const struct uc_variant *v,
-		       const struct uc_cap_target *t, struct uc_error *err)
+static int attach_usdt(struct bpf_object *obj, const struct uc_variant *v,
+		       const struct uc_cap_target *t, struct uc_links *l,
+		       struct uc_error *err)
 {
 	for (size_t i = 0; i < UC_N_USDT; i++) {
 		const struct uc_usdt_probe *u = &uc_usdt_probes[i];
+		struct bpf_program *p;
 		struct bpf_link *link;
 
 		if (!uc_variant_usdt(v, t, i))
 			continue;
-		link = bpf_program__attach_usdt(prog(l->skel, u->prog), (pid_t)t->pid,
-						t->usdt_path, u->provider, u->name, NULL);
+		p = prog(obj, v->family->usdt_progs[i], err);
+		if (!p)
+			return -1;
+		link = bpf_program__attach_usdt(p, (pid_t)t->pid, t->usdt_path,
+						u->provider, u->name, NULL);
 		if (!link && (errno == EACCES || errno == EPERM) && !uc_cap_has(CAP_SYS_ADMIN))
 			/* The 2025 fix "perf: require CAP_SYS_ADMIN for uprobes"
 			 * (stable kernels too): CAP_PERFMON no longer does. */
@@ -140,9 +151,26 @@ static int attach_usdt(struct uc_loaded *l, const struct uc_variant *v,
 			return uc_error_set(err, "cannot attach USDT %s:%s in %s: %s",
 					    u->provider, u->name, t->usdt_path,
 					    strerror(errno));
-		l->links[l->n_links++] = link;
+		l->l[l->n++] = link;
 	}
 	return 0;
+}
+
+int uc_variant_attach(struct bpf_object *obj, const struct uc_variant *v,
+		      const struct uc_cap_target *t, struct uc_links *l,
+		      int *failed_point, struct uc_error *err)
+{
+	if (attach_kernel(obj, v, l, failed_point, err) ||
+	    (v->user && attach_usdt(obj, v, t, l, err)))
+		return -1;
+	return 0;
+}
+
+void uc_links_destroy(struct uc_links *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		bpf_link__destroy(l->l[i]);
+	l->n = 0;
 }
 
 /*
@@ -207,7 +235,7 @@ int uc_load(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		return -1;
 	rc = upcall_cost_bpf__load(l->skel);
 	if (rc) {
-		*failed_point = replaceable(v);
+		*failed_point = uc_variant_replaceable(v);
 		return uc_error_set(err, "cannot load the eBPF programs: %s (-v shows why)",
 				    strerror(-rc));
 	}
@@ -223,16 +251,12 @@ int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		return -1;
 	if (v->explain && t->pid > 0 && seed_handlers(l, t, err))
 		return -1;
-	if (attach_kernel(l, v, failed_point, err) || (v->user && attach_usdt(l, v, t, err)))
-		return -1;
-	return 0;
+	return uc_variant_attach(l->skel->obj, v, t, &l->links, failed_point, err);
 }
 
 void uc_detach(struct uc_loaded *l)
 {
-	for (size_t i = 0; i < l->n_links; i++)
-		bpf_link__destroy(l->links[i]);
-	l->n_links = 0;
+	uc_links_destroy(&l->links);
 }
 
 void uc_unload(struct uc_loaded *l)

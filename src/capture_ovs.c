@@ -30,13 +30,13 @@
  * ELF note): either is taken.
  */
 const struct uc_usdt_probe uc_usdt_probes[UC_N_USDT] = {
-	{ "dpif_recv", "recv_upcall", "uc_recv_upcall", UC_USDT_CORE },
-	{ "dpif_netlink_operate__", "op_flow_put", "uc_op_flow_put", UC_USDT_CORE },
-	{ "dpif_netlink_operate__", "op_flow_execute", "uc_op_flow_execute", UC_USDT_CORE },
-	{ "dpif_netlink_operate__", "op_flow_del", "uc_op_flow_del", UC_USDT_FORENSICS },
-	{ "revalidate", "flow_result", "uc_flow_result", UC_USDT_REASONS },
-	{ "revalidator_sweep__", "flow_sweep_result", "uc_flow_sweep_result", UC_USDT_REASONS },
-	{ "revalidator_sweep__", "flow_result", "uc_flow_sweep_result", UC_USDT_REASONS },
+	{ "dpif_recv", "recv_upcall", UC_USDT_CORE },
+	{ "dpif_netlink_operate__", "op_flow_put", UC_USDT_CORE },
+	{ "dpif_netlink_operate__", "op_flow_execute", UC_USDT_CORE },
+	{ "dpif_netlink_operate__", "op_flow_del", UC_USDT_FORENSICS },
+	{ "revalidate", "flow_result", UC_USDT_REASONS },
+	{ "revalidator_sweep__", "flow_sweep_result", UC_USDT_REASONS },
+	{ "revalidator_sweep__", "flow_result", UC_USDT_REASONS },
 };
 
 #define CORE_MASK ((1u << UC_N_USDT_CORE) - 1)

@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * capture_run.c - uc_capture_run(), the command line's driver of a capture
- * session: status lines, SIGINT/SIGTERM through a signalfd, -s through a
- * counting sink, the traced process's exit through a pidfd, and one epoll
- * loop over the three and the session's ring buffer.  No signal handler
+ * session: status lines, SIGINT/SIGTERM through a signalfd
+ * (stop_signals.c), -s through a counting sink, the traced process's exit
+ * through a pidfd, and one epoll loop over the three and the session's
+ * ring buffer.  No signal handler
  * and no global flag: everything lives in struct driver on our stack.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "stop_signals.h"
 #include "trace.h"
 
 /* -s: passes everything on, and says stop after the LIMIT-th event. */
@@ -61,51 +61,6 @@ static int sa_xevent(void *ctx, const struct uc_xevent *xe)
 	const struct uc_event_sink *in = ((struct stop_after *)ctx)->inner;
 
 	return in->on_xevent ? in->on_xevent(in->ctx, xe) : 0;
-}
-
-/* SIGINT/SIGTERM, read from a signalfd: blocked, and not ignored (a shell
- * starts background jobs with SIGINT ignored, and then `kill -INT` would
- * never reach us).  What it changed is put back by signals_restore. */
-struct signals {
-	int fd;
-	sigset_t old_mask;
-	struct sigaction old_int, old_term;
-};
-
-static int signals_catch(struct signals *s, struct uc_error *err)
-{
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t stop_set;
-
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGINT);
-	sigaddset(&stop_set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_set, &s->old_mask);
-	sigaction(SIGINT, NULL, &s->old_int);
-	sigaction(SIGTERM, NULL, &s->old_term);
-	if (s->old_int.sa_handler == SIG_IGN)
-		sigaction(SIGINT, &dfl, NULL);
-	if (s->old_term.sa_handler == SIG_IGN)
-		sigaction(SIGTERM, &dfl, NULL);
-	s->fd = signalfd(-1, &stop_set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (s->fd < 0)
-		return uc_error_set(err, "signalfd: %s", strerror(errno));
-	return 0;
-}
-
-static void signals_restore(struct signals *s)
-{
-	if (s->fd >= 0) {
-		struct signalfd_siginfo si;
-
-		/* Consume what we were sent, so unblocking does not kill us. */
-		while (read(s->fd, &si, sizeof(si)) == sizeof(si))
-			;
-		close(s->fd);
-	}
-	sigaction(SIGINT, &s->old_int, NULL);
-	sigaction(SIGTERM, &s->old_term, NULL);
-	pthread_sigmask(SIG_SETMASK, &s->old_mask, NULL);
 }
 
 /* The status lines of upcall_cost.py, once the probes are attached (so
@@ -184,7 +139,7 @@ int uc_capture_run(const struct uc_options *opt,
 		.on_event = sa_event, .on_missed = sa_missed, .on_xevent = sa_xevent,
 	};
 	struct uc_capture_config cfg;
-	struct signals sig = { .fd = -1 };
+	struct uc_stop_signals sig = { .fd = -1 };
 	struct uc_capture *c = NULL;
 	int pidfd = -1, rc = -1;
 	bool gone = false;
@@ -192,7 +147,7 @@ int uc_capture_run(const struct uc_options *opt,
 	memset(stats, 0, sizeof(*stats));
 	stats->pid = -1;
 	uc_capture_config_init(&cfg, opt);
-	if (signals_catch(&sig, err))
+	if (uc_stop_signals_catch(&sig, err))
 		goto out;
 	c = uc_capture_open(&cfg, &counted, err);
 	if (!c)
@@ -223,6 +178,6 @@ out:
 	uc_capture_close(c);
 	if (pidfd >= 0)
 		close(pidfd);
-	signals_restore(&sig);
+	uc_stop_signals_restore(&sig);
 	return rc < 0 ? -1 : 0;
 }

@@ -19,13 +19,6 @@
 
 #include "capture_int.h"
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
 void uc_cap_info(const struct uc_capture_config *opt, struct uc_capture_info *info)
 {
 	struct utsname u;
@@ -107,10 +100,10 @@ int uc_cap_check_bpf_caps(struct uc_error *err)
 	return 0;
 }
 
-int uc_cap_check_memlock(bool memcg, uint64_t ring_bytes, struct uc_error *err)
+int uc_cap_check_memlock(bool memcg, uint64_t map_bytes, struct uc_error *err)
 {
-	/* The ring, and a margin for the other maps, programs and BTF. */
-	uint64_t need = ring_bytes + (8u << 20);
+	/* The large maps, and a margin for the others, programs and BTF. */
+	uint64_t need = map_bytes + (8u << 20);
 	struct rlimit rl;
 
 	if (memcg || uc_cap_has(CAP_SYS_RESOURCE) || getrlimit(RLIMIT_MEMLOCK, &rl) ||

@@ -17,19 +17,24 @@
 
 #include "capture_int.h"
 
-/* The fields read, the size the program reads each with, and whether it
- * is a __data_loc string (whose 4 bytes hold its length and offset). */
+/* The fields read, the size the programs read each with, whether it is a
+ * __data_loc string (whose 4 bytes hold its length and offset), and
+ * where its presence is noted if it is optional. */
+#define REQUIRED ((size_t)-1)
 static const struct tp_field {
 	const char *name;
 	uint32_t size;
 	bool data_loc;
 	size_t offset_in_layout;
+	size_t present;
 } fields[] = {
-	{ "dp_name", 4, true, offsetof(struct uc_tp_layout, dp_name) },
-	{ "dev_name", 4, true, offsetof(struct uc_tp_layout, dev_name) },
-	{ "skbaddr", sizeof(uint64_t), false, offsetof(struct uc_tp_layout, skbaddr) },
-	{ "len", 4, false, offsetof(struct uc_tp_layout, len) },
-	{ "upcall_cmd", 1, false, offsetof(struct uc_tp_layout, upcall_cmd) },
+	{ "dp_name", 4, true, offsetof(struct uc_tp_layout, dp_name), REQUIRED },
+	{ "dev_name", 4, true, offsetof(struct uc_tp_layout, dev_name), REQUIRED },
+	{ "skbaddr", sizeof(uint64_t), false, offsetof(struct uc_tp_layout, skbaddr), REQUIRED },
+	{ "len", 4, false, offsetof(struct uc_tp_layout, len), REQUIRED },
+	{ "upcall_cmd", 1, false, offsetof(struct uc_tp_layout, upcall_cmd), REQUIRED },
+	{ "keyaddr", sizeof(uint64_t), false, offsetof(struct uc_tp_layout, keyaddr),
+	  offsetof(struct uc_tp_layout, has_keyaddr) },
 };
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -113,13 +118,15 @@ int uc_tp_parse_format(const char *text, struct uc_tp_layout *l,
 					return -1;
 				}
 				*(uint32_t *)((char *)l + f->offset_in_layout) = (uint32_t)off;
+				if (f->present != REQUIRED)
+					*(bool *)((char *)l + f->present) = true;
 				seen[i] = true;
 			}
 		}
 		line = *end ? end + 1 : end;
 	}
 	for (size_t i = 0; i < N_FIELDS; i++)
-		if (!seen[i]) {
+		if (!seen[i] && fields[i].present == REQUIRED) {
 			snprintf(why, why_len, "its record has no field %s", fields[i].name);
 			return -1;
 		}

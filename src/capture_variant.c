@@ -8,16 +8,19 @@
  * are kept for -v and for the error when none is left.  A point is wanted
  * with the kernel half (the upcall, its execute, the kernel's verdicts,
  * datapath flushes) or with --explain (the scheduler, IRQs, syscalls);
- * an optional one the kernel cannot serve is said and left out.  A new
- * probe point is one more row in uc_kprobe_points and its programs in
- * upcall_cost.bpf.c.
+ * an optional one the kernel cannot serve is said and left out.  The same
+ * choice serves both BPF objects, each described by its struct
+ * uc_bpf_family: the full trace's (here) and monitor mode's
+ * (monitor_bpf.c).  A new probe point is one more row in a family's points
+ * and its programs in the object.
  */
 #include <stdio.h>
 #include <string.h>
+#include <linux/capability.h>
 
 #include "capture_int.h"
 
-#define PROGS(...) { __VA_ARGS__, NULL }
+#define PROGS UC_PROGS
 
 static const struct uc_hook dp_upcall_hooks[] = {
 	{ UC_HOOK_TRACEPOINT, PROGS("uc_dp_upcall_tp"), "openvswitch:ovs_dp_upcall",
@@ -67,7 +70,7 @@ _Static_assert(N_OF(dp_upcall_hooks) <= UC_MAX_HOOKS && N_OF(pkt_exec_hooks) <= 
 	       N_OF(sched_hooks) <= UC_MAX_HOOKS && N_OF(syscall_hooks) <= UC_MAX_HOOKS,
 	       "struct uc_variant keeps UC_MAX_HOOKS hooks per point");
 
-const struct uc_kprobe_point uc_kprobe_points[UC_N_KPOINTS] = {
+static const struct uc_kprobe_point capture_points[UC_N_KPOINTS] = {
 	[UC_KP_DP_UPCALL] = { "kernel upcall", 0, UC_WANT_KERNEL, false,
 			      dp_upcall_hooks, N_OF(dp_upcall_hooks) },
 	[UC_KP_PKT_EXEC] = { "packet execute", 0, UC_WANT_KERNEL, false,
@@ -80,6 +83,23 @@ const struct uc_kprobe_point uc_kprobe_points[UC_N_KPOINTS] = {
 			  UC_WANT_EXPLAIN, false, sched_hooks, N_OF(sched_hooks) },
 	[UC_KP_SYSCALLS] = { "handler syscalls", UC_FEAT_SYSCALLS, UC_WANT_EXPLAIN, false,
 			     syscall_hooks, N_OF(syscall_hooks) },
+};
+
+/* The types the kprobe on ovs_dp_upcall reads (upcall_cost_kernel.bpf.h). */
+static const char *const capture_btf_types[] = {
+	"dp_upcall_info", "datapath", "vport", "sk_buff", "net_device",
+};
+
+const struct uc_bpf_family uc_capture_family = {
+	.points = capture_points,
+	.n_points = UC_N_KPOINTS,
+	.usdt_progs = { "uc_recv_upcall", "uc_op_flow_put", "uc_op_flow_execute",
+			"uc_op_flow_del", "uc_flow_result", "uc_flow_sweep_result",
+			"uc_flow_sweep_result" },
+	.ringbuf = true,
+	.btf_types = capture_btf_types,
+	.n_btf_types = N_OF(capture_btf_types),
+	.forensics = true,
 };
 
 static const char *const kind_names[] = {
@@ -95,7 +115,7 @@ const char *uc_hook_kind_name(enum uc_hook_kind kind)
 
 bool uc_variant_wants(const struct uc_variant *v, size_t p)
 {
-	if (uc_kprobe_points[p].want == UC_WANT_EXPLAIN)
+	if (v->family->points[p].want == UC_WANT_EXPLAIN)
 		return v->explain;
 	return v->kernel;
 }
@@ -104,7 +124,7 @@ bool uc_variant_usdt(const struct uc_variant *v, const struct uc_cap_target *t, 
 {
 	const struct uc_usdt_probe *u = &uc_usdt_probes[i];
 
-	if (!v->user || !(t->usdt_found & (1u << i)))
+	if (!v->user || !v->family->usdt_progs[i] || !(t->usdt_found & (1u << i)))
 		return false;
 	switch (u->use) {
 	case UC_USDT_CORE: return true;
@@ -120,9 +140,11 @@ uint64_t uc_variant_features(const struct uc_variant *v, const struct uc_cap_tar
 	uint64_t f = (v->kernel ? UC_FEAT_KERNEL : 0) | (v->user ? UC_FEAT_USER : 0);
 
 	*how = 0;
+	if (v->family != &uc_capture_family)
+		return f;
 	for (size_t p = 0; p < UC_N_KPOINTS; p++)
 		if (v->hook[p])
-			f |= uc_kprobe_points[p].feature;
+			f |= v->family->points[p].feature;
 	if (v->hook[UC_KP_DP_RESULT] && v->hook[UC_KP_DP_RESULT]->kind == UC_HOOK_KRETPROBE)
 		*how |= UC_FEATHOW_VERDICT_KRETPROBE;
 	if (v->hook[UC_KP_SYSCALLS] && v->hook[UC_KP_SYSCALLS]->kind == UC_HOOK_TP_BTF)
@@ -178,7 +200,7 @@ static bool usable_fentry(const struct uc_cap_kernel *k, const struct uc_variant
 static bool usable(struct uc_cap_kernel *k, const struct uc_variant *v,
 		   size_t p, size_t h, char *why, size_t len, bool *missing_types)
 {
-	const struct uc_hook *hk = &uc_kprobe_points[p].hooks[h];
+	const struct uc_hook *hk = &v->family->points[p].hooks[h];
 
 	*missing_types = false;
 	if (v->hook_failed[p][h]) {
@@ -204,14 +226,15 @@ static bool usable(struct uc_cap_kernel *k, const struct uc_variant *v,
 		}
 		if (hk->module_types && !k->btf_module && !v->btf_path) {
 			*missing_types = true;
-			snprintf(why, len, "a kprobe on %s reads the openvswitch module's types "
-				 "and this kernel has no BTF for its modules", hk->target);
+			snprintf(why, len, "a %s on %s reads the openvswitch module's types "
+				 "and this kernel has no BTF for its modules",
+				 kind_names[hk->kind], hk->target);
 			return false;
 		}
 		if (hk->module_types && !v->btf_path && !v->cap_sys_admin) {
-			snprintf(why, len, "a kprobe on %s reads the openvswitch module's types, "
+			snprintf(why, len, "a %s on %s reads the openvswitch module's types, "
 				 "and without CAP_SYS_ADMIN libbpf cannot open the module's BTF "
-				 "(or give them with --btf)", hk->target);
+				 "(or give them with --btf)", kind_names[hk->kind], hk->target);
 			return false;
 		}
 		return true;
@@ -224,7 +247,7 @@ static bool usable(struct uc_cap_kernel *k, const struct uc_variant *v,
 static int choose_point(struct uc_cap_kernel *k, struct uc_variant *v, size_t p,
 			struct uc_error *err)
 {
-	const struct uc_kprobe_point *pt = &uc_kprobe_points[p];
+	const struct uc_kprobe_point *pt = &v->family->points[p];
 	char reasons[512] = "", why[256];
 	size_t n = 0;
 	bool missing_types = false;
@@ -255,10 +278,21 @@ static int choose_point(struct uc_cap_kernel *k, struct uc_variant *v, size_t p,
 	return uc_error_set(err, "cannot trace the %s: %s", pt->what, reasons);
 }
 
+void uc_variant_init(struct uc_variant *v, const struct uc_bpf_family *f,
+		     enum uc_probe_set probes, const char *btf_path)
+{
+	memset(v, 0, sizeof(*v));
+	v->family = f;
+	v->kernel = probes != UC_PROBES_USER;
+	v->user = probes != UC_PROBES_KERNEL;
+	v->btf_path = btf_path;
+	v->cap_sys_admin = uc_cap_has(CAP_SYS_ADMIN);
+}
+
 int uc_variant_choose(struct uc_cap_kernel *k, struct uc_variant *v,
 		      struct uc_error *err)
 {
-	if (!k->ringbuf)
+	if (v->family->ringbuf && !k->ringbuf)
 		return uc_error_set(err, "the kernel has no BPF ring buffer "
 				    "(BPF_MAP_TYPE_RINGBUF, Linux 5.8 or later)");
 	if (!k->btf_vmlinux && !v->btf_path)
@@ -266,21 +300,62 @@ int uc_variant_choose(struct uc_cap_kernel *k, struct uc_variant *v,
 				    "missing): a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed");
 	v->ring_dynptr = k->ringbuf_dynptr && !v->ring_fixed_wanted;
 	v->ring_forced = k->ringbuf_dynptr && v->ring_fixed_wanted;
-	for (size_t p = 0; p < UC_N_KPOINTS; p++)
+	for (size_t p = 0; p < UC_MAX_KPOINTS; p++)
 		v->hook[p] = NULL;
 	if (v->kernel && !k->ovs_loaded)
 		return uc_error_set(err, "the openvswitch kernel module is not loaded "
 				    "(modprobe openvswitch), or use --probes user");
-	for (size_t p = 0; p < UC_N_KPOINTS; p++)
+	for (size_t p = 0; p < v->family->n_points; p++)
 		if (uc_variant_wants(v, p) && choose_point(k, v, p, err))
 			return -1;
 	return 0;
 }
 
+int uc_variant_replaceable(const struct uc_variant *v)
+{
+	for (size_t i = 0; i < v->family->n_points; i++)
+		if (v->hook[i] && v->hook[i]->may_fail_load)
+			return (int)i;
+	return -1;
+}
+
+int uc_variant_load(struct uc_cap_kernel *k, struct uc_variant *v,
+		    uc_variant_loader load, void *ctx, struct uc_error *err)
+{
+	char first_err[sizeof(err->msg)] = "";
+
+	for (;;) {
+		const struct uc_kprobe_point *pt;
+		int point;
+
+		if (!load(ctx, v, &point, err))
+			return 0;
+		if (point < 0)
+			break;
+		/* Mark the hook failed and choose again. */
+		pt = &v->family->points[point];
+		for (size_t h = 0; h < pt->n_hooks; h++)
+			if (&pt->hooks[h] == v->hook[point])
+				v->hook_failed[point][h] = true;
+		snprintf(v->fail_why[point], sizeof(v->fail_why[point]), "%.200s", err->msg);
+		if (!first_err[0])
+			snprintf(first_err, sizeof(first_err), "%s", err->msg);
+		if (uc_variant_choose(k, v, err))
+			break;
+	}
+	if (first_err[0] && strcmp(first_err, err->msg)) {
+		struct uc_error both;
+
+		uc_error_set(&both, "%.240s; before that: %.240s", err->msg, first_err);
+		*err = both;
+	}
+	return -1;
+}
+
 static void describe_point(const struct uc_variant *v, size_t p, FILE *out)
 {
 	const struct uc_hook *h = v->hook[p];
-	const char *what = uc_kprobe_points[p].what;
+	const char *what = v->family->points[p].what;
 
 	fprintf(out, "- %c%s: ", what[0] - 'a' + 'A', what + 1);
 	if (!h) {
@@ -324,12 +399,13 @@ void uc_variant_describe(const struct uc_variant *v, const struct uc_cap_kernel 
 		!v->kernel ? "not needed" : k->btf_module ? "yes" : "no",
 		v->btf_path ? "; CO-RE types from --btf " : "",
 		v->btf_path ? v->btf_path : "");
-	fprintf(out, "- Ring buffer: %s\n", v->ring_dynptr ?
+	if (v->family->ringbuf)
+		fprintf(out, "- Ring buffer: %s\n", v->ring_dynptr ?
 		"records reserved at their exact size (ring-buffer dynptrs)" :
 		v->ring_forced ? "records reserved at their largest size (forced)" :
 		"records reserved at their largest size (no ring-buffer dynptrs, "
 		"Linux 5.19+); files keep only the bytes captured");
-	for (size_t p = 0; p < UC_N_KPOINTS; p++)
+	for (size_t p = 0; p < v->family->n_points; p++)
 		if (uc_variant_wants(v, p))
 			describe_point(v, p, out);
 	if (v->user && t->pid >= 0)

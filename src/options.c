@@ -18,6 +18,9 @@ enum opt_id {
 	O_PROBES, O_VERBOSE, O_COMPAT, O_TOP, O_JSON, O_PLOT, O_COMPARE,
 	O_SINCE, O_UNTIL, O_PORT, O_HELP, O_VERSION, O_BTF, O_CHECK,
 	O_EXPLAIN, O_MISS_REASONS, O_PCAP,
+	O_MONITOR, O_INTERVAL, O_COUNT, O_JSON_LINES, O_METRICS,
+	O_METRICS_BUCKETS, O_MAX_PORTS, O_MAX_HANDLERS, O_INFLIGHT,
+	O_INFLIGHT_TIMEOUT, O_TRIGGER, O_RECORD, O_RECORD_KEEP, O_RECORD_DIR,
 };
 
 enum arg_kind { NO_ARG, REQ_ARG, OPT_INT_ARG, LIST_ARG };
@@ -58,6 +61,20 @@ static const struct opt_def {
 	{ O_EXPLAIN, 0, "explain", NO_ARG },
 	{ O_MISS_REASONS, 0, "miss-reasons", NO_ARG },
 	{ O_PCAP, 0, "pcap", REQ_ARG },
+	{ O_MONITOR, 0, "monitor", NO_ARG },
+	{ O_INTERVAL, 0, "interval", REQ_ARG },
+	{ O_COUNT, 0, "count", REQ_ARG },
+	{ O_JSON_LINES, 0, "json-lines", NO_ARG },
+	{ O_METRICS, 0, "metrics", REQ_ARG },
+	{ O_METRICS_BUCKETS, 0, "metrics-buckets", REQ_ARG },
+	{ O_MAX_PORTS, 0, "max-ports", REQ_ARG },
+	{ O_MAX_HANDLERS, 0, "max-handlers", REQ_ARG },
+	{ O_INFLIGHT, 0, "inflight", REQ_ARG },
+	{ O_INFLIGHT_TIMEOUT, 0, "inflight-timeout", REQ_ARG },
+	{ O_TRIGGER, 0, "trigger", REQ_ARG },
+	{ O_RECORD, 0, "record", REQ_ARG },
+	{ O_RECORD_KEEP, 0, "record-keep", REQ_ARG },
+	{ O_RECORD_DIR, 0, "record-dir", REQ_ARG },
 };
 
 #define N_DEFS (sizeof(defs) / sizeof(defs[0]))
@@ -72,6 +89,12 @@ static const char usage[] =
 	"                   [--compare A B ...] [--since TIME] [--until TIME]\n"
 	"                   [--port PORT] [--explain] [--miss-reasons] [--pcap FILE]\n"
 	"                   [--check] [--version]\n"
+	"       upcall_cost --monitor [--interval S] [--count N] [--json-lines]\n"
+	"                   [--metrics [ADDR:]PORT] [--metrics-buckets LIST]\n"
+	"                   [--max-ports N] [--max-handlers N] [--inflight N]\n"
+	"                   [--inflight-timeout S] [--trigger EXPR ...] [--record S]\n"
+	"                   [--record-keep N] [--record-dir DIR] [-p PID] [-P N]\n"
+	"                   [--probes kernel|user|all] [--btf FILE] [-q] [-v]\n"
 	"\n"
 	"Measure the cost of Open vSwitch kernel-datapath upcalls.\n"
 	"\n"
@@ -128,7 +151,36 @@ static const char usage[] =
 	"  --check               Tell what this host offers a capture (BTF, module,\n"
 	"                        tracepoint, hooks, ovs-vswitchd, USDT probes,\n"
 	"                        privileges, the variant) without capturing\n"
-	"  --version             Print the version and exit\n";
+	"  --version             Print the version and exit\n"
+	"\n"
+	"monitor mode (the correlation runs in BPF; only histograms and counters\n"
+	"leave the kernel):\n"
+	"  --monitor             Monitor continuously instead of tracing every event\n"
+	"  --interval S          Print a line (or a JSON line) every S seconds, default 1\n"
+	"  --count N             Stop after N intervals, default: until stopped\n"
+	"  --json-lines          Print JSON lines instead of the terminal lines\n"
+	"  --metrics [ADDR:]PORT Serve Prometheus/OpenMetrics metrics at\n"
+	"                        http://ADDR:PORT/metrics (all addresses without ADDR)\n"
+	"  --metrics-buckets LIST\n"
+	"                        Histogram bounds exported, e.g. 10us,1ms,1s; default\n"
+	"                        1-2-5 from 10us to 10s\n"
+	"  --max-ports N         Datapath ports broken down before \"other\", default 16\n"
+	"  --max-handlers N      Handler threads broken down before \"other\", default 16\n"
+	"  --inflight N          Kernel upcalls that can wait for vswitchd, default 16384\n"
+	"  --inflight-timeout S  An upcall not received in S seconds expires, default 30\n"
+	"  -P N                  (monitor) packet bytes hashed to match upcalls, default 64\n"
+	"  -q                    (monitor) no interval lines, only --metrics\n"
+	"  --trigger EXPR        Flight recorder: when EXPR holds for an interval,\n"
+	"                        record every event to a file in --record-dir for\n"
+	"                        --record seconds, beside the monitor.\n"
+	"                        EXPR: p50|p90|p99|p99.9|max|mean[:SEGMENT]>DURATION\n"
+	"                        (SEGMENT default total), or lost|unmatched|upcalls|\n"
+	"                        receives>N (per interval); >= as well as >;\n"
+	"                        e.g. p99>5ms, max:lookup>=200ms, lost>0\n"
+	"  --record S            Length of a recording, default 10\n"
+	"  --record-keep N       Recordings kept in --record-dir (the oldest are\n"
+	"                        removed), default 10\n"
+	"  --record-dir DIR      Where recordings go, default the current directory\n";
 
 const char *uc_options_usage(void)
 {
@@ -146,6 +198,14 @@ void uc_options_init(struct uc_options *opt)
 	opt->write_format = UC_FORMAT_NATIVE;
 	opt->probes = UC_PROBES_ALL;
 	opt->top = 10;
+	opt->interval = 1;
+	opt->max_ports = 16;
+	opt->max_handlers = 16;
+	opt->inflight = 16384;
+	opt->inflight_timeout = 30;
+	opt->record = 10;
+	opt->record_keep = 10;
+	opt->record_dir = ".";
 }
 
 /* "-P/--packet-size" for messages, as argparse names options. */
@@ -173,6 +233,25 @@ static int parse_number(const struct opt_def *d, const char *s, int base,
 	if (v < min || v > max)
 		return uc_error_set(err, "argument %s: value not in range %lld-%lld",
 				    opt_label(d, label, sizeof(label)), min, max);
+	*out = v;
+	return 0;
+}
+
+/* A positive number of seconds (decimals allowed) up to MAX. */
+static int parse_seconds(const struct opt_def *d, const char *s, double max,
+			 double *out, struct uc_error *err)
+{
+	char label[64], *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !(v > 0))
+		return uc_error_set(err, "argument %s: invalid number of seconds: '%s'",
+				    opt_label(d, label, sizeof(label)), s);
+	if (v > max)
+		return uc_error_set(err, "argument %s: value not in range 0-%g",
+				    opt_label(d, label, sizeof(label)), max);
 	*out = v;
 	return 0;
 }
@@ -236,6 +315,7 @@ static int apply(struct uc_options *opt, const struct opt_def *d,
 			return -1;
 		*(d->id == O_KEY_SIZE ? &opt->flow_key_size : &opt->packet_size) =
 			(uint32_t)v;
+		opt->packet_size_given |= d->id == O_PKT_SIZE;
 		return 0;
 	case O_PID:
 		if (parse_number(d, arg, 10, 1, INT32_MAX, &v, err))
@@ -288,6 +368,44 @@ static int apply(struct uc_options *opt, const struct opt_def *d,
 	case O_VERSION: opt->version = true; return 0;
 	case O_CHECK: opt->check = true; return 0;
 	case O_COMPARE: return 0;  /* handled by the caller */
+	case O_MONITOR: opt->monitor = true; return 0;
+	case O_JSON_LINES: opt->json_lines = true; return 0;
+	case O_METRICS: opt->metrics = arg; return 0;
+	case O_METRICS_BUCKETS: opt->metrics_buckets = arg; return 0;
+	case O_RECORD_DIR: opt->record_dir = arg; return 0;
+	case O_INTERVAL:
+		return parse_seconds(d, arg, 86400, &opt->interval, err);
+	case O_INFLIGHT_TIMEOUT:
+		return parse_seconds(d, arg, 86400, &opt->inflight_timeout, err);
+	case O_RECORD:
+		return parse_seconds(d, arg, 86400, &opt->record, err);
+	case O_COUNT:
+		if (parse_number(d, arg, 10, 1, INT64_MAX, &v, err))
+			return -1;
+		opt->count = (uint64_t)v;
+		return 0;
+	case O_MAX_PORTS:
+	case O_MAX_HANDLERS:
+		if (parse_number(d, arg, 10, 1, UC_MON_MAX_LABEL_CAP, &v, err))
+			return -1;
+		*(d->id == O_MAX_PORTS ? &opt->max_ports : &opt->max_handlers) = (uint32_t)v;
+		return 0;
+	case O_INFLIGHT:
+		if (parse_number(d, arg, 10, 64, 1 << 22, &v, err))
+			return -1;
+		opt->inflight = (uint32_t)v;
+		return 0;
+	case O_RECORD_KEEP:
+		if (parse_number(d, arg, 10, 1, 100000, &v, err))
+			return -1;
+		opt->record_keep = (uint32_t)v;
+		return 0;
+	case O_TRIGGER:
+		if (opt->n_triggers == UC_MAX_TRIGGERS)
+			return uc_error_set(err, "argument --trigger: at most %d triggers",
+					    UC_MAX_TRIGGERS);
+		opt->triggers[opt->n_triggers++] = arg;
+		return 0;
 	}
 	return 0;
 }
@@ -449,7 +567,52 @@ static int check_why(const struct uc_options *opt, struct uc_error *err)
 	return 0;
 }
 
-/* Combinations that cannot work. */
+/* Monitor mode's options need it, and it excludes the file options. */
+static int check_monitor(const struct uc_options *opt, struct uc_error *err)
+{
+	struct uc_options def;
+	const char *alone = NULL;
+
+	uc_options_init(&def);
+	if (opt->monitor) {
+		if (opt->read_events || opt->write_events || opt->n_compare)
+			return uc_error_set(err, "--monitor traces live: use it without -r, -w and --compare");
+		if (opt->json_path || opt->plot_path || opt->stop)
+			return uc_error_set(err, "--monitor prints intervals: --json, --plot and -s "
+					    "apply to a full trace");
+		if (opt->explain || opt->miss_reasons || opt->pcap_path)
+			return uc_error_set(err, "--monitor counts in the kernel: --explain, "
+					    "--miss-reasons and --pcap apply to a full trace");
+		if ((opt->record != def.record || opt->record_keep != def.record_keep ||
+		     strcmp(opt->record_dir, def.record_dir)) && !opt->n_triggers)
+			return uc_error_set(err, "--record, --record-keep and --record-dir need --trigger");
+		return 0;
+	}
+	if (opt->interval != def.interval)
+		alone = "--interval";
+	else if (opt->count)
+		alone = "--count";
+	else if (opt->json_lines)
+		alone = "--json-lines";
+	else if (opt->metrics)
+		alone = "--metrics";
+	else if (opt->metrics_buckets)
+		alone = "--metrics-buckets";
+	else if (opt->max_ports != def.max_ports || opt->max_handlers != def.max_handlers)
+		alone = "--max-ports/--max-handlers";
+	else if (opt->inflight != def.inflight || opt->inflight_timeout != def.inflight_timeout)
+		alone = "--inflight/--inflight-timeout";
+	else if (opt->n_triggers)
+		alone = "--trigger";
+	else if (opt->record != def.record || opt->record_keep != def.record_keep ||
+		 strcmp(opt->record_dir, def.record_dir))
+		alone = "--record";
+	if (alone)
+		return uc_error_set(err, "%s needs --monitor", alone);
+	return 0;
+}
+
+/* Combinations upcall_cost.py refuses, and ours. */
 static int check(const struct uc_options *opt, struct uc_error *err)
 {
 	if (check_filters(opt, err))
@@ -461,7 +624,9 @@ static int check(const struct uc_options *opt, struct uc_error *err)
 	if (opt->json_path && opt->plot_path && !strcmp(opt->json_path, opt->plot_path))
 		return uc_error_set(err, "--json and --plot both name \"%s\": give "
 				    "each its own file", opt->json_path);
-	return check_why(opt, err);
+	if (check_why(opt, err))
+		return -1;
+	return check_monitor(opt, err);
 }
 
 int uc_options_parse(struct uc_options *opt, int argc, char **argv,

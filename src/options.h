@@ -16,6 +16,7 @@
 #include "trace_file.h"
 
 #define UC_MAX_COMPARE_FILES 16
+#define UC_MAX_TRIGGERS 8
 
 enum uc_probe_set {
 	UC_PROBES_ALL = 0,
@@ -56,6 +57,23 @@ struct uc_options {
 	bool check;                   /* new: --check, what a capture would find */
 	bool help;
 	bool version;
+	/* Monitor mode (new; see monitor_run.h). */
+	bool monitor;                 /* --monitor */
+	bool packet_size_given;       /* -P was given (monitor: default 64) */
+	double interval;              /* --interval S, default 1 */
+	uint64_t count;               /* --count N intervals, 0 = until stopped */
+	bool json_lines;              /* --json-lines */
+	const char *metrics;          /* --metrics [ADDR:]PORT */
+	const char *metrics_buckets;  /* --metrics-buckets LIST */
+	uint32_t max_ports;           /* --max-ports N, default 16 */
+	uint32_t max_handlers;        /* --max-handlers N, default 16 */
+	uint32_t inflight;            /* --inflight N, default 16384 */
+	double inflight_timeout;      /* --inflight-timeout S, default 30 */
+	const char *triggers[UC_MAX_TRIGGERS]; /* --trigger EXPR ... */
+	int n_triggers;
+	double record;                /* --record S, default 10 */
+	uint32_t record_keep;         /* --record-keep N, default 10 */
+	const char *record_dir;       /* --record-dir DIR, default "." */
 };
 
 /* Fills OPT with the defaults. */

@@ -48,6 +48,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/usdt.bpf.h>
 
+#include "skb_vlan.bpf.h"
 #include "upcall_cost.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -102,7 +103,7 @@ _Static_assert(sizeof(struct uc_bpf_event) == UC_BPF_EVENT_HDR_SIZE,
 	       "uc_bpf_event header size");
 
 /* A packet's first bytes built on the stack: the Ethernet addresses and a
- * VLAN tag (see vlan_tag). */
+ * VLAN tag (see skb_vlan.bpf.h). */
 #define MAC_LEN 12
 #define PRE_LEN (MAC_LEN + 4)
 
@@ -282,21 +283,6 @@ static __always_inline int emit(struct uc_bpf_event *h, const __u8 *pre,
 /* ---------------------------------------------------------------- kernel */
 
 /*
- * The VLAN tag of a received frame, which the datapath keeps outside the
- * packet data (skb->vlan_*, hardware- or flow-extraction-untagged) and
- * puts back into the packet it sends up to ovs-vswitchd: true, with the
- * tag in PROTO and TCI (network order), when there is one.
- */
-static __always_inline bool vlan_tag(struct sk_buff *skb, __be16 *proto, __be16 *tci)
-{
-	*proto = BPF_CORE_READ(skb, vlan_proto);
-	*tci = bpf_htons(BPF_CORE_READ(skb, vlan_tci));
-	if (bpf_core_field_exists(skb->vlan_present))
-		return BPF_CORE_READ_BITFIELD_PROBED(skb, vlan_present);
-	return *proto || *tci;
-}
-
-/*
  * The kernel upcall, however it was hooked: the packet as ovs-vswitchd
  * will receive it (its VLAN tag back in place), so that the two compare
  * equal.  Names are NUL-terminated copies, filled in by the caller; only
@@ -320,7 +306,7 @@ static __always_inline int dp_upcall(struct uc_bpf_event *h, struct sk_buff *skb
 		h->pkt_frag_size = (BPF_CORE_READ(skb, len) - data_len) & 0xfffffff;
 		copy = h->pkt_frag_size;
 	}
-	if (copy >= MAC_LEN && vlan_tag(skb, &proto, &tci)) {
+	if (copy >= MAC_LEN && skb_vlan_tag(skb, &proto, &tci)) {
 		bpf_probe_read_kernel(pre, MAC_LEN, data);
 		__builtin_memcpy(pre + MAC_LEN, &proto, 2);
 		__builtin_memcpy(pre + MAC_LEN + 2, &tci, 2);

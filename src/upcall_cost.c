@@ -22,6 +22,7 @@
 #include "analysis.h"
 #include "capture.h"
 #include "compare.h"
+#include "monitor_run.h"
 #include "options.h"
 #include "outfile.h"
 #include "pcap_file.h"
@@ -431,6 +432,8 @@ int main(int argc, char **argv)
 	}
 	if (opt.n_compare)
 		return compare(&opt);
+	if (opt.monitor)
+		return uc_monitor_run(&opt, &err) ? fail(&err) : 0;
 	if (opt.read_events) {
 		/* Large buffered writes: replayed live lines can be many. */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);

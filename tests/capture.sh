@@ -15,56 +15,14 @@
 set -u
 
 UC=${1:-./upcall_cost}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-case $UC in /*) ;; *) UC=$PWD/$UC ;; esac
-B=$ROOT/build/tests
-T=$(mktemp -d /tmp/uc-capture.XXXXXX)
-PASS=0
-FAIL=0
-KIDS=
-
-pass() { PASS=$((PASS + 1)); echo "PASS: $*"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
-cleanup() {
-	for p in $KIDS; do kill "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: the capture tests need root"
-	exit 0
-fi
+. "$(dirname "$0")/lib/live.sh"
+live_setup capture "the capture tests"
+live_appctl
 
 echo "== capture tests ($UC)"
-CF="-O2 -g -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2 -D_GNU_SOURCE"
-mkdir -p "$B"
-cc $CF "$ROOT/tests/usdt_fire.c" -o "$B/usdt_fire" -pthread || exit 1
 cc $CF -I"$ROOT/src" -I"$ROOT/build" "$ROOT/tests/capture_harness.c" \
 	"$ROOT"/build/capture/*.o "$ROOT/build/libupcall_cost.a" \
 	-o "$B/capture_harness" -lbpf -lelf -lz -lm || exit 1
-
-# A stand-in ovs-appctl on PATH: prints a dpctl/show and logs its arguments.
-mkdir -p "$T/bin" "$T/run"
-cat > "$T/bin/ovs-appctl" <<EOF
-#!/bin/sh
-echo "\$*" >> "$T/appctl.log"
-printf 'system@ovs-system:\n  lookups: hit:0 missed:0 lost:0\n  flows: 0\n  port 0: ovs-system (internal)\n  port 1: br0 (internal)\n  port 3: eth0\n'
-EOF
-chmod +x "$T/bin/ovs-appctl"
-PATH=$T/bin:$PATH
-OVS_RUNDIR=$T/run
-export PATH OVS_RUNDIR
-
-# wait_line FILE TEXT: waits (5 s at most) until FILE contains TEXT.
-wait_line() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 500 ] && return 1
-		sleep 0.01
-	done
-}
 
 # wait_exec PID NAME: waits until PID runs NAME (a shell's `cmd &` child
 # exists, as a copy of the shell, before it has exec'ed cmd).
@@ -126,7 +84,7 @@ echo "-- (a2) the tracepoint record's layout, from tracefs's format file"
 F=$ROOT/tests/fixtures/tracefs
 for k in 6.1 6.12; do
 	out=$("$B/capture_harness" tpformat "$F/ovs_dp_upcall-$k.format" 2>&1)
-	if [ "$out" = "dp_name=16 dev_name=20 skbaddr=24 len=32 upcall_cmd=84" ]; then
+	if [ "$out" = "dp_name=16 dev_name=20 skbaddr=24 len=32 upcall_cmd=84 keyaddr=64" ]; then
 		pass "Linux $k's ovs_dp_upcall format: $out"
 	else
 		fail "Linux $k's ovs_dp_upcall format: $out"
@@ -143,7 +101,10 @@ tp_variant() {
 	fi
 }
 tp_variant moved 's/skbaddr;\toffset:24;/skbaddr;\toffset:96;/; s/upcall_cmd;\toffset:84;/upcall_cmd;\toffset:120;/' \
-	"dp_name=16 dev_name=20 skbaddr=96 len=32 upcall_cmd=120"
+	"dp_name=16 dev_name=20 skbaddr=96 len=32 upcall_cmd=120 keyaddr=64"
+# keyaddr (monitor mode's flow key) is optional: without it, the port
+# comes from the device's name
+tp_variant no-keyaddr '/keyaddr;/d' "dp_name=16 dev_name=20 skbaddr=24 len=32 upcall_cmd=84"
 tp_variant no-upcall-cmd '/upcall_cmd;/d' "error: its record has no field upcall_cmd"
 tp_variant wide-len 's/unsigned int len;\toffset:32;\tsize:4;/u64 len;\toffset:32;\tsize:8;/' \
 	"error: its field len is 8 bytes at offset 32, not the 4 bytes this program reads"
@@ -179,7 +140,7 @@ fire_and_capture() {
 	${UCPRE:-} "$UC" "$@" -p "$fpid" > "$T/$name.out" 2>&1 &
 	upid=$!
 	KIDS="$KIDS $upid"
-	if ! wait_line "$T/$name.out" 'Capturing events'; then
+	if ! wait_for "$T/$name.out" 'Capturing events'; then
 		kill -INT $upid; touch "$T/$name.go"; wait $fpid
 		wait $upid
 		return 1
@@ -280,7 +241,7 @@ session_capture() {
 	shift $nargs
 	"$B/capture_harness" session -k user -p "$fpid" -o "$T/$name.read" "$@" > "$T/$name.sum" 2>&1 &
 	hpid=$!
-	wait_line "$T/$name.sum" 'Capturing events'
+	wait_for "$T/$name.sum" 'Capturing events'
 	touch "$T/$name.go"
 	wait $fpid
 	wait $hpid
@@ -405,7 +366,7 @@ if command -v capsh > /dev/null; then
 	with_caps cap_bpf,cap_perfmon,cap_sys_ptrace "$UC" --probes user -q -p $CF -s 1 \
 		> "$T/caps1.out" 2>&1 &
 	U=$!
-	if wait_line "$T/caps1.out" 'Capturing events\|ERROR'; then :; fi
+	if wait_for "$T/caps1.out" 'Capturing events\|ERROR'; then :; fi
 	wait $U
 	rc=$?
 	if grep -q 'Capturing events' "$T/caps1.out"; then
@@ -444,7 +405,7 @@ if ! pgrep -x ovs-vswitchd > /dev/null; then
 	"$UC" --probes user -q -w "$T/auto.uc" > "$T/auto.out" 2>&1 &
 	U=$!
 	KIDS="$KIDS $U"
-	if wait_line "$T/auto.out" 'Capturing events'; then
+	if wait_for "$T/auto.out" 'Capturing events'; then
 		touch "$T/auto.go"; wait $A; sleep 0.2; kill -INT $U; wait $U
 		check_file auto "$T/auto.uc"
 	else
@@ -496,7 +457,7 @@ start_fire idle -b 1 --
 "$UC" --probes user -q -p "$fpid" > "$T/idle.out" 2>&1 &
 upid=$!
 KIDS="$KIDS $upid"
-if wait_line "$T/idle.out" 'Capturing events'; then
+if wait_for "$T/idle.out" 'Capturing events'; then
 	kill -INT $upid
 	wait $upid
 	rc=$?

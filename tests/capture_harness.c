@@ -51,6 +51,7 @@
 #include "capture_int.h"
 #include "port_map.h"
 #include "trace_file.h"
+#include "harness_verify.h"
 #include "upcall_cost.skel.h"
 
 struct dump {
@@ -149,12 +150,22 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
  * size; 0 when all did.  With BTF, CO-RE relocates against that file
  * instead of the kernel's.
  */
+/* The syscall hooks (uc_sc_*) load where fentry on the kernel's own
+ * functions does; CTX is the probed struct uc_cap_kernel. */
+static const char *syscall_why(const char *name, const void *ctx)
+{
+	const struct uc_cap_kernel *k = ctx;
+
+	return strncmp(name, "uc_sc_", 6) ? NULL : k->fentry_why;
+}
+
 static int verify(uint32_t size, bool dynptr, const char *btf)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf);
 	struct upcall_cost_bpf *s = upcall_cost_bpf__open_opts(&opts);
 	bool mod_btf = !access("/sys/kernel/btf/openvswitch", F_OK);
 	struct bpf_program *prog;
+	char settings[64];
 	const char *ring = dynptr ? "dynptr" : "fixed";
 	int rc;
 
@@ -190,23 +201,8 @@ static int verify(uint32_t size, bool dynptr, const char *btf)
 		upcall_cost_bpf__destroy(s);
 		return 1;
 	}
-	bpf_object__for_each_program(prog, s->obj) {
-		struct bpf_prog_info info;
-		uint32_t len = sizeof(info);
-
-		memset(&info, 0, sizeof(info));
-		if (!bpf_program__autoload(prog)) {
-			printf("  %-20s %-6s -P/-f %-4u not loadable here: %s\n",
-			       bpf_program__name(prog), ring, size,
-			       !strncmp(bpf_program__name(prog), "uc_sc_", 6) ? k.fentry_why :
-			       "needs the openvswitch module's BTF");
-			continue;
-		}
-		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
-		printf("  %-20s %-6s -P/-f %-4u loaded: verifier ok, %u insns verified%s\n",
-		       bpf_program__name(prog), ring, size, info.verified_insns,
-		       btf ? " (CO-RE against the stand-in BTF)" : "");
-	}
+	snprintf(settings, sizeof(settings), "%-6s -P/-f %-4u", ring, size);
+	harness_report_programs(s->obj, 20, settings, btf, syscall_why, &k);
 	upcall_cost_bpf__destroy(s);
 	return 0;
 }
@@ -238,8 +234,11 @@ static int tpformat(const char *file)
 	text[n] = '\0';
 	if (uc_tp_parse_format(text, &l, why, sizeof(why)))
 		return printf("error: %s\n", why), 1;
-	printf("dp_name=%u dev_name=%u skbaddr=%u len=%u upcall_cmd=%u\n",
+	printf("dp_name=%u dev_name=%u skbaddr=%u len=%u upcall_cmd=%u",
 	       l.dp_name, l.dev_name, l.skbaddr, l.len, l.upcall_cmd);
+	if (l.has_keyaddr)
+		printf(" keyaddr=%u", l.keyaddr);
+	putchar('\n');
 	return 0;
 }
 

@@ -11,8 +11,9 @@
  *   spin     on a CPU or runnable all along: never asleep, stopped, unknown
  *   poll     asleep in poll >= 75 % of the 40 ms wait, woken by the helper
  *   futex    asleep in futex >= 75 % of the 25 ms hold, woken by the helper
- *   preempt  runnable >= 15 ms while the SCHED_FIFO hog ran its 20 ms, with
- *            the hog named for >= 15 ms of it
+ *   preempt  runnable >= 15 ms while the SCHED_FIFO hog ran its 20 ms (the
+ *            task named is the one that ran last before the thread, the
+ *            hog on a quiet machine: a NOTE when it is not)
  *   stopped  stopped for the stopper's own SIGSTOP..SIGCONT interval, less
  *            at most 5 ms (signal delivery) and never more, continued by it
  *   recvmsg  asleep in recvmsg >= 75 % of the 15 ms wait, woken by the helper
@@ -190,10 +191,18 @@ int main(int argc, char **argv)
 			CHECK(t.asleep[UC_SC_FUTEX] >= 18750000 && names(t.who_sleep, other),
 			      "futex: asleep in futex %.3f ms >= 18.75, woken by the lock's "
 			      "holder (%d): %s", ms(t.asleep[UC_SC_FUTEX]), other, t.who_sleep);
-		else if (!strcmp(name, "preempt"))
-			CHECK(other > 0 && t.runnable >= 15000000 && t.by_hog >= 15000000,
-			      "preempt: runnable %.3f ms >= 15, %.3f ms of it for the "
-			      "SCHED_FIFO hog (%d)", ms(t.runnable), ms(t.by_hog), other);
+		else if (!strcmp(name, "preempt")) {
+			CHECK(other > 0 && t.runnable >= 15000000,
+			      "preempt: runnable %.3f ms >= 15 while the SCHED_FIFO hog "
+			      "(%d) ran", ms(t.runnable), other);
+			/* What ran instead is the task the CPU ran last before
+			 * the thread got it back: the hog, unless another task
+			 * (a VM, a kworker) squeezed in after it. */
+			if (t.by_hog < 15000000)
+				printf("NOTE: preempt: %.3f ms named the hog; the rest "
+				       "another task that ran after it (%s)\n",
+				       ms(t.by_hog), t.who_run);
+		}
 		else if (!strcmp(name, "stopped"))
 			CHECK(sb > sa && t.stopped <= sb - sa && t.stopped + 5000000 >= sb - sa &&
 			      names(t.who_stop, stopper),

@@ -44,8 +44,11 @@ check "upcall_cost --help exits 0" $?
 sed -n '/^options:/,$p' "$tmp/help" | grep '^  -' | sed 's/^  //; s/  .*//' |
 	grep -oE '(^| )--?[A-Za-z][-A-Za-z0-9]*' | tr -d ' ' | LC_ALL=C sort -u > "$tmp/opt.help"
 # The usage lines name each option once, in its first form ([-b BUCKETS]).
-sed -n '1,/^$/p' "$tmp/help" | grep -oE '\[--?[A-Za-z][-A-Za-z0-9]*' |
-	tr -d '[' | LC_ALL=C sort -u > "$tmp/opt.usage"
+# (A usage line of its own starts with its mode's option, unbracketed:
+# "upcall_cost --monitor [--interval S]".)
+sed -n '1,/^$/p' "$tmp/help" |
+	grep -oE '\[--?[A-Za-z][-A-Za-z0-9]*|^ *(usage: )?upcall_cost --?[A-Za-z][-A-Za-z0-9]*' |
+	sed 's/.* //' | tr -d '[' | LC_ALL=C sort -u > "$tmp/opt.usage"
 sed -n '/^options:/,$p' "$tmp/help" | grep '^  -' | sed 's/^  //' |
 	grep -oE '^--?[A-Za-z][-A-Za-z0-9]*' | LC_ALL=C sort -u > "$tmp/opt.first"
 # The man page: the definition terms under OPTIONS ("*-p*, *--pid* _pid_").

@@ -226,4 +226,17 @@ static inline void tu_temp_path(char *buf, size_t size, const char *tag)
 		 (long)getpid(), tag, counter++);
 }
 
+/* A small deterministic random generator (xorshift64) for the tests. */
+struct tu_rng {
+	uint64_t s;
+};
+
+static inline uint64_t tu_rnd(struct tu_rng *r)
+{
+	r->s ^= r->s << 13;
+	r->s ^= r->s >> 7;
+	r->s ^= r->s << 17;
+	return r->s;
+}
+
 #endif /* UC_TEST_UTIL_H */

@@ -13,14 +13,16 @@
  * attributes, OVS_KEY_ATTR_IN_PORT = 3) are deterministic.
  *
  *   usdt_fire [-t THREADS] [-b BATCHES] [-n MAXBATCH] [-P BYTES] [-f BYTES]
- *             [-g GOFILE] [-o TRUTH] [-S] [-R UPCALLS_PER_S]
+ *             [-g GOFILE] [-o TRUTH] [-S] [-R UPCALLS_PER_S] [-x HOLDFILE]
  *     Waits until GOFILE exists (the tracer is attached), fires, and writes
  *     to TRUTH one line per event a tracer must capture (with -P/-f as
  *     capture sizes), grouped by thread, in firing order:
  *       TYPE TID COMM PKT_SIZE KEY_SIZE PKT_CAP KEY_CAP PKT_HASH KEY_HASH DPIF
  *     (hashes: FNV-1a 64 of the captured bytes; DPIF "-" when empty).
  *     -S prints "fired=N seconds=S rate=R" (events a tracer must capture);
- *     -R paces each thread to that many upcalls per second.
+ *     -R paces each thread to that many upcalls per second; -x keeps the
+ *     process (and so a tracer attached to it) alive after firing, until
+ *     HOLDFILE exists.
  *   usdt_fire -c COUNT [-t THREADS] [-g GOFILE]
  *     Benchmark: each thread fires COUNT recv_upcall probes of a 64-byte
  *     packet back to back; prints "probes=N ns_per_probe=X rate=Y".
@@ -270,11 +272,11 @@ int main(int argc, char **argv)
 {
 	struct params p = { .threads = 4, .batches = 50, .max_batch = 64,
 			    .pkt_cap = 256, .key_cap = 64 };
-	const char *go = NULL, *truth = NULL;
+	const char *go = NULL, *truth = NULL, *hold = NULL;
 	pthread_barrier_t start;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "t:b:n:P:f:g:o:c:SR:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:b:n:P:f:g:o:c:SR:x:")) != -1) {
 		switch (opt) {
 		case 't': p.threads = atoi(optarg); break;
 		case 'b': p.batches = atoi(optarg); break;
@@ -286,6 +288,7 @@ int main(int argc, char **argv)
 		case 'c': p.count = atol(optarg); break;
 		case 'S': p.stats = true; break;
 		case 'R': p.pace = atof(optarg); break;
+		case 'x': hold = optarg; break;
 		default:
 			fprintf(stderr, "usage: see the comment at the top of usdt_fire.c\n");
 			return 2;
@@ -335,7 +338,10 @@ int main(int argc, char **argv)
 		}
 		printf("fired=%zu seconds=%.3f rate=%.0f\n", lines, wall / 1e9,
 		       lines / (wall / 1e9));
+		fflush(stdout);
 	}
+	while (hold && access(hold, F_OK))
+		usleep(2000);
 	if (truth) {
 		FILE *f = fopen(truth, "w");
 

@@ -107,6 +107,14 @@ rc=$?
 [ $rc = 1 ] && [ "$(wc -l < "$tmp/live")" = 1 ] && grep -q '^ERROR: ' "$tmp/live"
 check "a live capture without /sys: one ERROR line, exit 1 ($(cat "$tmp/live"))" $? "$tmp/live"
 
+# No HTTP server in the static binary (monitor_http_none.c): --metrics is
+# refused in one line that says so, before anything is loaded.
+"$STATIC" --monitor --metrics 9874 > "$tmp/metrics" 2>&1
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l < "$tmp/metrics")" = 1 ] &&
+	grep -q '^ERROR: --metrics: .*without an HTTP server' "$tmp/metrics"
+check "--monitor --metrics: one ERROR line, exit 1 ($(cat "$tmp/metrics"))" $? "$tmp/metrics"
+
 # ------------------------------------------------------------- live, here
 sh tests/capture.sh "$STATIC" > "$tmp/capture" 2>&1
 rc=$?
