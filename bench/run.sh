@@ -195,6 +195,7 @@ if [ "$(id -u)" = 0 ]; then
 	echo
 	sh bench/capture.sh "$TOOL" || die "bench/capture.sh failed"
 	echo
+	sh bench/explain.sh || die "bench/explain.sh failed"
 	sh bench/monitor.sh "$TOOL" || die "bench/monitor.sh failed"
 else
 	echo

@@ -23,6 +23,10 @@ _upcall_cost()
             _filedir svg
             return
             ;;
+        --pcap)
+            _filedir '@(pcapng|pcap)'
+            return
+            ;;
         --btf)
             _filedir
             return
@@ -83,7 +87,7 @@ _upcall_cost()
             -p --pid -q --quiet -r --read-events --sets -s --stop
             -w --write-events --write-format --probes --btf -v --verbose --compat
             --top --json --plot --compare --since --until --port -h --help
-            --check --version --monitor --interval --count --json-lines
+            --explain --miss-reasons --pcap --check --version --monitor --interval --count --json-lines
             --metrics --metrics-buckets --max-ports --max-handlers --inflight
             --inflight-timeout --trigger --record --record-keep --record-dir' -- "$cur"))
         if [[ ${COMPREPLY-} == *= ]]; then

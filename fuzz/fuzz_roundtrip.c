@@ -7,7 +7,8 @@
  *    and the missed counts, unchanged;
  *  - upcall_cost.py's format: every event, with the py format's own rules
  *    for the capture arrays (written zero padded to the capture size,
- *    read back as min(size, len(array)) bytes), and the missed counts.
+ *    read back as min(size, len(array)) bytes), and the missed counts;
+ *  - in both, every xevent (the first MAX_KEPT compared field by field).
  *
  * The writers are the real ones (trace_write.c) on memory files, so a
  * record the readers accept but a writer refuses is a crash here.
@@ -45,8 +46,11 @@ struct log {
 	size_t n_info;
 	bool started;          /* a writer has written its header */
 	bool zero_info;        /* ... before any info: a native zero INFO */
-	struct uc_missed_entry missed[UC_EV_MAX];
+	struct uc_missed_entry missed[UC_X_MAX];
 	size_t n_missed;       /* merged by type, first-reported order */
+	struct uc_xevent xev[MAX_KEPT];   /* data points into xdata */
+	uint8_t xdata[MAX_KEPT][UC_X_DATA_MAX];
+	size_t n_xevents;
 };
 
 struct fanout {
@@ -134,7 +138,7 @@ static int f_missed(void *ctx, uint32_t type, uint64_t count)
 	for (i = 0; i < log->n_missed && log->missed[i].type != type; i++)
 		;
 	if (i == log->n_missed) {
-		if (i == UC_EV_MAX)   /* the readers check the type */
+		if (i == UC_X_MAX)    /* the readers check the type */
 			abort();
 		log->missed[i].type = type;
 		log->missed[i].count = 0;
@@ -144,14 +148,51 @@ static int f_missed(void *ctx, uint32_t type, uint64_t count)
 	return 0;
 }
 
+static int f_xevent(void *ctx, const struct uc_xevent *xe)
+{
+	struct fanout *f = ctx;
+	struct log *log = &f->log;
+
+	start(log, false);
+	must(f->native.on_xevent(f->native.ctx, xe));
+	must(f->py.on_xevent(f->py.ctx, xe));
+	if (log->n_xevents < MAX_KEPT) {
+		log->xev[log->n_xevents] = *xe;
+		if (xe->data_len)
+			memcpy(log->xdata[log->n_xevents], xe->data, xe->data_len);
+		log->xev[log->n_xevents].data = log->xdata[log->n_xevents];
+	}
+	log->n_xevents++;
+	return 0;
+}
+
 /* ------------------------------------------------- the native file */
 
 struct check {
 	const struct log *want;
-	size_t n_events, n_maps, n_info, n_missed;
+	size_t n_events, n_maps, n_info, n_missed, n_xevents;
 	struct uc_capture_info info;
-	uint64_t missed[UC_EV_MAX];
+	uint64_t missed[UC_X_MAX];
 };
+
+/* Both formats give every xevent back as it was. */
+static int c_xevent(void *ctx, const struct uc_xevent *b)
+{
+	struct check *c = ctx;
+
+	if (c->n_xevents < MAX_KEPT) {
+		const struct uc_xevent *a = &c->want->xev[c->n_xevents];
+
+		if (a->kind != b->kind || a->cpu != b->cpu || a->tid != b->tid ||
+		    a->seq != b->seq || a->ts != b->ts || a->a != b->a || a->b != b->b ||
+		    a->other != b->other || a->ret != b->ret || a->flags != b->flags ||
+		    strcmp(a->comm, b->comm) || a->data_len != b->data_len ||
+		    (a->data_len && memcmp(a->data, b->data, a->data_len)))
+			abort();
+	}
+	c->n_xevents++;
+	return 0;
+}
 
 static bool same_ints(const struct uc_raw_event *a, const struct uc_raw_event *b)
 {
@@ -251,11 +292,12 @@ static void check_native(int fd, const struct log *log)
 	struct check c = { .want = log };
 	struct uc_event_sink sink = {
 		.ctx = &c, .on_info = n_info, .on_port_map = n_port_map,
-		.on_event = n_event, .on_missed = n_missed,
+		.on_event = n_event, .on_missed = n_missed, .on_xevent = c_xevent,
 	};
 
 	read_fd(fd, &sink, UC_FORMAT_NATIVE);
 	if (c.n_events != log->n_events || c.n_maps != log->n_maps ||
+	    c.n_xevents != log->n_xevents ||
 	    c.n_missed != log->n_missed ||
 	    c.n_info != log->n_info + (log->zero_info || !log->started))
 		abort();
@@ -315,10 +357,11 @@ static void check_py(int fd, const struct log *log)
 	struct check c = { .want = log };
 	struct uc_event_sink sink = {
 		.ctx = &c, .on_event = p_event, .on_missed = p_missed,
+		.on_xevent = c_xevent,
 	};
 
 	read_fd(fd, &sink, UC_FORMAT_PY);
-	if (c.n_events != log->n_events)
+	if (c.n_events != log->n_events || c.n_xevents != log->n_xevents)
 		abort();
 	/* One event_miss line, merged by type; zero counts are left out. */
 	for (size_t i = 0; i < log->n_missed; i++)
@@ -342,7 +385,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fanout f = { 0 };
 	struct uc_event_sink sink = {
 		.ctx = &f, .on_info = f_info, .on_port_map = f_port_map,
-		.on_event = f_event, .on_missed = f_missed,
+		.on_event = f_event, .on_missed = f_missed, .on_xevent = f_xevent,
 	};
 	struct uc_error err = { "" };
 	int native_fd = memfile(), py_fd = memfile();

@@ -15,9 +15,10 @@
 
 #include "event.h"
 #include "port_map.h"
+#include "xevent.h"
 
 struct fuzz_counts {
-	unsigned long events, maps, infos, missed;
+	unsigned long events, maps, infos, missed, xevents;
 	unsigned sum;      /* keeps the byte reads from being optimised out */
 };
 
@@ -76,6 +77,20 @@ static inline int fuzz_on_missed(void *ctx, uint32_t type, uint64_t n)
 	return 0;
 }
 
+static inline int fuzz_on_xevent(void *ctx, const struct uc_xevent *xe)
+{
+	struct fuzz_counts *c = ctx;
+
+	fuzz_check_name(xe->comm, sizeof(xe->comm));
+	if ((xe->data_len && !xe->data) || xe->data_len > UC_X_DATA_MAX ||
+	    xe->kind < UC_X_BASE || xe->kind >= UC_X_MAX)
+		abort();
+	for (uint32_t i = 0; i < xe->data_len; i++)
+		c->sum += xe->data[i];
+	c->xevents++;
+	return 0;
+}
+
 static inline struct uc_event_sink fuzz_sink(struct fuzz_counts *c)
 {
 	struct uc_event_sink s = {
@@ -84,6 +99,7 @@ static inline struct uc_event_sink fuzz_sink(struct fuzz_counts *c)
 		.on_port_map = fuzz_on_port_map,
 		.on_event = fuzz_on_event,
 		.on_missed = fuzz_on_missed,
+		.on_xevent = fuzz_on_xevent,
 	};
 
 	return s;

@@ -14,6 +14,9 @@
 #                    back through the readers (unchanged, for native)
 #   fuzz_py_event    the fast and the general parser of a py event line
 #                    agree
+#   fuzz_ovs_netlink OVS flow requests and keys (miss forensics' netlink)
+#   fuzz_analysis    a recording through the whole analysis: timelines,
+#                    explanations, forensics, lost upcalls, pcapng, report
 #
 # Environment: FUZZ_SECONDS (60, per target), FUZZ_TARGETS (all),
 # CLANG (clang).
@@ -83,7 +86,7 @@ for t in $TARGETS; do
 	fi
 	case $t in
 	fuzz_native) seed_traces "$c"; rm -f "$c"/*.dat ;;
-	fuzz_trace_read | fuzz_roundtrip) seed_traces "$c" ;;
+	fuzz_trace_read | fuzz_roundtrip | fuzz_analysis) seed_traces "$c" ;;
 	esac
 done
 
@@ -91,7 +94,7 @@ failed=""
 for t in $TARGETS; do
 	dict=""
 	case $t in
-	fuzz_trace_read | fuzz_roundtrip | fuzz_py_event)
+	fuzz_trace_read | fuzz_roundtrip | fuzz_py_event | fuzz_analysis)
 		dict="-dict=fuzz/py.dict" ;;
 	esac
 	log="$OUT/logs/$t.log"

@@ -24,6 +24,8 @@ struct uc_analysis {
 /* Returns 0 or -ENOMEM. */
 int uc_analysis_init(struct uc_analysis *a, const struct uc_trace_config *cfg);
 struct uc_event_sink uc_analysis_sink(struct uc_analysis *a);
+/* Each upcall as it settles (upcall.h) goes to SINK too (--pcap). */
+void uc_analysis_on_upcall(struct uc_analysis *a, struct uc_upcall_sink sink);
 /* The events are over.  Returns 0 or -ENOMEM. */
 int uc_analysis_finish(struct uc_analysis *a);
 void uc_analysis_free(struct uc_analysis *a);

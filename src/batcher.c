@@ -124,8 +124,16 @@ static int flush_batch(struct uc_batcher *b, struct thread_state *ts)
 		execs += ts->batch[i].e.ev[UC_EV_OP_FLOW_EXECUTE] != UC_NONE;
 	/* Kernel executes left over: some executes were not seen. */
 	ts->suspect |= ts->n_fifo > execs;
+	uint64_t first_op = 0;
+
+	for (size_t i = 0; i < len; i++)
+		for (int t = UC_EV_OP_FLOW_PUT; t <= UC_EV_OP_FLOW_EXECUTE; t++)
+			if (ts->batch[i].e.ev[t] != UC_NONE &&
+			    (!first_op || ts->batch[i].e.ts[t] < first_op))
+				first_op = ts->batch[i].e.ts[t];
 	for (size_t i = 0; i < len && !ret; i++) {
-		struct uc_batch_entry *e = &ts->batch[i].e;
+		struct open_entry *o = &ts->batch[i];
+		struct uc_batch_entry *e = &o->e;
 
 		if (e->ev[UC_EV_OP_FLOW_EXECUTE] != UC_NONE && next < ts->n_fifo) {
 			e->ev[UC_EV_OVS_PKT_EXEC] = ts->fifo[next].seq;
@@ -135,6 +143,12 @@ static int flush_batch(struct uc_batcher *b, struct thread_state *ts)
 		e->batch_size = (uint32_t)len;
 		e->batch_pos = (uint32_t)i;
 		e->suspect = ts->suspect;
+		e->batch_first_recv = ts->batch[0].e.ts[UC_EV_RECV_UPCALL];
+		e->next_recv = i + 1 < len ? ts->batch[i + 1].e.ts[UC_EV_RECV_UPCALL] : 0;
+		e->first_op = first_op;
+		e->pkt = o->pkt;
+		e->pkt_cap = o->cap;
+		e->pkt_len = o->pkt_len;
 		ret = b->sink.on_entry ? b->sink.on_entry(b->sink.ctx, e) : 0;
 	}
 	return ret;
@@ -181,6 +195,7 @@ static int add_recv(struct uc_batcher *b, struct thread_state *ts,
 	o->e.ts[UC_EV_RECV_UPCALL] = ev->ts;
 	o->e.thread = slot_of(b, ts);
 	o->e.other_port = ev->other_port;
+	o->e.recirc_id = ev->recirc_id;
 	if (dp) {
 		o->e.has_dp = true;
 		o->e.dp = *dp;
@@ -198,6 +213,11 @@ static void set_op(struct uc_batch_entry *e, int type, const struct uc_usable *e
 {
 	e->ev[type] = ev->seq;
 	e->ts[type] = ev->ts;
+	if (type == UC_EV_OP_FLOW_PUT) {
+		e->has_ufid = ev->put_ufid != NULL;
+		if (ev->put_ufid)
+			e->ufid = *ev->put_ufid;
+	}
 }
 
 /* An operation that fits no upcall of the batch ends it. */
@@ -252,7 +272,10 @@ static int on_execute(struct uc_batcher *b, struct thread_state *ts,
 
 			e->ev[UC_EV_OP_FLOW_PUT] = from->ev[UC_EV_OP_FLOW_PUT];
 			e->ts[UC_EV_OP_FLOW_PUT] = from->ts[UC_EV_OP_FLOW_PUT];
+			e->has_ufid = from->has_ufid;
+			e->ufid = from->ufid;
 			from->ev[UC_EV_OP_FLOW_PUT] = UC_NONE;
+			from->has_ufid = false;
 			ts->collecting = pos;
 		}
 		set_op(e, UC_EV_OP_FLOW_EXECUTE, ev);

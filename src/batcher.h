@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "matcher.h"
+#include "ovs_netlink.h"
 #include "trace.h"
 
 /* One received upcall and what it collected. */
@@ -34,6 +35,16 @@ struct uc_batch_entry {
 	bool has_dp;              /* the receive took a kernel upcall */
 	bool other_port;          /* a receive of another --port */
 	struct uc_dp_match dp;
+	uint32_t recirc_id;       /* its receive's key's recirculation id */
+	bool has_ufid;            /* its flow put's request named a UFID */
+	struct uc_ufid ufid;
+	/* Its batch, for the explanation (0: none). */
+	uint64_t batch_first_recv;/* the batch's first receive */
+	uint64_t next_recv;       /* the next receive of the batch */
+	uint64_t first_op;        /* the batch's first put or execute */
+	/* Its receive's packet, valid during on_entry. */
+	const uint8_t *pkt;
+	uint32_t pkt_cap, pkt_len;
 };
 
 /* A handler thread as the batcher saw it. */

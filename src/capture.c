@@ -18,6 +18,7 @@
 #include "capture.h"
 #include "capture_int.h"
 #include "upcall_cost.skel.h"
+#include "xevent.h"
 
 /* Returned by the ring-buffer callback to make libbpf stop consuming. */
 #define HALT (-ECANCELED)
@@ -48,6 +49,8 @@ void uc_capture_config_init(struct uc_capture_config *cfg,
 	cfg->probes = opt->probes;
 	cfg->verbose = opt->verbose;
 	cfg->btf_path = opt->btf_path;
+	cfg->explain = opt->explain;
+	cfg->miss_reasons = opt->miss_reasons;
 }
 
 static uint64_t now_ns(void)
@@ -102,6 +105,30 @@ static void copy_name(char *dst, const char *src, size_t size)
 	memset(dst + n, 0, size + 1 - n);
 }
 
+/* An xevent record: a struct uc_bpf_xrec and its data. */
+static int on_xrec(struct uc_capture *c, const struct uc_bpf_xrec *x, size_t size)
+{
+	struct uc_xevent xe;
+
+	if (size < sizeof(*x) || sizeof(*x) + x->data_len > size ||
+	    x->data_len > UC_X_DATA_MAX) {
+		uc_error_set(&c->err, "corrupt ring-buffer xevent (%zu bytes)", size);
+		c->failed = true;
+		return HALT;
+	}
+	xe = (struct uc_xevent){
+		.kind = x->kind, .cpu = x->cpu, .tid = x->tid, .seq = x->seq,
+		.ts = x->ts, .a = x->a, .b = x->b, .other = x->other, .ret = x->ret,
+		.flags = x->flags, .data = (const uint8_t *)(x + 1),
+		.data_len = x->data_len,
+	};
+	copy_name(xe.comm, x->comm, UC_TASK_COMM_LEN);
+	if (c->sink.on_xevent &&
+	    !sink_ok(c, c->sink.on_xevent(c->sink.ctx, &xe), "event sink"))
+		return HALT;
+	return 0;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct uc_capture *c = ctx;
@@ -111,6 +138,8 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	if (c->stopped || c->failed)
 		return HALT;
+	if (size >= sizeof(__u32) && b->event >= UC_X_BASE)
+		return on_xrec(c, data, size);
 	/* Fixed-size reservations are longer than what they carry. */
 	if (size < sizeof(*b) || sizeof(*b) + b->pkt_cap + b->key_cap > size) {
 		uc_error_set(&c->err, "corrupt ring-buffer record (%zu bytes)", size);
@@ -164,13 +193,31 @@ static int start(struct uc_capture *c, struct uc_error *err)
 		.family = &uc_capture_family, .probes = c->cfg.probes,
 		.pid = c->cfg.pid, .btf_path = c->cfg.btf_path,
 		.map_bytes = (uint64_t)c->cfg.buffer_page_count * sysconf(_SC_PAGESIZE),
-		.ring_fixed = c->cfg.ring_fixed,
+		.ring_fixed = c->cfg.ring_fixed, .explain = c->cfg.explain,
+		.miss_reasons = c->cfg.miss_reasons,
 	};
 
 	if (uc_cap_setup(&c->setup, &w, err))
 		return -1;
 	c->stats.pid = c->setup.target.pid;
 	return uc_variant_load(&c->setup.kernel, &c->setup.variant, try_load, c, err);
+}
+
+/* What this capture traces, as the first xevent: "no record" then reads
+ * as "not traced" where it was not. */
+static bool send_features(struct uc_capture *c, const struct uc_capture_info *info)
+{
+	uint64_t how = 0;
+	struct uc_xevent xe = {
+		.kind = UC_X_FEATURES, .ts = info->start_monotonic_ns,
+		.a = uc_variant_features(&c->setup.variant, &c->setup.target, &how),
+		.other = c->setup.target.pid > 0 ? (uint32_t)c->setup.target.pid : 0,
+	};
+
+	xe.b = how;
+	c->stats.features = xe.a;
+	return !c->sink.on_xevent ||
+	       sink_ok(c, c->sink.on_xevent(c->sink.ctx, &xe), "capture features");
 }
 
 struct uc_capture *uc_capture_open(const struct uc_capture_config *cfg,
@@ -196,6 +243,7 @@ struct uc_capture *uc_capture_open(const struct uc_capture_config *cfg,
 		goto out;
 	c->stats.kernel_fentry = c->setup.variant.kernel &&
 		c->setup.variant.hook[UC_KP_PKT_EXEC]->kind == UC_HOOK_FENTRY;
+	c->stats.handlers = c->bpf.handlers;
 	c->rb = ring_buffer__new(bpf_map__fd(c->bpf.skel->maps.events), on_record, c, NULL);
 	if (!c->rb) {
 		uc_error_set(err, "cannot set up the ring buffer: %s", strerror(errno));
@@ -211,6 +259,11 @@ struct uc_capture *uc_capture_open(const struct uc_capture_config *cfg,
 		goto out;
 	}
 	if (!c->stopped && !refresh_map(c) && c->failed) {
+		*err = c->err;
+		goto out;
+	}
+	/* After the map: upcall_cost.py's files begin with it. */
+	if (!c->stopped && !send_features(c, &info) && c->failed) {
 		*err = c->err;
 		goto out;
 	}
@@ -290,6 +343,59 @@ static int read_missed(struct uc_capture *c, struct uc_error *err)
 	return 0;
 }
 
+/* The xevents the ring refused, per kind, into the stats. */
+static int read_xmissed(struct uc_capture *c, int ncpu, struct uc_error *err)
+{
+	uint64_t vals[ncpu];
+
+	for (uint32_t k = 0; k < UC_X_MAX - UC_X_BASE; k++) {
+		c->stats.xmissed[k] = 0;
+		if (bpf_map__lookup_elem(c->bpf.skel->maps.xmissed, &k, sizeof(k),
+					 vals, sizeof(vals), 0))
+			return uc_error_set(err, "cannot read the missed-xevent counters: %s",
+					    strerror(errno));
+		for (int i = 0; i < ncpu; i++)
+			c->stats.xmissed[k] += vals[i];
+	}
+	return 0;
+}
+
+/* Hands the xevents' missed counts and the BPF totals of the upcalls'
+ * results (one UC_X_DP_RESULTS per CPU, command and result) to the sink. */
+static bool send_totals(struct uc_capture *c)
+{
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu <= 0)
+		return true;
+	uint64_t vals[ncpu];
+
+	for (uint32_t k = 0; k < UC_X_MAX - UC_X_BASE; k++)
+		if (c->stats.xmissed[k] && c->sink.on_missed &&
+		    !sink_ok(c, c->sink.on_missed(c->sink.ctx, UC_X_BASE + k,
+						  c->stats.xmissed[k]), "event sink"))
+			return false;
+	if (!c->setup.variant.hook[UC_KP_DP_RESULT] || !c->sink.on_xevent)
+		return true;
+	for (uint32_t idx = 0; idx < 1024; idx++) {
+		if (bpf_map__lookup_elem(c->bpf.skel->maps.upcall_results, &idx,
+					 sizeof(idx), vals, sizeof(vals), 0))
+			return sink_ok(c, -errno, "reading the upcall results");
+		for (int cpu = 0; cpu < ncpu; cpu++) {
+			struct uc_xevent xe = {
+				.kind = UC_X_DP_RESULTS, .cpu = (uint32_t)cpu,
+				.flags = (uint16_t)(idx >> 8), .ret = -(int32_t)(idx & 0xff),
+				.a = vals[cpu],
+			};
+
+			if (vals[cpu] &&
+			    !sink_ok(c, c->sink.on_xevent(c->sink.ctx, &xe), "event sink"))
+				return false;
+		}
+	}
+	return true;
+}
+
 int uc_capture_stop_and_drain(struct uc_capture *c, struct uc_error *err)
 {
 	if (c->drained)
@@ -299,7 +405,9 @@ int uc_capture_stop_and_drain(struct uc_capture *c, struct uc_error *err)
 	/* Everything the probes recorded until now is part of the run. */
 	if (!c->failed && !c->stopped)
 		consume(c);
-	if (read_missed(c, c->failed ? &(struct uc_error){ { 0 } } : &c->err)) {
+	if (read_missed(c, c->failed ? &(struct uc_error){ { 0 } } : &c->err) ||
+	    read_xmissed(c, libbpf_num_possible_cpus(),
+			 c->failed ? &(struct uc_error){ { 0 } } : &c->err)) {
 		c->failed = true;
 	} else if (!c->failed && c->sink.on_missed) {
 		for (uint32_t type = 0; type < UC_EV_MAX; type++)
@@ -309,6 +417,8 @@ int uc_capture_stop_and_drain(struct uc_capture *c, struct uc_error *err)
 				     "event sink") && c->failed)
 				break;
 	}
+	if (!c->failed && !c->stopped)
+		send_totals(c);
 	return state(c, err) < 0 ? -1 : 0;
 }
 

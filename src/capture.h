@@ -12,8 +12,11 @@
  *   on_port_map  the port map (ovs-appctl dpctl/show), then again
  *                whenever a kernel event names a port it does not know;
  *   on_event     each record;
+ *   on_xevent    the capture's features (UC_X_FEATURES) right after
+ *                on_info, then each xevent record; at the end the BPF
+ *                totals of the upcalls' results (UC_X_DP_RESULTS);
  *   on_missed    at the end (uc_capture_stop_and_drain), per event type
- *                with records the ring buffer refused.
+ *                (and xevent kind) with records the ring buffer refused.
  *
  * A sink callback returning UC_SINK_STOP ends the stream (no further
  * events); a negative value fails the session with that error.
@@ -54,6 +57,13 @@ struct uc_capture_config {
 				      * for kernels without module BTF; NULL */
 	bool ring_fixed;             /* tests: fixed-size records even where
 				      * the kernel has ring-buffer dynptrs */
+	bool explain;                /* --explain: the handlers' scheduling,
+				      * IRQs and syscalls (the command line
+				      * asks for both halves; tests may follow
+				      * the handlers of a USDT-only capture) */
+	bool miss_reasons;           /* --miss-reasons */
+	bool all_verdicts;           /* tests: a record for every upcall's
+				      * result, not only for failures */
 };
 
 /* The capture settings of the command line. */
@@ -65,6 +75,9 @@ struct uc_capture_stats {
 	uint64_t missed[UC_EV_MAX];      /* records the ring buffer refused */
 	int64_t pid;                     /* the ovs-vswitchd traced, -1 if none */
 	bool kernel_fentry;              /* ovs_packet_cmd_execute via fentry (else kprobe) */
+	uint64_t features;               /* UC_FEAT_*: what was traced */
+	uint64_t xmissed[UC_X_MAX - UC_X_BASE];  /* xevents the ring refused */
+	uint64_t handlers;               /* handler threads followed (--explain) */
 };
 
 struct uc_capture;

@@ -99,8 +99,9 @@ static bool process_rows(FILE *out, const struct uc_capture_config *cfg, bool us
 		row(out, "USDT probes", NO, "%s", err.msg);
 		ok = false;
 	} else {
-		row(out, "USDT probes", YES, "%d probes in %s%s", UC_N_USDT,
-		    t->usdt_path, t->usdt_in_lib ? " (a shared library)" : "");
+		row(out, "USDT probes", YES, "%d probes in %s%s",
+		    __builtin_popcount(t->usdt_found), t->usdt_path,
+		    t->usdt_in_lib ? " (a shared library)" : "");
 	}
 	if (uc_cap_dpctl(t, &map, warn, sizeof(warn)))
 		row(out, "dpctl/show", NO, "%s", warn);
@@ -124,7 +125,7 @@ static bool variant_rows(FILE *out, const struct uc_capture_config *cfg,
 		row(out, "capture", NO, "%s", err.msg);
 		return false;
 	}
-	ok = !uc_load(&l, cfg, v, &k->tp, &point, &err);
+	ok = !uc_load(&l, cfg, v, &k->tp, t, &point, &err);
 	row(out, "eBPF programs", ok ? YES : NO, "%s", ok ?
 	    "the chosen programs load (verified), nothing attached" : err.msg);
 	uc_unload(&l);
@@ -149,6 +150,9 @@ int uc_capture_check(const struct uc_capture_config *cfg, FILE *out)
 	fprintf(out, "upcall_cost %s, libbpf %u.%u, Linux %s (%s)\n", UC_VERSION,
 		libbpf_major_version(), libbpf_minor_version(), u.release, u.machine);
 	uc_variant_init(&v, &uc_capture_family, cfg->probes, cfg->btf_path);
+	v.explain = cfg->explain;
+	v.forensics = v.user;
+	v.miss_reasons = cfg->miss_reasons && v.user;
 	privileges(out);
 	ok = !uc_cap_check_bpf_caps(&err);
 	if (!ok) {
@@ -156,6 +160,8 @@ int uc_capture_check(const struct uc_capture_config *cfg, FILE *out)
 		row(out, "BPF", NO, "%s", err.msg);
 	} else {
 		uc_cap_probe_kernel(v.kernel, &k);
+		if (v.explain)
+			uc_cap_probe_explain(&k);
 		kernel_rows(out, &k, v.kernel);
 	}
 	if (v.btf_path && uc_cap_check_btf_file(v.btf_path, &uc_capture_family, &err)) {

@@ -48,15 +48,25 @@ struct uc_cap_target {
 				   * we see it (via /proc/PID/root when the
 				   * process is in another mount namespace) */
 	bool usdt_in_lib;         /* usdt_path is a shared libopenvswitch */
+	unsigned usdt_found;      /* bit i: uc_usdt_probes[i] is there */
 	char ctl[PATH_MAX];       /* its unixctl socket, "" = ovs-appctl's default */
+};
+
+/* What a USDT probe is for: the first three are required. */
+enum uc_usdt_use {
+	UC_USDT_CORE,        /* upcall_cost.py's three */
+	UC_USDT_FORENSICS,   /* flow deletions (forensics) */
+	UC_USDT_REASONS,     /* revalidator results (--miss-reasons) */
 };
 
 /* The USDT probes we attach (the programs are each BPF object's: struct
  * uc_bpf_family). */
 struct uc_usdt_probe {
 	const char *provider, *name;
+	enum uc_usdt_use use;
 };
-#define UC_N_USDT 3
+#define UC_N_USDT_CORE 3
+#define UC_N_USDT 7
 extern const struct uc_usdt_probe uc_usdt_probes[UC_N_USDT];
 
 /*
@@ -67,7 +77,8 @@ extern const struct uc_usdt_probe uc_usdt_probes[UC_N_USDT];
  */
 int uc_cap_find_target(int64_t want_pid, bool need, struct uc_cap_target *t,
 		       struct uc_error *err);
-/* Sets T->usdt_path to the file with all UC_N_USDT probes, or fails. */
+/* Sets T->usdt_path to the file with the UC_N_USDT_CORE probes (and
+ * T->usdt_found to every probe it has), or fails. */
 int uc_cap_find_usdt(struct uc_cap_target *t, struct uc_error *err);
 
 /*
@@ -146,6 +157,11 @@ struct uc_cap_kernel {
 				   * USDT support needs no address table */
 	bool memcg;               /* BPF memory charged to memory cgroups
 				   * (5.11), not RLIMIT_MEMLOCK */
+	/* For --explain (probed only then): */
+	bool explain_probed;
+	bool tp_btf;              /* BTF tracepoints (vmlinux BTF, 5.5) */
+	bool fentry_vmlinux;      /* fentry/fexit attach to kernel functions */
+	char fentry_why[160];     /* why not */
 };
 
 /*
@@ -154,33 +170,51 @@ struct uc_cap_kernel {
  * programs).
  */
 void uc_cap_probe_kernel(bool kernel_probes, struct uc_cap_kernel *k);
+/* What --explain needs: BTF tracepoints, and fentry on the kernel's
+ * syscall functions (tried: a tiny program loaded and attached). */
+void uc_cap_probe_explain(struct uc_cap_kernel *k);
 
 /* ------------------------------------------------------------ variants */
 
 enum uc_hook_kind {
 	UC_HOOK_TRACEPOINT, UC_HOOK_KPROBE, UC_HOOK_KRETPROBE, UC_HOOK_FENTRY,
-	UC_HOOK_FEXIT,
+	UC_HOOK_FEXIT, UC_HOOK_TP_BTF,
 };
-/* "tracepoint", "kprobe", "kretprobe", "fentry", "fexit" */
+/* "tracepoint", "kprobe", "kretprobe", "fentry", "fexit", "BTF tracepoint" */
 const char *uc_hook_kind_name(enum uc_hook_kind kind);
+
+#define UC_MAX_HOOK_PROGS 10
+/* A hook's programs: UC_PROGS("a", "b") */
+#define UC_PROGS(...) { __VA_ARGS__, NULL }
 
 /* One way to hook a kernel probe point. */
 struct uc_hook {
 	enum uc_hook_kind kind;
-	const char *prog;         /* the program in upcall_cost.bpf.c */
+	const char *progs[UC_MAX_HOOK_PROGS + 1];  /* its programs in the
+				   * family's object, NULL-terminated */
 	const char *target;       /* tracepoint or function */
 	bool module_types;        /* reads openvswitch types (CO-RE) */
 	bool may_fail_load;       /* if loading fails, the next hook is tried */
+	bool module_fn;           /* the target is in the openvswitch module */
+};
+
+/* When a probe point is wanted. */
+enum uc_point_want {
+	UC_WANT_KERNEL,           /* whenever the kernel half is traced */
+	UC_WANT_EXPLAIN,          /* with --explain */
 };
 
 /* A kernel probe point and its hooks, best first. */
 struct uc_kprobe_point {
 	const char *what;         /* "kernel upcall" */
+	uint32_t feature;         /* UC_FEAT_* it gives, 0: an event type's */
+	enum uc_point_want want;
+	bool optional;            /* the capture goes on without it (said) */
 	const struct uc_hook *hooks;
 	size_t n_hooks;
 };
 #define UC_MAX_HOOKS 4
-#define UC_MAX_KPOINTS 3
+#define UC_MAX_KPOINTS 6
 
 /*
  * A BPF object's probe points and what it needs of the kernel: the full
@@ -195,16 +229,23 @@ struct uc_bpf_family {
 	bool ringbuf;                           /* records go through a ring buffer */
 	const char *const *btf_types;           /* structs a --btf file must have */
 	size_t n_btf_types;
+	bool forensics;                         /* flow requests and deletions */
 };
 
 /* The full trace's kernel probe points, indexes of its points. */
-enum { UC_KP_DP_UPCALL, UC_KP_PKT_EXEC, UC_N_KPOINTS };
+enum {
+	UC_KP_DP_UPCALL, UC_KP_PKT_EXEC, UC_KP_DP_RESULT, UC_KP_FLUSH,
+	UC_KP_SCHED, UC_KP_SYSCALLS, UC_N_KPOINTS,
+};
 extern const struct uc_bpf_family uc_capture_family;
 
 /* Which program serves each probe point, and why. */
 struct uc_variant {
 	const struct uc_bpf_family *family;
 	bool kernel, user;                      /* sides traced */
+	bool explain;                           /* --explain */
+	bool forensics;                         /* flow requests and deletions */
+	bool miss_reasons;                      /* --miss-reasons */
 	bool ring_dynptr;                       /* else fixed-size reservations */
 	bool ring_fixed_wanted;                 /* fixed even with dynptrs (tests) */
 	bool ring_forced;                       /* fixed although dynptrs exist */
@@ -257,6 +298,14 @@ int uc_variant_replaceable(const struct uc_variant *v);
 void uc_variant_describe(const struct uc_variant *v, const struct uc_cap_kernel *k,
 			 const struct uc_cap_target *t, FILE *out);
 
+/* Is point P wanted by V? */
+bool uc_variant_wants(const struct uc_variant *v, size_t p);
+/* Is USDT probe I attached (wanted by V and present in T's file)? */
+bool uc_variant_usdt(const struct uc_variant *v, const struct uc_cap_target *t, size_t i);
+/* UC_FEAT_* and UC_FEATHOW_* of what V traces in T. */
+uint64_t uc_variant_features(const struct uc_variant *v, const struct uc_cap_target *t,
+			     uint64_t *how);
+
 /* ------------------------------------------------------------ setup */
 
 /* libbpf's own messages on stderr with VERBOSE (-v), else none (our
@@ -271,6 +320,8 @@ struct uc_cap_wants {
 	const char *btf_path;     /* --btf, or NULL */
 	uint64_t map_bytes;       /* BPF memory its maps take */
 	bool ring_fixed;          /* tests: fixed-size records */
+	bool explain;             /* --explain (the full trace's) */
+	bool miss_reasons;        /* --miss-reasons */
 };
 
 /* What is settled before anything is loaded. */
@@ -296,15 +347,16 @@ struct bpf_object;
 struct bpf_link;
 
 /* The links that attach a variant. */
+#define UC_MAX_LINKS (UC_MAX_KPOINTS * UC_MAX_HOOK_PROGS + UC_N_USDT)
 struct uc_links {
-	struct bpf_link *l[UC_MAX_KPOINTS + UC_N_USDT];
+	struct bpf_link *l[UC_MAX_LINKS];
 	size_t n;
 };
 
 /* Only V's programs in OBJ load: each kernel point's chosen hook, and the
  * USDT programs when V traces user space.  0 or -1. */
 int uc_variant_autoload(struct bpf_object *obj, const struct uc_variant *v,
-			struct uc_error *err);
+			const struct uc_cap_target *t, struct uc_error *err);
 /*
  * Attaches V's loaded programs of OBJ (the USDT ones to T) into L.  On
  * failure -1 with ERR set, and *FAILED_POINT set to the kernel point
@@ -319,6 +371,7 @@ void uc_links_destroy(struct uc_links *l);
 struct uc_loaded {
 	struct upcall_cost_bpf *skel;
 	struct uc_links links;
+	size_t handlers;          /* handler threads seeded (--explain) */
 };
 
 /*
@@ -335,7 +388,7 @@ int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
 /* The same up to loading (the verifier's pass), attaching nothing. */
 int uc_load(struct uc_loaded *l, const struct uc_capture_config *cfg,
 	    const struct uc_variant *v, const struct uc_tp_layout *tp,
-	    int *failed_point, struct uc_error *err);
+	    const struct uc_cap_target *t, int *failed_point, struct uc_error *err);
 /* Detaches every probe (records already in the ring stay readable). */
 void uc_detach(struct uc_loaded *l);
 void uc_unload(struct uc_loaded *l);

@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -107,6 +108,71 @@ void uc_cap_probe_kernel(bool kernel_probes, struct uc_cap_kernel *k)
 	/* The kprobe PMU (4.17+), or the legacy tracefs interface. */
 	k->kprobes = exists("/sys/bus/event_source/devices/kprobe/type") ||
 		     (k->tracefs[0] && exists(kp_events));
+}
+
+/*
+ * Does an fentry program attach to the kernel function FN?  Tried, as
+ * libbpf-tools do: a two-instruction program loaded and attached, then
+ * closed.  Some kernels verify fentry programs and then refuse them
+ * (lockdown, a build without ftrace direct calls).
+ */
+static bool fentry_attaches(const struct btf *vmlinux, const char *fn,
+			    char *why, size_t len)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id = btf__find_by_name_kind(vmlinux, fn, BTF_KIND_FUNC);
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = (__u32)id);
+	int prog, link;
+
+	if (id < 0) {
+		snprintf(why, len, "%s is not in the kernel's BTF", fn);
+		return false;
+	}
+	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "uc_probe", "GPL", insns, 2, &opts);
+	if (prog < 0) {
+		snprintf(why, len, "fentry programs do not load here (%s)", strerror(errno));
+		return false;
+	}
+	link = bpf_raw_tracepoint_open(NULL, prog);
+	if (link < 0)
+		snprintf(why, len, "fentry programs do not attach here (%s)", strerror(errno));
+	else
+		close(link);
+	close(prog);
+	return link >= 0;
+}
+
+void uc_cap_probe_explain(struct uc_cap_kernel *k)
+{
+	/* The functions the syscall hooks attach to (upcall_cost_explain.bpf.h). */
+	static const char *const fns[] = {
+		"__sys_recvmsg", "__sys_sendmsg", "do_sys_poll", "do_epoll_wait", "futex_wait",
+	};
+	struct btf *vmlinux;
+
+	k->explain_probed = true;
+	vmlinux = k->btf_vmlinux ? btf__load_vmlinux_btf() : NULL;
+	if (!vmlinux) {
+		snprintf(k->fentry_why, sizeof(k->fentry_why), "no kernel BTF");
+		return;
+	}
+	k->tp_btf = btf__find_by_name_kind(vmlinux, "btf_trace_sched_switch",
+					   BTF_KIND_TYPEDEF) > 0;
+	k->fentry_vmlinux = true;
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]) && k->fentry_vmlinux; i++)
+		if (btf__find_by_name_kind(vmlinux, fns[i], BTF_KIND_FUNC) < 0) {
+			snprintf(k->fentry_why, sizeof(k->fentry_why),
+				 "%s is not in the kernel's BTF", fns[i]);
+			k->fentry_vmlinux = false;
+		}
+	if (k->fentry_vmlinux)
+		k->fentry_vmlinux = fentry_attaches(vmlinux, fns[0], k->fentry_why,
+						    sizeof(k->fentry_why));
+	btf__free(vmlinux);
 }
 
 int uc_cap_check_btf_file(const char *path, const struct uc_bpf_family *f,

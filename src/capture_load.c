@@ -3,9 +3,14 @@
  * capture_load.c - the skeleton's lifecycle for one variant, as in
  * libbpf-tools: open (with --btf as libbpf's custom BTF for CO-RE), set
  * the read-only settings and the ring-buffer size, choose with
- * set_autoload which programs load, load, attach.
+ * set_autoload which programs load, load, seed the handler threads
+ * (--explain), attach.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -26,41 +31,39 @@ static struct bpf_program *prog(struct bpf_object *obj, const char *name,
 	return p;
 }
 
+/* Marks program NAME of OBJ to load. */
+static int autoload(struct bpf_object *obj, const char *name, struct uc_error *err)
+{
+	struct bpf_program *p = prog(obj, name, err);
+
+	if (!p)
+		return -1;
+	bpf_program__set_autoload(p, true);
+	return 0;
+}
+
 int uc_variant_autoload(struct bpf_object *obj, const struct uc_variant *v,
-			struct uc_error *err)
+			const struct uc_cap_target *t, struct uc_error *err)
 {
 	struct bpf_program *p;
 
 	bpf_object__for_each_program(p, obj)
 		bpf_program__set_autoload(p, false);
-	for (size_t i = 0; v->kernel && i < v->family->n_points; i++) {
-		p = prog(obj, v->hook[i]->prog, err);
-		if (!p)
+	for (size_t i = 0; i < v->family->n_points; i++)
+		for (size_t k = 0; v->hook[i] && v->hook[i]->progs[k]; k++)
+			if (autoload(obj, v->hook[i]->progs[k], err))
+				return -1;
+	for (size_t i = 0; i < UC_N_USDT; i++)
+		if (uc_variant_usdt(v, t, i) && autoload(obj, v->family->usdt_progs[i], err))
 			return -1;
-		bpf_program__set_autoload(p, true);
-	}
-	for (size_t i = 0; v->user && i < UC_N_USDT; i++) {
-		p = prog(obj, v->family->usdt_progs[i], err);
-		if (!p)
-			return -1;
-		bpf_program__set_autoload(p, true);
-	}
 	return 0;
 }
 
-/* Settings and program choice, before load. */
-static int configure(struct upcall_cost_bpf *s, const struct uc_capture_config *cfg,
-		     const struct uc_variant *v, const struct uc_tp_layout *tp,
-		     struct uc_error *err)
+/* The read-only settings of V, CFG and the tracepoint layout TP. */
+static void set_rodata(struct upcall_cost_bpf *s, const struct uc_capture_config *cfg,
+		       const struct uc_variant *v, const struct uc_tp_layout *tp,
+		       const struct uc_cap_target *t, long page)
 {
-	long page = sysconf(_SC_PAGESIZE);
-
-	if (!cfg->buffer_page_count || cfg->buffer_page_count > (1u << 30) / page ||
-	    (cfg->buffer_page_count & (cfg->buffer_page_count - 1)))
-		return uc_error_set(err, "--buffer-page-count %u is out of range",
-				    cfg->buffer_page_count);
-	if (bpf_map__set_max_entries(s->maps.events, cfg->buffer_page_count * page))
-		return uc_error_set(err, "cannot size the ring buffer");
 	s->rodata->wakeup_bytes = cfg->buffer_page_count * page / 8;
 	s->rodata->packet_size = cfg->packet_size;
 	s->rodata->flow_key_size = cfg->flow_key_size;
@@ -70,29 +73,53 @@ static int configure(struct upcall_cost_bpf *s, const struct uc_capture_config *
 	s->rodata->tp_off_skbaddr = tp->skbaddr;
 	s->rodata->tp_off_len = tp->len;
 	s->rodata->tp_off_upcall_cmd = tp->upcall_cmd;
-	return uc_variant_autoload(s->obj, v, err);
+	s->rodata->verdicts = v->hook[UC_KP_DP_RESULT] != NULL;
+	s->rodata->all_verdicts = cfg->all_verdicts;
+	s->rodata->explain = v->explain;
+	s->rodata->targ_tgid = v->explain && t->pid > 0 ? (__u32)t->pid : 0;
+	s->rodata->flow_requests = v->user && v->forensics;
+}
+
+/* Settings and program choice, before load. */
+static int configure(struct upcall_cost_bpf *s, const struct uc_capture_config *cfg,
+		     const struct uc_variant *v, const struct uc_tp_layout *tp,
+		     const struct uc_cap_target *t, struct uc_error *err)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!cfg->buffer_page_count || cfg->buffer_page_count > (1u << 30) / page ||
+	    (cfg->buffer_page_count & (cfg->buffer_page_count - 1)))
+		return uc_error_set(err, "--buffer-page-count %u is out of range",
+				    cfg->buffer_page_count);
+	if (bpf_map__set_max_entries(s->maps.events, cfg->buffer_page_count * page))
+		return uc_error_set(err, "cannot size the ring buffer");
+	set_rodata(s, cfg, v, tp, t, page);
+	return uc_variant_autoload(s->obj, v, t, err);
 }
 
 static int attach_kernel(struct bpf_object *obj, const struct uc_variant *v,
 			 struct uc_links *l, int *failed_point, struct uc_error *err)
 {
-	for (size_t i = 0; v->kernel && i < v->family->n_points; i++) {
+	for (size_t i = 0; i < v->family->n_points; i++) {
 		const struct uc_hook *h = v->hook[i];
-		struct bpf_program *p = prog(obj, h->prog, err);
-		struct bpf_link *link = p ? bpf_program__attach(p) : NULL;
 
-		if (!p)
-			return -1;
-		if (!link) {
-			int e = errno;
+		for (size_t k = 0; h && h->progs[k]; k++) {
+			struct bpf_program *p = prog(obj, h->progs[k], err);
+			struct bpf_link *link = p ? bpf_program__attach(p) : NULL;
 
-			if (h->may_fail_load)
-				*failed_point = (int)i;
-			return uc_error_set(err, "cannot attach a %s to %s: %s",
-					    uc_hook_kind_name(h->kind),
-					    h->target, strerror(e));
+			if (!p)
+				return -1;
+			if (!link) {
+				int e = errno;
+
+				if (h->may_fail_load)
+					*failed_point = (int)i;
+				return uc_error_set(err, "cannot attach a %s to %s: %s",
+						    uc_hook_kind_name(h->kind),
+						    h->target, strerror(e));
+			}
+			l->l[l->n++] = link;
 		}
-		l->l[l->n++] = link;
 	}
 	return 0;
 }
@@ -103,9 +130,12 @@ static int attach_usdt(struct bpf_object *obj, const struct uc_variant *v,
 {
 	for (size_t i = 0; i < UC_N_USDT; i++) {
 		const struct uc_usdt_probe *u = &uc_usdt_probes[i];
-		struct bpf_program *p = prog(obj, v->family->usdt_progs[i], err);
+		struct bpf_program *p;
 		struct bpf_link *link;
 
+		if (!uc_variant_usdt(v, t, i))
+			continue;
+		p = prog(obj, v->family->usdt_progs[i], err);
 		if (!p)
 			return -1;
 		link = bpf_program__attach_usdt(p, (pid_t)t->pid, t->usdt_path,
@@ -143,9 +173,53 @@ void uc_links_destroy(struct uc_links *l)
 	l->n = 0;
 }
 
+/*
+ * --explain: the traced process's handler threads (named handler*) into
+ * the handlers map, before anything is attached; threads made later join
+ * when they first receive an upcall.
+ */
+static int seed_handlers(struct uc_loaded *l, const struct uc_cap_target *t,
+			 struct uc_error *err)
+{
+	char path[64], comm[32];
+	struct dirent *de;
+	DIR *d;
+	const struct { __u32 seq, kind; __u64 ts, arg; } zero = { 0 };
+
+	snprintf(path, sizeof(path), "/proc/%lld/task", (long long)t->pid);
+	d = opendir(path);
+	if (!d)
+		return uc_error_set(err, "cannot list the threads of PID %lld: %s",
+				    (long long)t->pid, strerror(errno));
+	while ((de = readdir(d))) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+		ssize_t n;
+		int fd;
+
+		if (*end || tid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%lld/task/%ld/comm", (long long)t->pid, tid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (n < 7 || strncmp(comm, "handler", 7))
+			continue;
+		__u32 key = (__u32)tid;
+
+		if (!bpf_map__update_elem(l->skel->maps.handlers, &key, sizeof(key), &zero,
+					  sizeof(zero), BPF_NOEXIST))
+			l->handlers++;
+	}
+	closedir(d);
+	return 0;
+}
+
 int uc_load(struct uc_loaded *l, const struct uc_capture_config *cfg,
 	    const struct uc_variant *v, const struct uc_tp_layout *tp,
-	    int *failed_point, struct uc_error *err)
+	    const struct uc_cap_target *t, int *failed_point, struct uc_error *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = v->btf_path);
 	int rc;
@@ -157,7 +231,7 @@ int uc_load(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		return uc_error_set(err, "cannot open the eBPF object%s%s: %s",
 				    v->btf_path ? " with --btf " : "",
 				    v->btf_path ? v->btf_path : "", strerror(errno));
-	if (configure(l->skel, cfg, v, tp, err))
+	if (configure(l->skel, cfg, v, tp, t, err))
 		return -1;
 	rc = upcall_cost_bpf__load(l->skel);
 	if (rc) {
@@ -173,10 +247,11 @@ int uc_load_attach(struct uc_loaded *l, const struct uc_capture_config *cfg,
 		   const struct uc_cap_target *t, int *failed_point,
 		   struct uc_error *err)
 {
-	if (uc_load(l, cfg, v, tp, failed_point, err) ||
-	    uc_variant_attach(l->skel->obj, v, t, &l->links, failed_point, err))
+	if (uc_load(l, cfg, v, tp, t, failed_point, err))
 		return -1;
-	return 0;
+	if (v->explain && t->pid > 0 && seed_handlers(l, t, err))
+		return -1;
+	return uc_variant_attach(l->skel->obj, v, t, &l->links, failed_point, err);
 }
 
 void uc_detach(struct uc_loaded *l)

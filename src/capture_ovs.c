@@ -24,11 +24,22 @@
 
 #include "capture_int.h"
 
+/*
+ * The core three first.  revalidator_sweep__'s result probe is documented
+ * as flow_result but named flow_sweep_result in the source (and so in the
+ * ELF note): either is taken.
+ */
 const struct uc_usdt_probe uc_usdt_probes[UC_N_USDT] = {
-	{ "dpif_recv", "recv_upcall" },
-	{ "dpif_netlink_operate__", "op_flow_put" },
-	{ "dpif_netlink_operate__", "op_flow_execute" },
+	{ "dpif_recv", "recv_upcall", UC_USDT_CORE },
+	{ "dpif_netlink_operate__", "op_flow_put", UC_USDT_CORE },
+	{ "dpif_netlink_operate__", "op_flow_execute", UC_USDT_CORE },
+	{ "dpif_netlink_operate__", "op_flow_del", UC_USDT_FORENSICS },
+	{ "revalidate", "flow_result", UC_USDT_REASONS },
+	{ "revalidator_sweep__", "flow_sweep_result", UC_USDT_REASONS },
+	{ "revalidator_sweep__", "flow_result", UC_USDT_REASONS },
 };
+
+#define CORE_MASK ((1u << UC_N_USDT_CORE) - 1)
 
 /* Reads a small /proc file into BUF (NUL-terminated); -1 on failure. */
 static int read_small(const char *path, char *buf, size_t size)
@@ -313,18 +324,20 @@ int uc_cap_find_usdt(struct uc_cap_target *t, struct uc_error *err)
 			 (long long)t->pid);
 	if (scan_notes(t->usdt_path, &found, err))
 		return -1;
-	if (found != (1u << UC_N_USDT) - 1) {
+	t->usdt_found = found;
+	if ((found & CORE_MASK) != CORE_MASK) {
 		char lib[PATH_MAX];
 		unsigned lib_found = 0;
 
 		if (find_ovs_lib(t->pid, lib, sizeof(lib)) &&
 		    !scan_notes(lib, &lib_found, err) &&
-		    lib_found == (1u << UC_N_USDT) - 1) {
+		    (lib_found & CORE_MASK) == CORE_MASK) {
 			snprintf(t->usdt_path, sizeof(t->usdt_path), "%s", lib);
 			t->usdt_in_lib = true;
+			t->usdt_found = lib_found;
 			return 0;
 		}
-		for (int i = 0; i < UC_N_USDT; i++)
+		for (int i = 0; i < UC_N_USDT_CORE; i++)
 			if (!(found & (1u << i)))
 				return uc_error_set(err, "%s (PID %lld) has no USDT probe %s:%s: "
 						    "Open vSwitch must be built with ./configure --enable-usdt-probes",

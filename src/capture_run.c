@@ -55,6 +55,14 @@ static int sa_missed(void *ctx, uint32_t type, uint64_t count)
 	return in->on_missed ? in->on_missed(in->ctx, type, count) : 0;
 }
 
+/* xevents do not count: -s counts upcall_cost.py's events. */
+static int sa_xevent(void *ctx, const struct uc_xevent *xe)
+{
+	const struct uc_event_sink *in = ((struct stop_after *)ctx)->inner;
+
+	return in->on_xevent ? in->on_xevent(in->ctx, xe) : 0;
+}
+
 /* The status lines of upcall_cost.py, once the probes are attached (so
  * that a capture that cannot start prints its one-line error alone). */
 static void print_started(const struct uc_options *opt, const struct uc_capture *c)
@@ -128,7 +136,7 @@ int uc_capture_run(const struct uc_options *opt,
 	struct stop_after sa = { .inner = sink, .limit = opt->stop };
 	struct uc_event_sink counted = {
 		.ctx = &sa, .on_info = sa_info, .on_port_map = sa_port_map,
-		.on_event = sa_event, .on_missed = sa_missed,
+		.on_event = sa_event, .on_missed = sa_missed, .on_xevent = sa_xevent,
 	};
 	struct uc_capture_config cfg;
 	struct uc_stop_signals sig = { .fd = -1 };

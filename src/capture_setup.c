@@ -36,12 +36,17 @@ int uc_cap_setup(struct uc_cap_setup *s, const struct uc_cap_wants *w,
 
 	uc_variant_init(v, w->family, w->probes, w->btf_path);
 	v->ring_fixed_wanted = w->ring_fixed;
+	v->explain = w->explain;
+	v->forensics = w->family->forensics && v->user;
+	v->miss_reasons = w->miss_reasons && v->user;
 	s->target.pid = -1;
 	if (v->btf_path && uc_cap_check_btf_file(v->btf_path, w->family, err))
 		return -1;
 	if (uc_cap_check_bpf_caps(err))
 		return -1;
 	uc_cap_probe_kernel(v->kernel, &s->kernel);
+	if (v->explain)
+		uc_cap_probe_explain(&s->kernel);
 	if (uc_cap_check_memlock(s->kernel.memcg, w->map_bytes, err) ||
 	    uc_variant_choose(&s->kernel, v, err) ||
 	    uc_cap_find_target(w->pid, v->user, &s->target, err))

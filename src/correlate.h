@@ -22,8 +22,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "explain.h"
+#include "forensics.h"
+#include "lost.h"
 #include "packet.h"
+#include "timeline.h"
 #include "trace.h"
+#include "upcall.h"
 
 /* One upcall: its events.  A receive that took no kernel upcall is one
  * too (in uc_correlation.lone), with no DP event. */
@@ -42,6 +47,10 @@ struct uc_set {
 	uint32_t dp_name;        /* index in the trace's names */
 	uint32_t pkt_len;
 	struct uc_packet_info pkt;   /* the kernel packet's headers */
+	uint32_t expl;           /* its explanation (uc_correlation.expl), or
+				  * UC_NONE */
+	struct uc_miss miss;     /* why it missed (cls UC_MISS_NONE: not
+				  * classified) */
 };
 
 static inline bool uc_set_has(const struct uc_set *s, int type)
@@ -61,6 +70,7 @@ struct uc_dp_note {
 	uint64_t ts;
 	uint32_t dp_name;
 	int32_t port;
+	uint32_t cpu;
 };
 
 struct uc_correlation {
@@ -87,12 +97,32 @@ struct uc_correlation {
 				  * their kernel upcall */
 	bool warn_partial;       /* compared packets of different captured sizes */
 	bool warn_frag;          /* compared a kernel packet with fragments */
+
+	/* Where the time went (--explain): one per set explained. */
+	bool explained;          /* the run has timeline records */
+	struct uc_explanation *expl;
+	size_t n_expl;
+	struct uc_strtab expl_names;   /* their who names */
+	uint64_t tl_records, tl_lost;  /* timeline records taken, missing */
+	uint64_t tl_threads;           /* threads followed */
+	/* Why upcalls happened. */
+	bool classified;         /* the run has flow records */
+	struct uc_strtab miss_names;   /* who deleted or flushed */
+	struct uc_forensics_stats fx;
+	/* The kernel's verdicts. */
+	struct uc_lost_log lost;
 };
 
 struct uc_correlator;
 
-struct uc_correlator *uc_correlator_new(void);
+/*
+ * TRACE (the stage feeding the correlator) names the names, ports and
+ * clocks the settled upcalls are handed over with.
+ */
+struct uc_correlator *uc_correlator_new(const struct uc_trace *trace);
 void uc_correlator_free(struct uc_correlator *c);
+/* Each upcall as it settles goes to SINK too (--pcap). */
+void uc_correlator_on_upcall(struct uc_correlator *c, struct uc_upcall_sink sink);
 /* Where the trace hands its usable events. */
 struct uc_usable_sink uc_correlator_sink(struct uc_correlator *c);
 /*

@@ -44,6 +44,7 @@ struct uc_raw_event {
 				   * its batch, left out of the counts */
 
 struct uc_port_map;
+struct uc_xevent;
 
 /* What a recording says about how it was made (all optional in py files). */
 struct uc_capture_info {
@@ -71,8 +72,12 @@ struct uc_event_sink {
 	/* The port map; may be called again when it is refreshed. */
 	int (*on_port_map)(void *ctx, const struct uc_port_map *map);
 	int (*on_event)(void *ctx, const struct uc_raw_event *ev);
-	/* Events the ring buffer could not take, per type (0..UC_EV_MAX-1). */
+	/* Records the ring buffer could not take, per type: an event type
+	 * (0..UC_EV_MAX-1) or an xevent kind (UC_X_BASE..UC_X_MAX-1). */
 	int (*on_missed)(void *ctx, uint32_t type, uint64_t count);
+	/* An xevent (xevent.h): verdicts, scheduling, flow life; NULL: not
+	 * interested. */
+	int (*on_xevent)(void *ctx, const struct uc_xevent *xe);
 };
 
 /* "openvswitch__dp_upcall" etc.; "" for an unknown type. */

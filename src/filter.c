@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "filter.h"
+#include "xevent.h"
 #include "flow_key.h"
 
 #define NS_PER_S 1000000000LL
@@ -281,6 +282,51 @@ static int on_event(void *ctx, const struct uc_raw_event *ev)
 	return rc;
 }
 
+/*
+ * Xevents: the time window applies to each by its ts, --port to the
+ * kernel's failed upcalls (by their device), and --handler-filter to
+ * none (a thread's scheduling records name it by TID only: the analysis
+ * follows only the threads it keeps).  The capture's own facts pass,
+ * but its BPF totals only when nothing is sliced away: they count the
+ * whole capture.
+ */
+static bool xevent_kept(struct uc_filter *f, const struct uc_xevent *xe, int *err)
+{
+	int64_t port;
+	const struct uc_port_entry *e;
+	int inside;
+
+	if (xe->kind == UC_X_FEATURES)
+		return true;
+	if (xe->kind == UC_X_DP_RESULTS)
+		return !uc_filter_active(&f->cfg);
+	inside = in_window(f, xe->ts);
+	if (inside < 0) {
+		f->failed = true;
+		*err = -EINVAL;
+		return false;
+	}
+	if (!inside) {
+		f->outside_window++;
+		return false;
+	}
+	if (xe->kind != UC_X_DP_RESULT || !f->cfg.port || listed(f->cfg.port, xe->comm))
+		return true;
+	e = uc_port_map_find_device(&f->map, xe->comm);
+	port = e ? e->number : -1;
+	return e && port_selected(f, e->dp, port);
+}
+
+static int on_xevent(void *ctx, const struct uc_xevent *xe)
+{
+	struct uc_filter *f = ctx;
+	int err = 0;
+
+	if (!xevent_kept(f, xe, &err))
+		return err;
+	BOTH(f, on_xevent, xe);
+}
+
 struct uc_event_sink uc_filter_sink(struct uc_filter *f)
 {
 	return (struct uc_event_sink){
@@ -289,6 +335,7 @@ struct uc_event_sink uc_filter_sink(struct uc_filter *f)
 		.on_port_map = on_port_map,
 		.on_event = on_event,
 		.on_missed = on_missed,
+		.on_xevent = on_xevent,
 	};
 }
 

@@ -29,7 +29,7 @@ struct link {
 };
 
 struct dp_node {
-	uint64_t ts, hash;
+	uint64_t ts, hash, flow_id;
 	uint8_t *bytes;          /* a copy while it waits */
 	uint32_t seq, index, cpu, len, cap, frag_len, dp_name;
 	int32_t port;
@@ -70,6 +70,9 @@ struct uc_matcher {
 	struct len_info *lens;
 	size_t n_lens, cap_lens;
 	struct uc_map64 by_len;  /* length -> lens */
+	struct uc_map64 by_index;/* kernel upcall index -> node, once a
+				  * verdict asked (indexed) */
+	bool indexed;
 	uint64_t marked_unmatched;
 	bool warn_partial, warn_frag;
 };
@@ -82,6 +85,7 @@ struct uc_matcher *uc_matcher_new(void)
 		m->free_node = m->free_list = UC_NONE;
 		uc_map64_init(&m->by_key);
 		uc_map64_init(&m->by_len);
+		uc_map64_init(&m->by_index);
 	}
 	return m;
 }
@@ -99,6 +103,7 @@ void uc_matcher_free(struct uc_matcher *m)
 	free(m->lens);
 	uc_map64_free(&m->by_key);
 	uc_map64_free(&m->by_len);
+	uc_map64_free(&m->by_index);
 	free(m);
 }
 
@@ -226,7 +231,7 @@ static uint32_t chain_of(struct uc_matcher *m, uint64_t key)
 }
 
 int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
-		      uint32_t index)
+		      uint32_t index, uint64_t flow_id)
 {
 	const struct uc_packet *p = dp->pkt;
 	struct len_info *li = len_info(m, p->len, true);
@@ -246,7 +251,8 @@ int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
 		return -ENOMEM;
 	n = &m->node[id];
 	*n = (struct dp_node){
-		.ts = dp->ts, .hash = p->hash, .seq = dp->seq, .index = index,
+		.ts = dp->ts, .hash = p->hash, .flow_id = flow_id,
+		.seq = dp->seq, .index = index,
 		.cpu = dp->cpu,
 		.len = p->len, .cap = p->cap, .frag_len = p->frag_len,
 		.dp_name = p->dp_name, .port = p->dp_port,
@@ -259,6 +265,13 @@ int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
 		return -ENOMEM;
 	}
 	memcpy(n->bytes, p->bytes, p->cap);
+	if (m->indexed && uc_map64_add(&m->by_index, index, id)) {
+		free(n->bytes);
+		n->bytes = NULL;
+		n->next_free = m->free_node;
+		m->free_node = id;
+		return -ENOMEM;
+	}
 	list_append(m, list, id, in_list);
 	if (chain != UC_NONE)
 		list_append(m, chain, id, in_chain);
@@ -282,6 +295,8 @@ static void remove_node(struct uc_matcher *m, uint32_t id)
 		}
 	}
 	len_info(m, n->len, false)->waiting--;
+	if (m->indexed)
+		uc_map64_remove(&m->by_index, n->index, id);
 	free(n->bytes);
 	n->bytes = NULL;
 	n->next_free = m->free_node;
@@ -415,6 +430,16 @@ static uint32_t find(struct uc_matcher *m, const struct uc_packet *rv,
 	return best;
 }
 
+static void fill_match(const struct dp_node *n, struct uc_dp_match *out)
+{
+	*out = (struct uc_dp_match){
+		.seq = n->seq, .index = n->index, .cpu = n->cpu, .ts = n->ts,
+		.port = n->port, .dp_name = n->dp_name, .pkt_len = n->len,
+		.flow_id = n->flow_id,
+	};
+	uc_packet_parse(n->bytes, n->cap, &out->info);
+}
+
 int uc_matcher_take(struct uc_matcher *m, const struct uc_usable *recv,
 		    struct uc_dp_match *out)
 {
@@ -424,14 +449,78 @@ int uc_matcher_take(struct uc_matcher *m, const struct uc_usable *recv,
 	if (id == UC_NONE)
 		return 0;
 	n = &m->node[id];
-	*out = (struct uc_dp_match){
-		.seq = n->seq, .index = n->index, .cpu = n->cpu, .ts = n->ts,
-		.port = n->port,
-		.dp_name = n->dp_name, .pkt_len = n->len,
-	};
-	uc_packet_parse(n->bytes, n->cap, &out->info);
+	fill_match(n, out);
 	remove_node(m, id);
 	return 1;
+}
+
+/* Indexes the waiting upcalls by their index, once. */
+static int index_waiting(struct uc_matcher *m)
+{
+	if (m->indexed)
+		return 0;
+	for (size_t i = 0; i < m->n_nodes; i++)
+		if (m->node[i].bytes &&
+		    uc_map64_add(&m->by_index, m->node[i].index, (uint32_t)i))
+			return -ENOMEM;
+	m->indexed = true;
+	return 0;
+}
+
+int uc_matcher_withdraw(struct uc_matcher *m, uint32_t index,
+			struct uc_dp_match *out, uint8_t *bytes, uint32_t size,
+			uint32_t *cap)
+{
+	uint32_t id;
+	struct dp_node *n;
+
+	if (index_waiting(m))
+		return -ENOMEM;
+	id = uc_map64_get(&m->by_index, index);
+	if (id == UC_MAP64_NONE)
+		return 0;
+	n = &m->node[id];
+	fill_match(n, out);
+	*cap = n->cap < size ? n->cap : size;
+	memcpy(bytes, n->bytes, *cap);
+	remove_node(m, id);
+	return 1;
+}
+
+/* Node ids ordered by their kernel upcall's index (qsort_r context). */
+static int by_index(const void *a, const void *b, void *ctx)
+{
+	const struct dp_node *node = ctx;
+	uint32_t x = node[*(const uint32_t *)a].index;
+	uint32_t y = node[*(const uint32_t *)b].index;
+
+	return (x > y) - (x < y);
+}
+
+int uc_matcher_for_each_waiting(const struct uc_matcher *m,
+				int (*fn)(void *ctx, const struct uc_dp_match *dp,
+					  const uint8_t *bytes, uint32_t cap),
+				void *ctx)
+{
+	uint32_t *ids = malloc((m->n_nodes ? m->n_nodes : 1) * sizeof(*ids));
+	size_t n = 0;
+	int rc = 0;
+
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n_nodes; i++)
+		if (m->node[i].bytes)
+			ids[n++] = (uint32_t)i;
+	qsort_r(ids, n, sizeof(*ids), by_index, m->node);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct dp_node *node = &m->node[ids[i]];
+		struct uc_dp_match dp;
+
+		fill_match(node, &dp);
+		rc = fn(ctx, &dp, node->bytes, node->cap);
+	}
+	free(ids);
+	return rc;
 }
 
 int uc_matcher_mark(struct uc_matcher *m, const struct uc_usable *recv)

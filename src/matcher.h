@@ -36,6 +36,7 @@ struct uc_dp_match {
 	int32_t port;
 	uint32_t dp_name;        /* index in the trace's names */
 	uint32_t pkt_len;
+	uint64_t flow_id;        /* its flow, as forensics.h identifies it */
 	struct uc_packet_info info;   /* its headers, for outliers */
 };
 
@@ -44,10 +45,29 @@ struct uc_matcher;
 struct uc_matcher *uc_matcher_new(void);
 void uc_matcher_free(struct uc_matcher *m);
 
-/* A kernel upcall, the INDEX-th: it waits (with a copy of its bytes) for
- * its receive.  Returns 0 or -ENOMEM. */
+/* A kernel upcall, the INDEX-th, of flow FLOW_ID: it waits (with a copy
+ * of its bytes) for its receive.  Returns 0 or -ENOMEM. */
 int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
-		      uint32_t index);
+		      uint32_t index, uint64_t flow_id);
+
+/*
+ * The kernel said the INDEX-th kernel upcall was never delivered: if it
+ * still waits, it stops being a candidate (a later identical packet must
+ * not take it).  Returns 1 with OUT filled and up to SIZE of its bytes
+ * copied to BYTES (*CAP of them), 0 when it waits no more (taken, or
+ * never added), or -ENOMEM.  The first call indexes the waiting upcalls;
+ * files without verdicts never pay for it.
+ */
+int uc_matcher_withdraw(struct uc_matcher *m, uint32_t index,
+			struct uc_dp_match *out, uint8_t *bytes, uint32_t size,
+			uint32_t *cap);
+
+/* Calls FN with every upcall still waiting (at the end: those never
+ * received), in their order of arrival; stops at a non-zero return. */
+int uc_matcher_for_each_waiting(const struct uc_matcher *m,
+				int (*fn)(void *ctx, const struct uc_dp_match *dp,
+					  const uint8_t *bytes, uint32_t cap),
+				void *ctx);
 
 /*
  * A received upcall: the first waiting DP that agrees takes it.  Returns

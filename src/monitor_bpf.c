@@ -40,26 +40,35 @@ struct uc_mon_bpf {
 /* ------------------------------------------------------------ variants */
 
 static const struct uc_hook dp_upcall_hooks[] = {
-	{ UC_HOOK_TRACEPOINT, "mon_dp_upcall_tp", "openvswitch:ovs_dp_upcall", false, false },
-	{ UC_HOOK_KPROBE, "mon_dp_upcall_kprobe", "ovs_dp_upcall", true, false },
+	{ UC_HOOK_TRACEPOINT, UC_PROGS("mon_dp_upcall_tp"),
+	  "openvswitch:ovs_dp_upcall", false, false, false },
+	{ UC_HOOK_KPROBE, UC_PROGS("mon_dp_upcall_kprobe"),
+	  "ovs_dp_upcall", true, false, true },
 };
 
 static const struct uc_hook result_hooks[] = {
-	{ UC_HOOK_FEXIT, "mon_dp_upcall_fexit", "ovs_dp_upcall", false, true },
-	{ UC_HOOK_KRETPROBE, "mon_dp_upcall_kretprobe", "ovs_dp_upcall", false, false },
+	{ UC_HOOK_FEXIT, UC_PROGS("mon_dp_upcall_fexit"),
+	  "ovs_dp_upcall", false, true, true },
+	{ UC_HOOK_KRETPROBE, UC_PROGS("mon_dp_upcall_kretprobe"),
+	  "ovs_dp_upcall", false, false, true },
 };
 
 static const struct uc_hook pkt_exec_hooks[] = {
-	{ UC_HOOK_FENTRY, "mon_pkt_exec_fentry", "ovs_packet_cmd_execute", false, true },
-	{ UC_HOOK_KPROBE, "mon_pkt_exec_kprobe", "ovs_packet_cmd_execute", false, false },
+	{ UC_HOOK_FENTRY, UC_PROGS("mon_pkt_exec_fentry"),
+	  "ovs_packet_cmd_execute", false, true, true },
+	{ UC_HOOK_KPROBE, UC_PROGS("mon_pkt_exec_kprobe"),
+	  "ovs_packet_cmd_execute", false, false, true },
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct uc_kprobe_point monitor_points[] = {
-	{ "kernel upcall", dp_upcall_hooks, N_OF(dp_upcall_hooks) },
-	{ "kernel upcall's result", result_hooks, N_OF(result_hooks) },
-	{ "packet execute", pkt_exec_hooks, N_OF(pkt_exec_hooks) },
+	{ .what = "kernel upcall", .hooks = dp_upcall_hooks,
+	  .n_hooks = N_OF(dp_upcall_hooks) },
+	{ .what = "kernel upcall's result", .hooks = result_hooks,
+	  .n_hooks = N_OF(result_hooks) },
+	{ .what = "packet execute", .hooks = pkt_exec_hooks,
+	  .n_hooks = N_OF(pkt_exec_hooks) },
 };
 _Static_assert(N_OF(monitor_points) <= UC_MAX_KPOINTS, "struct uc_variant's points");
 
@@ -136,7 +145,7 @@ uint64_t uc_mon_bpf_map_bytes(const struct uc_mon_bpf_config *cfg)
 /* Sizes and configures the opened skeleton S for CFG and the variant. */
 static int configure(struct monitor_bpf *s, const struct uc_mon_bpf_config *cfg,
 		     const struct uc_variant *v, const struct uc_tp_layout *tp,
-		     int ncpu, struct uc_error *err)
+		     const struct uc_cap_target *t, int ncpu, struct uc_error *err)
 {
 	uint32_t labels = labels_of(cfg);
 
@@ -162,7 +171,7 @@ static int configure(struct monitor_bpf *s, const struct uc_mon_bpf_config *cfg,
 	bpf_map__set_max_entries(s->maps.label_recv, labels);
 	bpf_map__set_max_entries(s->maps.inflight, v->kernel ? cfg->inflight : 1);
 	bpf_map__set_max_entries(s->maps.threads, threads_of(ncpu));
-	return uc_variant_autoload(s->obj, v, err);
+	return uc_variant_autoload(s->obj, v, t, err);
 }
 
 /* What uc_mon_bpf_open's attempts share. */
@@ -187,7 +196,8 @@ static int load_attach(void *ctx, const struct uc_variant *v, int *failed_point,
 		return uc_error_set(err, "cannot open the monitor's eBPF object%s%s: %s",
 				    v->btf_path ? " with --btf " : "",
 				    v->btf_path ? v->btf_path : "", strerror(errno));
-	if (configure(m->skel, &m->cfg, v, &a->setup->kernel.tp, m->ncpu, err))
+	if (configure(m->skel, &m->cfg, v, &a->setup->kernel.tp, &a->setup->target,
+		      m->ncpu, err))
 		goto fail;
 	rc = monitor_bpf__load(m->skel);
 	if (rc) {

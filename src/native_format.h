@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * native_format.h - upcall_cost's own event file format, version 1.0.
+ * native_format.h - upcall_cost's own event file format, version 1.1.
  *
  * docs/native-format.md is the prose version of this header; the two must
  * agree.  In short:
@@ -9,6 +9,7 @@
  *   INFO       first record: tool version, capture settings, host, clock
  *   PORT_MAP   the datapath port map; again whenever it was refreshed
  *   EVENT      one per traced event, only the bytes that were captured
+ *   XEVENT     (1.1) verdicts, scheduling, flow life, capture facts
  *   ...
  *   TRAILER    last record: event count and per-type missed counts
  *
@@ -51,7 +52,7 @@
 /* Major: incompatible changes.  Minor: new record types or fields appended
  * to records; a reader skips what it does not know from a newer minor. */
 #define UC_NATIVE_VERSION_MAJOR 1
-#define UC_NATIVE_VERSION_MINOR 0
+#define UC_NATIVE_VERSION_MINOR 1
 
 struct uc_native_preamble {
 	uint8_t magic[UC_NATIVE_MAGIC_LEN];
@@ -75,6 +76,7 @@ enum uc_native_rec_type {
 	UC_NATIVE_REC_PORT_MAP = 2,
 	UC_NATIVE_REC_EVENT = 3,
 	UC_NATIVE_REC_TRAILER = 4,
+	UC_NATIVE_REC_XEVENT = 5,      /* since 1.1 */
 };
 
 /*
@@ -86,6 +88,7 @@ enum uc_native_rec_type {
 #define UC_NATIVE_PORT_MAP_MAX (16u * 1024 * 1024)
 #define UC_NATIVE_EVENT_MAX (64u * 1024)
 #define UC_NATIVE_TRAILER_MAX (1024u * 1024)
+#define UC_NATIVE_XEVENT_MAX (64u * 1024)
 
 /* INFO: struct uc_native_info, then three strings, each a u8 length and
  * that many bytes (no NUL): tool_version, host, kernel. */
@@ -147,6 +150,27 @@ struct uc_native_event {
 };
 #define UC_NATIVE_EVENT_SIZE 48
 
+/*
+ * XEVENT (1.1): struct uc_native_xevent, then comm_len name bytes and
+ * data_len data bytes: every field of struct uc_xevent (xevent.h).
+ */
+struct uc_native_xevent {
+	uint16_t kind;               /* UC_X_BASE .. UC_X_MAX - 1 */
+	uint16_t flags;
+	uint32_t cpu;
+	uint32_t tid;
+	uint32_t seq;
+	uint64_t ts;
+	uint64_t a;
+	uint64_t b;
+	uint32_t other;
+	int32_t ret;
+	uint8_t comm_len;            /* <= UC_TASK_COMM_LEN */
+	uint8_t reserved[3];         /* 0 */
+	uint32_t data_len;           /* <= UC_X_DATA_MAX */
+};
+#define UC_NATIVE_XEVENT_SIZE 56
+
 /* TRAILER: struct uc_native_trailer, then n_missed times
  * struct uc_native_missed.  Nothing may follow it. */
 struct uc_native_trailer {
@@ -157,7 +181,8 @@ struct uc_native_trailer {
 #define UC_NATIVE_TRAILER_SIZE 16
 
 struct uc_native_missed {
-	uint32_t type;               /* event type, as in on_missed() */
+	uint32_t type;               /* event type or (1.1) xevent kind, as
+				      * in on_missed() */
 	uint32_t reserved;           /* 0 */
 	uint64_t count;
 };

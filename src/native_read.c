@@ -39,6 +39,8 @@ _Static_assert(sizeof(struct uc_native_event) == UC_NATIVE_EVENT_SIZE,
 	       "event layout");
 _Static_assert(offsetof(struct uc_native_event, pkt_cap) == 40,
 	       "event layout");
+_Static_assert(sizeof(struct uc_native_xevent) == UC_NATIVE_XEVENT_SIZE,
+	       "xevent layout");
 _Static_assert(sizeof(struct uc_native_trailer) == UC_NATIVE_TRAILER_SIZE,
 	       "trailer layout");
 _Static_assert(sizeof(struct uc_native_missed) == UC_NATIVE_MISSED_SIZE,
@@ -400,6 +402,55 @@ static int read_event(struct reader *r, const unsigned char *body,
 			   "event record");
 }
 
+/* ------------------------------------------------------------- XEVENT */
+
+/* A kind of a newer minor version than this reader's: skipped. */
+static bool newer_kind(const struct reader *r, uint32_t kind)
+{
+	return kind >= UC_X_MAX && r->minor > UC_NATIVE_VERSION_MINOR;
+}
+
+static int read_xevent(struct reader *r, const unsigned char *body,
+		       size_t len, uint64_t off)
+{
+	char why[UC_CHECK_WHY_SIZE];
+	struct uc_native_xevent h;
+	struct uc_xevent xe = { 0 };
+	const unsigned char *p = body + UC_NATIVE_XEVENT_SIZE;
+
+	memcpy(&h, body, sizeof(h));
+	xe.kind = le16toh(h.kind);
+	if (newer_kind(r, xe.kind))
+		return STEP_OK;
+	xe.flags = le16toh(h.flags);
+	xe.cpu = le32toh(h.cpu);
+	xe.tid = le32toh(h.tid);
+	xe.seq = le32toh(h.seq);
+	xe.ts = le64toh(h.ts);
+	xe.a = le64toh(h.a);
+	xe.b = le64toh(h.b);
+	xe.other = le32toh(h.other);
+	xe.ret = (int32_t)le32toh((uint32_t)h.ret);
+	xe.data_len = le32toh(h.data_len);
+	if (h.comm_len > UC_TASK_COMM_LEN)
+		return fail(r, off, "xevent record: comm of %u bytes: expected "
+			    "at most %d", h.comm_len, UC_TASK_COMM_LEN);
+	if (xe.data_len > UC_X_DATA_MAX ||
+	    UC_NATIVE_XEVENT_SIZE + (size_t)h.comm_len + xe.data_len > len)
+		return fail(r, off, "xevent record: %u data bytes and its name "
+			    "do not fit in %zu bytes (at most %d data bytes)",
+			    xe.data_len, len, UC_X_DATA_MAX);
+	memcpy(xe.comm, p, h.comm_len);
+	xe.comm[h.comm_len] = '\0';
+	xe.data = p + h.comm_len;
+	if (uc_check_xevent(&xe, why))
+		return fail(r, off, "xevent record: %s", why);
+	if (!r->sink->on_xevent)
+		return STEP_OK;
+	return sink_result(r, r->sink->on_xevent(r->sink->ctx, &xe), off,
+			   "xevent record");
+}
+
 /* ------------------------------------------------------------ TRAILER */
 
 /* Only end of file may follow the trailer. */
@@ -427,9 +478,12 @@ static int report_missed(struct reader *r, const unsigned char *p,
 
 		memcpy(&m, p + (size_t)i * UC_NATIVE_MISSED_SIZE, sizeof(m));
 		type = le32toh(m.type);
-		if (newer_type(r, type))
+		if (type >= UC_X_BASE ? r->minor >= 1 && newer_kind(r, type) :
+					newer_type(r, type))
 			continue;
-		if (uc_check_missed(type, why))
+		/* xevent kinds came with 1.1 */
+		if (type >= UC_X_BASE && r->minor >= 1 ? uc_check_xmissed(type, why) :
+		    uc_check_missed(type, why))
 			return fail(r, off, "trailer record: missed count %u: "
 				    "%s", i, why);
 		if (!r->sink->on_missed)
@@ -472,6 +526,7 @@ static int read_trailer(struct reader *r, const unsigned char *body,
 struct rec_kind {
 	const char *name;
 	size_t min, max;     /* whole record, header included */
+	uint16_t since;      /* the minor version that brought it */
 	int (*read)(struct reader *r, const unsigned char *body, size_t len,
 		    uint64_t off);
 };
@@ -479,22 +534,27 @@ struct rec_kind {
 static const struct rec_kind rec_kinds[] = {
 	[UC_NATIVE_REC_INFO] = {
 		"info", UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_INFO_SIZE + 3,
-		UC_NATIVE_INFO_MAX, read_info },
+		UC_NATIVE_INFO_MAX, 0, read_info },
 	[UC_NATIVE_REC_PORT_MAP] = {
 		"port map", UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_PORT_MAP_SIZE,
-		UC_NATIVE_PORT_MAP_MAX, read_port_map },
+		UC_NATIVE_PORT_MAP_MAX, 0, read_port_map },
 	[UC_NATIVE_REC_EVENT] = {
 		"event", UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_EVENT_SIZE,
-		UC_NATIVE_EVENT_MAX, read_event },
+		UC_NATIVE_EVENT_MAX, 0, read_event },
 	[UC_NATIVE_REC_TRAILER] = {
 		"trailer", UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_TRAILER_SIZE,
-		UC_NATIVE_TRAILER_MAX, read_trailer },
+		UC_NATIVE_TRAILER_MAX, 0, read_trailer },
+	[UC_NATIVE_REC_XEVENT] = {
+		"xevent", UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_XEVENT_SIZE,
+		UC_NATIVE_XEVENT_MAX, 1, read_xevent },
 };
 #define N_REC_KINDS (sizeof(rec_kinds) / sizeof(rec_kinds[0]))
 
-static const struct rec_kind *rec_kind(uint16_t type)
+/* The kind of TYPE in a file of minor version MINOR, or NULL. */
+static const struct rec_kind *rec_kind(uint16_t type, uint16_t minor)
 {
-	if (type < N_REC_KINDS && rec_kinds[type].read)
+	if (type < N_REC_KINDS && rec_kinds[type].read &&
+	    rec_kinds[type].since <= minor)
 		return &rec_kinds[type];
 	return NULL;
 }
@@ -506,10 +566,15 @@ static const struct rec_kind *rec_kind(uint16_t type)
 static int check_header(struct reader *r, uint32_t size, uint16_t type,
 			uint64_t off, const struct rec_kind **kind)
 {
-	*kind = rec_kind(type);
-	if (!*kind && r->minor <= UC_NATIVE_VERSION_MINOR)
-		return fail(r, off, "unknown record type %u: expected 1 to %zu",
-			    type, N_REC_KINDS - 1);
+	*kind = rec_kind(type, r->minor);
+	if (!*kind && r->minor <= UC_NATIVE_VERSION_MINOR) {
+		size_t last = N_REC_KINDS - 1;
+
+		while (last > 1 && rec_kinds[last].since > r->minor)
+			last--;
+		return fail(r, off, "unknown record type %u: expected 1 to %zu "
+			    "in a 1.%u file", type, last, r->minor);
+	}
 	if (!r->info_seen && type != UC_NATIVE_REC_INFO)
 		return fail(r, off, "record type %u: expected the info record "
 			    "(type %d) first", type, UC_NATIVE_REC_INFO);

@@ -46,7 +46,8 @@ static int wbuf_error(const struct uc_wbuf *b)
 
 static unsigned char *put(unsigned char *p, const void *src, size_t len)
 {
-	memcpy(p, src, len);
+	if (len)                 /* (an empty field may have no pointer) */
+		memcpy(p, src, len);
 	return p + len;
 }
 
@@ -190,6 +191,42 @@ int uc_native_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev)
 	p = put(p, ev->comm, comm);
 	p = put(p, ev->dpif_name, dpif);
 	put(p, ev->dev_name, dev);
+	end_record(b, size);
+	return 0;
+}
+
+int uc_native_write_xevent(struct uc_wbuf *b, const struct uc_xevent *xe)
+{
+	size_t comm = strnlen(xe->comm, UC_TASK_COMM_LEN);
+	size_t size = UC_NATIVE_REC_HDR_SIZE + UC_NATIVE_XEVENT_SIZE + comm +
+		      xe->data_len;
+	unsigned char *p;
+
+	if (xe->data_len > UC_X_DATA_MAX || xe->kind > UINT16_MAX)
+		return -E2BIG;
+	p = begin_record(b, size, UC_NATIVE_REC_XEVENT);
+	if (!p)
+		return wbuf_error(b);
+
+	struct uc_native_xevent h = {
+		.kind = htole16((uint16_t)xe->kind),
+		.flags = htole16(xe->flags),
+		.cpu = htole32(xe->cpu),
+		.tid = htole32(xe->tid),
+		.seq = htole32(xe->seq),
+		.ts = htole64(xe->ts),
+		.a = htole64(xe->a),
+		.b = htole64(xe->b),
+		.other = htole32(xe->other),
+		.ret = (int32_t)htole32((uint32_t)xe->ret),
+		.comm_len = (uint8_t)comm,
+		.data_len = htole32(xe->data_len),
+	};
+
+	p = put(p, &h, sizeof(h));
+	p = put(p, xe->comm, comm);
+	if (xe->data_len)
+		put(p, xe->data, xe->data_len);
 	end_record(b, size);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "port_map.h"
 #include "record_check.h"
 #include "wbuf.h"
+#include "xevent.h"
 
 int uc_native_write_preamble(struct uc_wbuf *b);
 int uc_native_write_info(struct uc_wbuf *b,
@@ -23,6 +24,7 @@ int uc_native_write_info(struct uc_wbuf *b,
 int uc_native_write_port_map(struct uc_wbuf *b,
 			     const struct uc_port_map *map);
 int uc_native_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev);
+int uc_native_write_xevent(struct uc_wbuf *b, const struct uc_xevent *xe);
 int uc_native_write_trailer(struct uc_wbuf *b, uint64_t n_events,
 			    const struct uc_missed_entry *missed,
 			    size_t n_missed);

@@ -17,6 +17,7 @@ enum opt_id {
 	O_PID, O_QUIET, O_READ, O_SETS, O_STOP, O_WRITE, O_WRITE_FORMAT,
 	O_PROBES, O_VERBOSE, O_COMPAT, O_TOP, O_JSON, O_PLOT, O_COMPARE,
 	O_SINCE, O_UNTIL, O_PORT, O_HELP, O_VERSION, O_BTF, O_CHECK,
+	O_EXPLAIN, O_MISS_REASONS, O_PCAP,
 	O_MONITOR, O_INTERVAL, O_COUNT, O_JSON_LINES, O_METRICS,
 	O_METRICS_BUCKETS, O_MAX_PORTS, O_MAX_HANDLERS, O_INFLIGHT,
 	O_INFLIGHT_TIMEOUT, O_TRIGGER, O_RECORD, O_RECORD_KEEP, O_RECORD_DIR,
@@ -57,6 +58,9 @@ static const struct opt_def {
 	{ O_VERSION, 0, "version", NO_ARG },
 	{ O_CHECK, 0, "check", NO_ARG },
 	{ O_BTF, 0, "btf", REQ_ARG },
+	{ O_EXPLAIN, 0, "explain", NO_ARG },
+	{ O_MISS_REASONS, 0, "miss-reasons", NO_ARG },
+	{ O_PCAP, 0, "pcap", REQ_ARG },
 	{ O_MONITOR, 0, "monitor", NO_ARG },
 	{ O_INTERVAL, 0, "interval", REQ_ARG },
 	{ O_COUNT, 0, "count", REQ_ARG },
@@ -83,7 +87,8 @@ static const char usage[] =
 	"                   [--probes kernel|user|all] [--btf FILE] [-v] [--compat]\n"
 	"                   [--top N] [--json FILE] [--plot FILE.svg]\n"
 	"                   [--compare A B ...] [--since TIME] [--until TIME]\n"
-	"                   [--port PORT] [--check] [--version]\n"
+	"                   [--port PORT] [--explain] [--miss-reasons] [--pcap FILE]\n"
+	"                   [--check] [--version]\n"
 	"       upcall_cost --monitor [--interval S] [--count N] [--json-lines]\n"
 	"                   [--metrics [ADDR:]PORT] [--metrics-buckets LIST]\n"
 	"                   [--max-ports N] [--max-handlers N] [--inflight N]\n"
@@ -137,6 +142,12 @@ static const char usage[] =
 	"  --until TIME          With -r: only events before TIME\n"
 	"  --port PORT           With -r: only kernel upcalls of this datapath port\n"
 	"                        (name or number; comma separated)\n"
+	"  --explain             Also trace the handlers' scheduling, IRQs and\n"
+	"                        syscalls: where each upcall's time went\n"
+	"  --miss-reasons        Also trace the revalidators' flow results (OVS 3.4+):\n"
+	"                        why each deleted flow was deleted\n"
+	"  --pcap FILE           Write every upcalled packet to FILE (pcapng), with\n"
+	"                        its latencies, verdict and class as a comment\n"
 	"  --check               Tell what this host offers a capture (BTF, module,\n"
 	"                        tracepoint, hooks, ovs-vswitchd, USDT probes,\n"
 	"                        privileges, the variant) without capturing\n"
@@ -346,6 +357,9 @@ static int apply(struct uc_options *opt, const struct opt_def *d,
 	case O_JSON: opt->json_path = arg; return 0;
 	case O_PLOT: opt->plot_path = arg; return 0;
 	case O_BTF: opt->btf_path = arg; return 0;
+	case O_PCAP: opt->pcap_path = arg; return 0;
+	case O_EXPLAIN: opt->explain = true; return 0;
+	case O_MISS_REASONS: opt->miss_reasons = true; return 0;
 	case O_QUIET: opt->quiet = true; return 0;
 	case O_SETS: opt->sets = true; return 0;
 	case O_VERBOSE: opt->verbose = true; return 0;
@@ -525,6 +539,33 @@ static int check_filters(const struct uc_options *opt, struct uc_error *err)
 	return 0;
 }
 
+/* The options of the why: what they need. */
+static int check_why(const struct uc_options *opt, struct uc_error *err)
+{
+	const char *out[] = { opt->json_path, opt->plot_path, opt->write_events };
+	const char *names[] = { "--json", "--plot", "-w" };
+
+	if ((opt->explain || opt->miss_reasons) && (opt->read_events || opt->n_compare))
+		return uc_error_set(err, "--%s is for a live capture: a recording is "
+				    "analysed with whatever records it holds",
+				    opt->explain ? "explain" : "miss-reasons");
+	if (opt->explain && opt->probes != UC_PROBES_ALL)
+		return uc_error_set(err, "--explain needs both halves of the capture "
+				    "(not --probes %s): an upcall's time runs from "
+				    "the kernel to ovs-vswitchd and back",
+				    opt->probes == UC_PROBES_KERNEL ? "kernel" : "user");
+	if (opt->miss_reasons && opt->probes == UC_PROBES_KERNEL)
+		return uc_error_set(err, "--miss-reasons reads USDT probes of "
+				    "ovs-vswitchd: not with --probes kernel");
+	if (opt->pcap_path && opt->n_compare)
+		return uc_error_set(err, "--pcap writes the upcalls of one run: not "
+				    "with --compare");
+	for (int i = 0; opt->pcap_path && i < 3; i++)
+		if (out[i] && !strcmp(out[i], opt->pcap_path))
+			return uc_error_set(err, "--pcap and %s both name \"%s\": give "
+					    "each its own file", names[i], opt->pcap_path);
+	return 0;
+}
 
 /* Monitor mode's options need it, and it excludes the file options. */
 static int check_monitor(const struct uc_options *opt, struct uc_error *err)
@@ -539,6 +580,9 @@ static int check_monitor(const struct uc_options *opt, struct uc_error *err)
 		if (opt->json_path || opt->plot_path || opt->stop)
 			return uc_error_set(err, "--monitor prints intervals: --json, --plot and -s "
 					    "apply to a full trace");
+		if (opt->explain || opt->miss_reasons || opt->pcap_path)
+			return uc_error_set(err, "--monitor counts in the kernel: --explain, "
+					    "--miss-reasons and --pcap apply to a full trace");
 		if ((opt->record != def.record || opt->record_keep != def.record_keep ||
 		     strcmp(opt->record_dir, def.record_dir)) && !opt->n_triggers)
 			return uc_error_set(err, "--record, --record-keep and --record-dir need --trigger");
@@ -580,6 +624,8 @@ static int check(const struct uc_options *opt, struct uc_error *err)
 	if (opt->json_path && opt->plot_path && !strcmp(opt->json_path, opt->plot_path))
 		return uc_error_set(err, "--json and --plot both name \"%s\": give "
 				    "each its own file", opt->json_path);
+	if (check_why(opt, err))
+		return -1;
 	return check_monitor(opt, err);
 }
 

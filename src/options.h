@@ -48,6 +48,11 @@ struct uc_options {
 	const char *compare[UC_MAX_COMPARE_FILES]; /* new: --compare A B ... */
 	struct uc_time_spec since, until; /* new: --since, --until (with -r) */
 	const char *port;             /* new: --port NAME|NUMBER (with -r) */
+	bool explain;                 /* new: --explain, follow the handlers'
+				       * scheduling, IRQs and syscalls */
+	bool miss_reasons;            /* new: --miss-reasons, the revalidators'
+				       * flow results (OVS 3.4+) */
+	const char *pcap_path;        /* new: --pcap FILE */
 	int n_compare;
 	bool check;                   /* new: --check, what a capture would find */
 	bool help;

@@ -137,6 +137,15 @@ bool uc_port_map_lookup(const struct uc_port_map *map, const char *dp,
 	return true;
 }
 
+const struct uc_port_entry *uc_port_map_find_device(const struct uc_port_map *map,
+						    const char *dev)
+{
+	for (size_t i = 0; i < map->n; i++)
+		if (!strcmp(map->entries[i].port, dev))
+			return &map->entries[i];
+	return NULL;
+}
+
 const char *uc_port_map_name(const struct uc_port_map *map, const char *dp,
 			     int64_t number)
 {

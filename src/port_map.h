@@ -39,6 +39,13 @@ int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 /* Looks dp/port up; returns true and sets *number when found. */
 bool uc_port_map_lookup(const struct uc_port_map *map, const char *dp,
 			const char *port, int64_t *number);
+/*
+ * The entry of the port named DEV in any datapath (the first, in map
+ * order), or NULL: for a kernel record that names its device but not its
+ * datapath.  A linear search (rare records only).
+ */
+const struct uc_port_entry *uc_port_map_find_device(const struct uc_port_map *map,
+						    const char *dev);
 /* Name of the port with this number in dp, or NULL. */
 const char *uc_port_map_name(const struct uc_port_map *map, const char *dp,
 			     int64_t number);

@@ -14,7 +14,10 @@
  *    know: "capture_info = " (the native header's facts: tool version,
  *    capture sizes, host, clocks), handed on as on_info, and
  *    "dp_port_map_update = " (a map refreshed during the capture, once
- *    the first map was seen), handed on as on_port_map.
+ *    the first map was seen), handed on as on_port_map; "xevent = " (a
+ *    verdict, a scheduling or flow record: xevent.h), handed on as
+ *    on_xevent once the first map was seen, as events are; and
+ *    "xevent_miss = " (xevents the ring buffer refused).
  *
  * Unlike the original:
  *  - "dp_port_map = None" (what a capture writes when ovs-appctl failed)
@@ -39,6 +42,7 @@
 #include "py_read.h"
 #include "pyliteral.h"
 #include "record_check.h"
+#include "xevent.h"
 
 /* Skipped values of capture_info keys we do not know: at most this long. */
 #define UNKNOWN_BYTES_MAX 65536
@@ -50,7 +54,7 @@ struct py_reader {
 	struct uc_read_stats *stats;
 	struct uc_error *err;
 	bool map_seen;
-	struct uc_pybuf key, str;
+	struct uc_pybuf key, str, data;
 	struct uc_py_event_parser event;
 };
 
@@ -78,6 +82,11 @@ static void cursor_at(struct uc_pylit *cur, const char *line, size_t len,
 {
 	uc_pylit_init(cur, line, len);
 	cur->p += at;
+}
+
+static bool key_is(const struct uc_pybuf *key, const char *name)
+{
+	return key->len == strlen(name) && !memcmp(key->data, name, key->len);
 }
 
 /* ---------------------------------------------------------------- port map */
@@ -195,6 +204,117 @@ static int read_event(struct py_reader *r, const char *line, size_t len,
 	return r->sink->on_event ? r->sink->on_event(r->sink->ctx, &ev) : 0;
 }
 
+/* ---------------------------------------------------------------- xevents */
+
+/* One value of an xevent dict into XE; unknown keys (a later version's)
+ * are skipped. */
+static bool xevent_value(struct uc_pylit *cur, struct py_reader *r,
+			 struct uc_xevent *xe)
+{
+	static const char *const u32_keys[] = {
+		"kind", "cpu", "tid", "seq", "other",
+	};
+	uint32_t *const u32_dst[] = { &xe->kind, &xe->cpu, &xe->tid, &xe->seq,
+				      &xe->other };
+	uint64_t v;
+	int64_t sv;
+
+	for (size_t i = 0; i < sizeof(u32_keys) / sizeof(u32_keys[0]); i++) {
+		if (!key_is(&r->key, u32_keys[i]))
+			continue;
+		if (!uc_pylit_uint(cur, &v))
+			return false;
+		if (v > UINT32_MAX) {
+			cur->expected = "a smaller integer";
+			return false;
+		}
+		*u32_dst[i] = (uint32_t)v;
+		return true;
+	}
+	if (key_is(&r->key, "ts") || key_is(&r->key, "a") || key_is(&r->key, "b")) {
+		if (!uc_pylit_uint(cur, &v))
+			return false;
+		*(key_is(&r->key, "ts") ? &xe->ts : key_is(&r->key, "a") ? &xe->a : &xe->b) = v;
+		return true;
+	}
+	if (key_is(&r->key, "flags")) {
+		if (!uc_pylit_uint(cur, &v))
+			return false;
+		if (v > UINT16_MAX) {
+			cur->expected = "a smaller integer";
+			return false;
+		}
+		xe->flags = (uint16_t)v;
+		return true;
+	}
+	if (key_is(&r->key, "ret")) {
+		if (!uc_pylit_int(cur, &sv))
+			return false;
+		if (sv < INT32_MIN || sv > INT32_MAX) {
+			cur->expected = "a 32-bit integer";
+			return false;
+		}
+		xe->ret = (int32_t)sv;
+		return true;
+	}
+	if (key_is(&r->key, "comm")) {
+		if (!uc_pylit_bytes(cur, &r->str, UC_TASK_COMM_LEN))
+			return false;
+		if (r->str.len)          /* (b'' has no data at all) */
+			memcpy(xe->comm, r->str.data, r->str.len);
+		xe->comm[r->str.len] = '\0';
+		return true;
+	}
+	if (key_is(&r->key, "data")) {
+		if (!uc_pylit_bytes(cur, &r->data, UC_X_DATA_MAX))
+			return false;
+		xe->data = r->data.data;
+		xe->data_len = (uint32_t)r->data.len;
+		return true;
+	}
+	if (uc_pylit_peek_bytes(cur))
+		return uc_pylit_bytes(cur, &r->str, UNKNOWN_BYTES_MAX);
+	if (uc_pylit_peek_str(cur))
+		return uc_pylit_str(cur, &r->str);
+	return uc_pylit_int(cur, &sv);
+}
+
+static int read_xevent(struct py_reader *r, const char *line, size_t len,
+		       size_t at)
+{
+	char why_buf[UC_CHECK_WHY_SIZE];
+	struct uc_xevent xe = { 0 };
+	const char *why = NULL;
+	struct uc_pylit cur;
+
+	cursor_at(&cur, line, len, at);
+	if (!uc_pylit_expect(&cur, '{'))
+		return syntax_error(r, &cur, "xevent");
+	do {
+		if (uc_pylit_accept(&cur, '}'))
+			goto done;
+		if (!uc_pylit_str(&cur, &r->key) || !uc_pylit_expect(&cur, ':') ||
+		    !xevent_value(&cur, r, &xe))
+			return syntax_error(r, &cur, "xevent");
+	} while (uc_pylit_accept(&cur, ','));
+	if (!uc_pylit_expect(&cur, '}'))
+		return syntax_error(r, &cur, "xevent");
+done:
+	if (!uc_pylit_at_end(&cur)) {
+		cur.expected = "the end of the line";
+		return syntax_error(r, &cur, "xevent");
+	}
+	/* A kind of a later version: skipped, as unknown lines are. */
+	if (xe.kind >= UC_X_MAX)
+		return 0;
+	why = uc_check_xevent(&xe, why_buf);
+	if (why)
+		return limit_error(r, "xevent", why);
+	if (!r->map_seen)
+		return 0;
+	return r->sink->on_xevent ? r->sink->on_xevent(r->sink->ctx, &xe) : 0;
+}
+
 /* ---------------------------------------------------------------- misses */
 
 /* A count: negative ones are none, as the original's sum would be. */
@@ -211,17 +331,25 @@ static bool parse_count(struct uc_pylit *cur, uint64_t *count)
 	return true;
 }
 
-static int read_event_miss(struct py_reader *r, const char *line, size_t len,
-			   size_t at)
+/*
+ * event_miss = {type: count, ...} (event types), or with XEVENTS our
+ * xevent_miss = {kind: count, ...} (xevent kinds; a later version's are
+ * skipped).
+ */
+static int read_miss_line(struct py_reader *r, const char *line, size_t len,
+			  size_t at, bool xevents)
 {
+	const char *what = xevents ? "xevent_miss" : "event_miss";
+	uint32_t first = xevents ? UC_X_BASE : 0;
+	uint32_t last = xevents ? UC_X_MAX - 1 : UC_EV_MAX - 1;
 	char why[UC_CHECK_WHY_SIZE];
-	uint64_t counts[UC_EV_MAX] = { 0 };
+	uint64_t counts[UC_X_MAX] = { 0 };
 	struct uc_pylit cur;
 	int ret = 0;
 
 	cursor_at(&cur, line, len, at);
 	if (!uc_pylit_expect(&cur, '{'))
-		return syntax_error(r, &cur, "event_miss");
+		return syntax_error(r, &cur, what);
 	do {
 		int64_t type;
 		uint64_t count;
@@ -230,38 +358,44 @@ static int read_event_miss(struct py_reader *r, const char *line, size_t len,
 			goto done;
 		if (!uc_pylit_int(&cur, &type) || !uc_pylit_expect(&cur, ':') ||
 		    !parse_count(&cur, &count))
-			return syntax_error(r, &cur, "event_miss");
-		if (type < 0 || type > UINT32_MAX) {
-			snprintf(why, sizeof(why),
-				 "event type %lld: expected 0 to %d",
-				 (long long)type, UC_EV_MAX - 1);
-			return limit_error(r, "event_miss", why);
+			return syntax_error(r, &cur, what);
+		if (xevents && type > last)
+			continue;
+		if (type < first || type > last) {
+			snprintf(why, sizeof(why), "%s %lld: expected %u to %u",
+				 xevents ? "xevent kind" : "event type",
+				 (long long)type, first, last);
+			return limit_error(r, what, why);
 		}
-		if (uc_check_missed((uint32_t)type, why))
-			return limit_error(r, "event_miss", why);
 		/* A dict keeps the last value of a repeated key. */
 		counts[type] = count;
 	} while (uc_pylit_accept(&cur, ','));
 	if (!uc_pylit_expect(&cur, '}'))
-		return syntax_error(r, &cur, "event_miss");
+		return syntax_error(r, &cur, what);
 done:
 	if (!uc_pylit_at_end(&cur)) {
 		cur.expected = "the end of the line";
-		return syntax_error(r, &cur, "event_miss");
+		return syntax_error(r, &cur, what);
 	}
-	for (int t = 0; t < UC_EV_MAX && !ret; t++)
+	for (uint32_t t = first; t <= last && !ret; t++)
 		if (counts[t] && r->sink->on_missed)
-			ret = r->sink->on_missed(r->sink->ctx, (uint32_t)t,
-						 counts[t]);
+			ret = r->sink->on_missed(r->sink->ctx, t, counts[t]);
 	return ret;
 }
 
-/* ---------------------------------------------------------------- info */
-
-static bool key_is(const struct uc_pybuf *key, const char *name)
+static int read_event_miss(struct py_reader *r, const char *line, size_t len,
+			   size_t at)
 {
-	return key->len == strlen(name) && !memcmp(key->data, name, key->len);
+	return read_miss_line(r, line, len, at, false);
 }
+
+static int read_xevent_miss(struct py_reader *r, const char *line, size_t len,
+			    size_t at)
+{
+	return read_miss_line(r, line, len, at, true);
+}
+
+/* ---------------------------------------------------------------- info */
 
 /* A str value of the capture_info dict; false with WHY on a limit. */
 static bool info_string(struct uc_pylit *cur, struct py_reader *r,
@@ -417,6 +551,8 @@ static const struct line_kind {
 	KIND("dp_port_map_update = ", read_map_update),
 	KIND("event_miss = ", read_event_miss),
 	KIND("capture_info = ", read_info),
+	KIND("xevent = ", read_xevent),
+	KIND("xevent_miss = ", read_xevent_miss),
 };
 
 static int read_line(struct py_reader *r, const char *line, size_t len)
@@ -496,6 +632,7 @@ int uc_py_read(struct uc_input *in, const struct uc_event_sink *sink,
 			     strerror(-ret));
 	uc_pybuf_free(&r->key);
 	uc_pybuf_free(&r->str);
+	uc_pybuf_free(&r->data);
 	uc_py_event_parser_free(&r->event);
 	free(r);
 	return ret ? -1 : 0;

@@ -154,6 +154,53 @@ int uc_py_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev,
 	return 0;
 }
 
+/* A signed integer as Python prints it. */
+static unsigned char *put_s64(unsigned char *o, int64_t v)
+{
+	if (v < 0) {
+		*o++ = '-';
+		return put_u64(o, (uint64_t)0 - (uint64_t)v);
+	}
+	return put_u64(o, (uint64_t)v);
+}
+
+int uc_py_write_xevent(struct uc_wbuf *b, const struct uc_xevent *xe)
+{
+	size_t comm = strnlen(xe->comm, UC_TASK_COMM_LEN);
+	size_t max = EVENT_FIXED_MAX + ESC_MAX * (comm + xe->data_len);
+	unsigned char *start = uc_wbuf_reserve(b, max), *o = start;
+
+	if (!o)
+		return b->err ? -b->err : -EIO;
+	o = put_lit(o, "xevent = {'kind': ");
+	o = put_u64(o, xe->kind);
+	o = put_lit(o, ", 'flags': ");
+	o = put_u64(o, xe->flags);
+	o = put_lit(o, ", 'cpu': ");
+	o = put_u64(o, xe->cpu);
+	o = put_lit(o, ", 'tid': ");
+	o = put_u64(o, xe->tid);
+	o = put_lit(o, ", 'seq': ");
+	o = put_u64(o, xe->seq);
+	o = put_lit(o, ", 'ts': ");
+	o = put_u64(o, xe->ts);
+	o = put_lit(o, ", 'a': ");
+	o = put_u64(o, xe->a);
+	o = put_lit(o, ", 'b': ");
+	o = put_u64(o, xe->b);
+	o = put_lit(o, ", 'other': ");
+	o = put_u64(o, xe->other);
+	o = put_lit(o, ", 'ret': ");
+	o = put_s64(o, xe->ret);
+	o = put_lit(o, ", 'comm': ");
+	o = put_bytes(o, xe->comm, comm, 0);
+	o = put_lit(o, ", 'data': ");
+	o = put_bytes(o, xe->data, xe->data_len, 0);
+	o = put_lit(o, "}\n");
+	uc_wbuf_advance(b, (size_t)(o - start));
+	return 0;
+}
+
 /*
  * The rare lines (maps, capture info) are formatted with stdio into
  * memory, then appended: port_map.c and pyrepr.c write Python reprs to a
@@ -237,22 +284,37 @@ int uc_py_write_info(struct uc_wbuf *b, const struct uc_capture_info *info)
 	return line_end(b, &l);
 }
 
-/* event_miss = {1: 3, 4: 1}: a dict repr of int keys and values. */
-int uc_py_write_missed(struct uc_wbuf *b, const struct uc_missed_entry *missed,
-		       size_t n_missed)
+/* PREFIX{1: 3, 4: 1}: a dict repr of the int keys XEVENTS selects. */
+static int write_missed_line(struct uc_wbuf *b, const char *prefix,
+			     const struct uc_missed_entry *missed,
+			     size_t n_missed, bool xevents)
 {
-	if (!n_missed)
-		return 0;
-	for (size_t i = 0; i < n_missed; i++) {
-		unsigned char *start = uc_wbuf_reserve(b, 64), *o = start;
+	size_t n = 0;
 
+	for (size_t i = 0; i < n_missed; i++) {
+		unsigned char *start, *o;
+
+		if ((missed[i].type >= UC_X_BASE) != xevents)
+			continue;
+		start = o = uc_wbuf_reserve(b, 64);
 		if (!o)
 			return b->err ? -b->err : -EIO;
-		o = put_lit(o, i ? ", " : "event_miss = {");
+		o = put_lit(o, n++ ? ", " : prefix);
 		o = put_u64(o, missed[i].type);
 		o = put_lit(o, ": ");
 		o = put_u64(o, missed[i].count);
 		uc_wbuf_advance(b, (size_t)(o - start));
 	}
-	return uc_wbuf_append(b, "}\n", 2);
+	return n ? uc_wbuf_append(b, "}\n", 2) : 0;
+}
+
+/* event_miss = {1: 3, 4: 1}, as the script; then xevent_miss = {...}
+ * (its dict would not know the kinds). */
+int uc_py_write_missed(struct uc_wbuf *b, const struct uc_missed_entry *missed,
+		       size_t n_missed)
+{
+	int rc = write_missed_line(b, "event_miss = {", missed, n_missed, false);
+
+	return rc ? rc : write_missed_line(b, "xevent_miss = {", missed, n_missed,
+					   true);
 }

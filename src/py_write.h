@@ -12,6 +12,7 @@
 #include "port_map.h"
 #include "record_check.h"
 #include "wbuf.h"
+#include "xevent.h"
 
 /* dp_port_map = {...} (or None): the script's first line. */
 int uc_py_write_port_map(struct uc_wbuf *b, const struct uc_port_map *map);
@@ -27,7 +28,14 @@ int uc_py_write_info(struct uc_wbuf *b, const struct uc_capture_info *info);
  */
 int uc_py_write_event(struct uc_wbuf *b, const struct uc_raw_event *ev,
 		      uint32_t packet_size, uint32_t key_size);
-/* event_miss = {...}, when there is any. */
+/*
+ * xevent = {'kind': 17, 'flags': 0, 'cpu': 1, 'tid': 4001, 'seq': 7,
+ * 'ts': ..., 'a': ..., 'b': ..., 'other': ..., 'ret': -11, 'comm': b'...',
+ * 'data': b'...'}: a line of ours, which upcall_cost.py skips.
+ */
+int uc_py_write_xevent(struct uc_wbuf *b, const struct uc_xevent *xe);
+/* event_miss = {...} for the event types among MISSED, and xevent_miss =
+ * {...} (ours) for the xevent kinds, when there are any. */
 int uc_py_write_missed(struct uc_wbuf *b, const struct uc_missed_entry *missed,
 		       size_t n_missed);
 

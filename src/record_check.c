@@ -80,6 +80,29 @@ const char *uc_check_missed(uint32_t type, char why[UC_CHECK_WHY_SIZE])
 	return NULL;
 }
 
+const char *uc_check_xmissed(uint32_t kind, char why[UC_CHECK_WHY_SIZE])
+{
+	if (kind < UC_X_BASE || kind >= UC_X_MAX)
+		return reason(why, "xevent kind %u: expected %d to %d", kind,
+			      UC_X_BASE, UC_X_MAX - 1);
+	return NULL;
+}
+
+const char *uc_check_xevent(const struct uc_xevent *xe,
+			    char why[UC_CHECK_WHY_SIZE])
+{
+	if (uc_check_xmissed(xe->kind, why))
+		return why;
+	if (xe->data_len > UC_X_DATA_MAX)
+		return reason(why, "%u bytes of xevent data: expected at most %d",
+			      xe->data_len, UC_X_DATA_MAX);
+	if (xe->data_len && !xe->data)
+		return reason(why, "xevent data missing");
+	if (!terminated(xe->comm, sizeof(xe->comm)))
+		return reason(why, "xevent comm not terminated");
+	return NULL;
+}
+
 const char *uc_check_event_why(const struct uc_raw_event *ev,
 			       char why[UC_CHECK_WHY_SIZE])
 {

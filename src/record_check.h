@@ -18,6 +18,7 @@
 
 #include "event.h"
 #include "port_map.h"
+#include "xevent.h"
 #include "upcall_cost.h"
 
 /* Longest reason a check writes. */
@@ -71,6 +72,21 @@ static inline const char *uc_check_event(const struct uc_raw_event *ev,
 }
 /* The event type of a missed count: 0 to UC_EV_MAX - 1. */
 const char *uc_check_missed(uint32_t type, char why[UC_CHECK_WHY_SIZE]);
+/* The xevent kind of a missed count: UC_X_BASE to UC_X_MAX - 1. */
+const char *uc_check_xmissed(uint32_t kind, char why[UC_CHECK_WHY_SIZE]);
+/* Either, as a writer's on_missed is given them. */
+static inline const char *uc_check_any_missed(uint32_t type,
+					      char why[UC_CHECK_WHY_SIZE])
+{
+	return type < UC_X_BASE ? uc_check_missed(type, why) :
+				  uc_check_xmissed(type, why);
+}
+/*
+ * An xevent: kind UC_X_BASE to UC_X_MAX - 1, at most UC_X_DATA_MAX data
+ * bytes (and the bytes present), comm NUL-terminated.
+ */
+const char *uc_check_xevent(const struct uc_xevent *xe,
+			    char why[UC_CHECK_WHY_SIZE]);
 /* Names and size of a port map (see UC_PORT_NAME_MAX). */
 const char *uc_check_port_map(const struct uc_port_map *map,
 			      char why[UC_CHECK_WHY_SIZE]);

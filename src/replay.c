@@ -34,6 +34,8 @@ int uc_replay(const char *path, const struct uc_replay_config *cfg,
 	*sink_rc = 0;
 	if (uc_analysis_init(&a, &cfg->trace))
 		return uc_error_set(err, "out of memory");
+	if (cfg->upcalls.on_upcall)
+		uc_analysis_on_upcall(&a, cfg->upcalls);
 	uc_filter_init(&filter, &cfg->filter, uc_analysis_sink(&a), cfg->record);
 	sink = uc_filter_sink(&filter);
 	ret = uc_pipe_run(read_file, &src, &sink, sink_rc, err);

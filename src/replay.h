@@ -13,12 +13,14 @@
 #include "filter.h"
 #include "report_model.h"
 #include "trace.h"
+#include "upcall.h"
 
 struct uc_replay_config {
 	struct uc_trace_config trace;    /* -s, live lines */
 	struct uc_filter_config filter;  /* --since, --until, --port, --handler-filter */
 	struct uc_report_config report;  /* what to compute */
 	struct uc_event_sink record;     /* -w: the writer's sink; .ctx NULL: none */
+	struct uc_upcall_sink upcalls;   /* --pcap: each upcall as it settles */
 };
 
 /*

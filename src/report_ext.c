@@ -150,7 +150,7 @@ static void fill_outlier(const struct uc_ext *x, const struct uc_report *r,
 		if (uc_metric_sample(s, (enum uc_metric_id)id, &o->seg[id]))
 			o->has_seg |= (uint8_t)(1u << id);
 	o->ts_ns = s->ts[UC_EV_DP_UPCALL];
-	o->wall_ns = x->have_wall ? (int64_t)o->ts_ns + x->wall_offset_ns : 0;
+	o->wall_ns = x->have_wall ? uc_ext_wall_ns(o->ts_ns, x->wall_offset_ns) : 0;
 	snprintf(o->handler, sizeof(o->handler), "%s", r->thread_label[s->thread]);
 	o->tid = th->tid;
 	o->cpu = s->dp_cpu;
@@ -161,6 +161,20 @@ static void fill_outlier(const struct uc_ext *x, const struct uc_report *r,
 	o->port = s->port;
 	o->pkt_len = s->pkt_len;
 	uc_packet_describe(&s->pkt, o->packet, sizeof(o->packet));
+	if (s->expl != UC_NONE) {
+		const struct uc_explanation *e = &r->corr.expl[s->expl];
+
+		o->explained = true;
+		o->expl = *e;
+		for (int w = 0; w < UC_WHO_COUNT; w++)
+			if (e->who[w] != UC_TL_NOBODY)
+				snprintf(o->who[w], sizeof(o->who[w]), "%s",
+					 uc_strtab_get(&r->corr.expl_names, e->who[w]));
+	}
+	o->miss = s->miss;
+	if (s->miss.cls && s->miss.by != UINT32_MAX)
+		snprintf(o->miss_by, sizeof(o->miss_by), "%s",
+			 uc_strtab_get(&r->corr.miss_names, s->miss.by));
 }
 
 /* The slowest TOP upcalls: the end of the sorted primary samples. */
@@ -484,6 +498,35 @@ static int breakdowns(struct uc_ext *x, const struct uc_report *r,
 	return uc_parallel_for(BD_COUNT, breakdown, &job);
 }
 
+/* Lost flows listed at most. */
+#define LOST_TOP_FLOWS 10
+
+/* What the xevents tell: the sources traced, the kernel's verdicts,
+ * where the time went, why upcalls happened. */
+static int summarize_xevents(struct uc_ext *x, const struct uc_report *r)
+{
+	struct uc_ext_sources *src = &x->sources;
+	uint64_t dp_result = r->xtotal[UC_X_DP_RESULT - UC_X_BASE] +
+			     r->xtotal[UC_X_DP_RESULTS - UC_X_BASE];
+
+	src->have = r->have_features;
+	src->features = r->features;
+	src->how = r->features_how;
+	memcpy(src->xtotal, r->xtotal, sizeof(src->xtotal));
+	memcpy(src->xmissed, r->xmissed, sizeof(src->xmissed));
+	if ((r->features & UC_FEAT_VERDICT) || dp_result ||
+	    r->xmissed[UC_X_DP_RESULT - UC_X_BASE]) {
+		if (uc_lost_summarize(&r->corr.lost, &r->names,
+				      r->features & UC_FEAT_VERDICT,
+				      r->xmissed[UC_X_DP_RESULT - UC_X_BASE],
+				      LOST_TOP_FLOWS, &x->lost))
+			return -ENOMEM;
+	}
+	if (uc_explain_summarize(&r->corr, &x->explain))
+		return -ENOMEM;
+	return uc_miss_summarize(&r->corr, r->features, &x->misses);
+}
+
 int uc_ext_compute(struct uc_ext *x, struct uc_report *r,
 		   const struct uc_report_config *cfg, struct uc_error *err)
 {
@@ -496,7 +539,8 @@ int uc_ext_compute(struct uc_ext *x, struct uc_report *r,
 	summarize_metrics(x, r->m, &prim_set);
 	sp = (struct sorted_primary){ x->metric[x->primary].sorted, prim_set,
 				      x->metric[x->primary].st.n };
-	if (find_outliers(x, r, &sp, cfg->top) || breakdowns(x, r, &sp, cfg))
+	if (find_outliers(x, r, &sp, cfg->top) || breakdowns(x, r, &sp, cfg) ||
+	    summarize_xevents(x, r))
 		goto oom;
 	free(prim_set);
 	return 0;
@@ -524,6 +568,8 @@ void uc_ext_free(struct uc_ext *x)
 	groups_free(&x->batch_sizes);
 	groups_free(&x->intervals);
 	groups_free(&x->timeline);
+	uc_lost_summary_free(&x->lost);
+	uc_miss_summary_free(&x->misses);
 	memset(x, 0, sizeof(*x));
 }
 

@@ -25,7 +25,10 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "explain_summary.h"
+#include "lost.h"
 #include "metrics.h"
+#include "miss_summary.h"
 #include "stats.h"
 
 /* The six metrics in the order of an upcall's life, for tables. */
@@ -77,6 +80,11 @@ struct uc_outlier {
 	char port_name[32];       /* "" if the port map does not know it */
 	uint32_t pkt_len;
 	char packet[128];         /* decoded headers, uc_packet_describe() */
+	bool explained;           /* where its time went (--explain) */
+	struct uc_explanation expl;
+	char who[UC_WHO_COUNT][48];   /* expl.who, as names */
+	struct uc_miss miss;      /* why it missed (cls 0: not classified) */
+	char miss_by[48];
 };
 
 /* What could not be matched, and why when the correlation knows. */
@@ -105,6 +113,14 @@ struct uc_accounting {
 				    * all fit (events lost): uncertain */
 	uint64_t recv_before_dp;   /* sets received before their kernel upcall */
 	bool handler_filter;       /* --handler-filter hid some threads */
+};
+
+/* What the capture traced, and the xevents of the run. */
+struct uc_ext_sources {
+	bool have;                /* the recording says what it traced */
+	uint64_t features, how;   /* UC_FEAT_*, UC_FEATHOW_* */
+	uint64_t xtotal[UC_X_MAX - UC_X_BASE];
+	uint64_t xmissed[UC_X_MAX - UC_X_BASE];   /* refused by the ring */
 };
 
 struct uc_ext {
@@ -136,6 +152,11 @@ struct uc_ext {
 	uint64_t timeline_ns;
 
 	struct uc_accounting acct;
+
+	struct uc_ext_sources sources;
+	struct uc_lost_summary lost;      /* the kernel's failed upcalls */
+	struct uc_explain_summary explain;/* where the time went */
+	struct uc_miss_summary misses;    /* why upcalls happened */
 };
 
 /*
@@ -155,5 +176,11 @@ double uc_ext_interval_rate(const struct uc_ext *x, const struct uc_group *g);
 
 /* "2025-11-25T22:00:01.123456Z" (UTC); returns BUF. */
 char *uc_ext_format_wall(int64_t wall_ns, char *buf, size_t size);
+/* The wall-clock time of monotonic time MONO_NS: wrapping, never an
+ * overflow, whatever a recording claims its clock offset is. */
+static inline int64_t uc_ext_wall_ns(uint64_t mono_ns, int64_t offset_ns)
+{
+	return (int64_t)(mono_ns + (uint64_t)offset_ns);
+}
 
 #endif /* UC_REPORT_EXT_H */

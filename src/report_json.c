@@ -9,6 +9,7 @@
 #include "event.h"
 #include "json_writer.h"
 #include "report_json.h"
+#include "report_json_why.h"
 
 #define NS_PER_S 1e9
 
@@ -173,6 +174,7 @@ static void write_outlier(struct uc_json *j, const struct uc_ext *x,
 	string_or_null(j, "port_name", o->port_name);
 	uc_json_uint_field(j, "packet_length", o->pkt_len);
 	uc_json_string_field(j, "packet", o->packet);
+	uc_json_why_outlier(j, o);
 	uc_json_end_object(j);
 }
 
@@ -268,8 +270,8 @@ static void write_intervals(struct uc_json *j, const struct uc_ext *x)
 			char wall[48];
 
 			uc_json_string_field(j, "start_utc", uc_ext_format_wall(
-				(int64_t)(x->t0_ns + (uint64_t)g->key * x->interval_ns) +
-				x->wall_offset_ns, wall, sizeof(wall)));
+				uc_ext_wall_ns(x->t0_ns + (uint64_t)g->key * x->interval_ns,
+					       x->wall_offset_ns), wall, sizeof(wall)));
 		}
 		uc_json_uint_field(j, "upcalls", g->upcalls);
 		/* A rate only over a whole interval: the last one is cut short. */
@@ -350,6 +352,7 @@ static void write_run(struct uc_json *j, const struct uc_ext *x)
 	write_batches(j, x);
 	write_intervals(j, x);
 	write_unmatched(j, &x->acct);
+	uc_json_why_run(j, x);
 	uc_json_end_object(j);
 }
 

@@ -23,6 +23,11 @@ static void take_counts(struct uc_report *r, struct uc_trace *t)
 	r->last_ts = t->last_ts;
 	r->have_info = t->have_info;
 	r->info = t->info;
+	r->have_features = t->have_features;
+	r->features = t->features;
+	r->features_how = t->features_how;
+	memcpy(r->xtotal, t->xtotal, sizeof(r->xtotal));
+	memcpy(r->xmissed, t->xmissed, sizeof(r->xmissed));
 	/* Moved, not copied: the names and the map can be large. */
 	r->names = t->names;
 	uc_strtab_init(&t->names);

@@ -42,6 +42,9 @@ struct uc_report {
 	uint64_t events_before_map;      /* py event lines before the first
 					  * dp_port_map line: ignored */
 	uint64_t first_ts, last_ts;      /* of the usable events */
+	bool have_features;              /* the capture said what it traced */
+	uint64_t features, features_how; /* UC_FEAT_*, UC_FEATHOW_* */
+	uint64_t xtotal[UC_X_MAX - UC_X_BASE], xmissed[UC_X_MAX - UC_X_BASE];
 	bool have_info;
 	struct uc_capture_info info;     /* what the recording says of itself */
 

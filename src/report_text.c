@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report_text.h"
+#include "report_why.h"
 #include "table.h"
 #include "text.h"
 
@@ -105,6 +106,7 @@ static void print_outlier(FILE *out, const struct uc_ext *x,
 			fprintf(out, "%s%s -", i ? ", " : "", segs[i].abbr);
 	}
 	fputc('\n', out);
+	uc_why_print_outlier(out, o);
 }
 
 static void print_outliers(FILE *out, const struct uc_ext *x)
@@ -242,8 +244,8 @@ static void print_interval_title(FILE *out, const struct uc_ext *x)
 	print_monotonic(out, x->t0_ns);
 	fputs(" s", out);
 	if (x->have_wall)
-		fprintf(out, ", %s", uc_ext_format_wall((int64_t)x->t0_ns +
-							x->wall_offset_ns,
+		fprintf(out, ", %s", uc_ext_format_wall(uc_ext_wall_ns(x->t0_ns,
+								       x->wall_offset_ns),
 							wall, sizeof(wall)));
 	fputs("):\n", out);
 }
@@ -276,8 +278,8 @@ static void print_intervals(FILE *out, const struct uc_ext *x)
 		uc_table_set(&tab, r, 0, "%g", (double)g->key * iv);
 		if (x->have_wall)
 			uc_table_set(&tab, r, 1, "%s", uc_ext_format_wall(
-				(int64_t)(x->t0_ns + (uint64_t)g->key * x->interval_ns) +
-				x->wall_offset_ns, wall, sizeof(wall)));
+				uc_ext_wall_ns(x->t0_ns + (uint64_t)g->key * x->interval_ns,
+					       x->wall_offset_ns), wall, sizeof(wall)));
 		uc_table_set(&tab, r, col0 + 1, "%llu", (unsigned long long)g->upcalls);
 		if (full)
 			uc_table_set(&tab, r, col0 + 2, "%.1f", uc_ext_interval_rate(x, g));
@@ -472,4 +474,5 @@ void uc_ext_print(FILE *out, const struct uc_ext *x)
 	print_batch_sizes(out, x);
 	print_intervals(out, x);
 	print_accounting(out, x);
+	uc_why_print(out, x);
 }

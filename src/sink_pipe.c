@@ -16,12 +16,13 @@
 
 #include "port_map.h"
 #include "sink_pipe.h"
+#include "xevent.h"
 
 #define BLOCK_SIZE (1u << 20)
 #define MAX_BLOCKS 4            /* in flight: 4 MiB whatever the input */
 #define ALIGN 8                 /* records start aligned for the structs */
 
-enum rec_kind { REC_INFO = 1, REC_MAP, REC_EVENT, REC_MISSED };
+enum rec_kind { REC_INFO = 1, REC_MAP, REC_EVENT, REC_MISSED, REC_XEVENT };
 
 struct rec_hdr {
 	uint32_t size;          /* whole record, padded to ALIGN */
@@ -30,7 +31,8 @@ struct rec_hdr {
 
 _Static_assert(sizeof(struct rec_hdr) % ALIGN == 0 &&
 	       _Alignof(struct uc_raw_event) <= ALIGN &&
-	       _Alignof(struct uc_capture_info) <= ALIGN,
+	       _Alignof(struct uc_capture_info) <= ALIGN &&
+	       _Alignof(struct uc_xevent) <= ALIGN,
 	       "records keep their structs aligned");
 
 struct rec_missed {
@@ -213,12 +215,32 @@ static int pipe_event(void *ctx, const struct uc_raw_event *ev)
 	return 0;
 }
 
+/* The same for an xevent and its data. */
+static int pipe_xevent(void *ctx, const struct uc_xevent *xe)
+{
+	struct pipe *p = ctx;
+	size_t size = padded(sizeof(struct rec_hdr) + sizeof(*xe) + xe->data_len);
+	int rc = 0;
+	unsigned char *at = reserve(p, size, &rc);
+
+	if (!at)
+		return rc;
+	memcpy(at, &(struct rec_hdr){ (uint32_t)size, REC_XEVENT }, sizeof(struct rec_hdr));
+	at += sizeof(struct rec_hdr);
+	memcpy(at, xe, sizeof(*xe));
+	if (xe->data_len)
+		memcpy(at + sizeof(*xe), xe->data, xe->data_len);
+	p->cur->len += size;
+	return 0;
+}
+
 static void *producer_main(void *arg)
 {
 	struct pipe *p = arg;
 	struct uc_event_sink sink = {
 		.ctx = p, .on_info = pipe_info, .on_port_map = pipe_port_map,
 		.on_event = pipe_event, .on_missed = pipe_missed,
+		.on_xevent = pipe_xevent,
 	};
 
 	p->producer_ret = p->produce(p->arg, &sink, &p->producer_err);
@@ -249,6 +271,14 @@ static int deliver_event(unsigned char *at, const struct uc_event_sink *sink)
 	return sink->on_event ? sink->on_event(sink->ctx, ev) : 0;
 }
 
+static int deliver_xevent(unsigned char *at, const struct uc_event_sink *sink)
+{
+	struct uc_xevent *xe = (struct uc_xevent *)at;
+
+	xe->data = at + sizeof(*xe);
+	return sink->on_xevent ? sink->on_xevent(sink->ctx, xe) : 0;
+}
+
 /* One record to the consumer's sink, or only freed when DISCARD. */
 static int deliver(unsigned char *at, uint32_t kind,
 		   const struct uc_event_sink *sink, bool discard)
@@ -274,6 +304,10 @@ static int deliver(unsigned char *at, uint32_t kind,
 	case REC_EVENT:
 		if (!discard)
 			rc = deliver_event(at, sink);
+		break;
+	case REC_XEVENT:
+		if (!discard)
+			rc = deliver_xevent(at, sink);
 		break;
 	case REC_MISSED:
 		memcpy(&m, at, sizeof(m));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "sink_tee.h"
+#include "xevent.h"
 
 #define BOTH(member, ...)                                                     \
 	do {                                                                  \
@@ -30,6 +31,11 @@ static int tee_missed(void *ctx, uint32_t type, uint64_t count)
 	BOTH(on_missed, type, count);
 }
 
+static int tee_xevent(void *ctx, const struct uc_xevent *xe)
+{
+	BOTH(on_xevent, xe);
+}
+
 struct uc_event_sink uc_sink_tee(struct uc_sink_tee *tee)
 {
 	return (struct uc_event_sink){
@@ -38,5 +44,6 @@ struct uc_event_sink uc_sink_tee(struct uc_sink_tee *tee)
 		.on_port_map = tee_port_map,
 		.on_event = tee_event,
 		.on_missed = tee_missed,
+		.on_xevent = tee_xevent,
 	};
 }

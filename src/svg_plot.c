@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "svg.h"
+#include "svg_explain.h"
 #include "svg_plot.h"
 #include "text.h"
 
@@ -17,13 +19,7 @@
 #define BATCH_PANEL_H 250.0
 #define TIME_PANEL_H 280.0
 #define LOG_RATIO 50.0        /* max/min beyond which the axis is log */
-#define FONT "DejaVu Sans, Helvetica, Arial, sans-serif"
 
-static const char *const palette[] = {
-	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-	"#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-};
-#define N_COLORS (sizeof(palette) / sizeof(palette[0]))
 
 /* ================================================================ basics */
 
@@ -109,41 +105,6 @@ static void axis_fit_count(struct axis *a, double max)
 	}
 }
 
-static void xml_text(FILE *o, const char *raw)
-{
-	char s[512];
-
-	/* Control characters are not allowed in XML 1.0: \xHH instead. */
-	uc_text_escape(raw, s, sizeof(s));
-	for (const char *c = s; *c; c++) {
-		switch (*c) {
-		case '&': fputs("&amp;", o); break;
-		case '<': fputs("&lt;", o); break;
-		case '>': fputs("&gt;", o); break;
-		case '"': fputs("&quot;", o); break;
-		default: fputc(*c, o);
-		}
-	}
-}
-
-static void text(FILE *o, double x, double y, const char *anchor, double size,
-		 const char *extra, const char *s)
-{
-	fprintf(o, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\" "
-		"text-anchor=\"%s\"%s%s>", x, y, size, anchor, extra ? " " : "",
-		extra ? extra : "");
-	xml_text(o, s);
-	fputs("</text>\n", o);
-}
-
-static void line(FILE *o, double x1, double y1, double x2, double y2,
-		 const char *stroke, double width)
-{
-	fprintf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-		"stroke=\"%s\" stroke-width=\"%.1f\"/>\n", x1, y1, x2, y2, stroke,
-		width);
-}
-
 /* "0.1", "250", "1000000": never the exponent form "1e+06". */
 static void tick_label(char *buf, size_t size, double v)
 {
@@ -182,27 +143,21 @@ static void y_grid(FILE *o, const struct axis *y, double x0, double x1)
 	if (y->log) {
 		for (double d = y->lo; d <= y->hi * 1.0001; d *= 10) {
 			for (int k = 2; k < 10 && d * k < y->hi; k++)
-				line(o, x0, axis_px(y, d * k), x1, axis_px(y, d * k),
+				uc_svg_line(o, x0, axis_px(y, d * k), x1, axis_px(y, d * k),
 				     "#eeeeee", 1);
-			line(o, x0, axis_px(y, d), x1, axis_px(y, d), "#cccccc", 1);
+			uc_svg_line(o, x0, axis_px(y, d), x1, axis_px(y, d), "#cccccc", 1);
 			axis_label(label, sizeof(label), y, d);
-			text(o, x0 - 6, axis_px(y, d) + 4, "end", 11, NULL, label);
+			uc_svg_text(o, x0 - 6, axis_px(y, d) + 4, "end", 11, NULL, label);
 		}
 		return;
 	}
 	for (int i = 0; y->lo + i * y->step <= y->hi + y->step * 1e-6; i++) {
 		double v = y->lo + i * y->step;
 
-		line(o, x0, axis_px(y, v), x1, axis_px(y, v), "#cccccc", 1);
+		uc_svg_line(o, x0, axis_px(y, v), x1, axis_px(y, v), "#cccccc", 1);
 		axis_label(label, sizeof(label), y, v);
-		text(o, x0 - 6, axis_px(y, v) + 4, "end", 11, NULL, label);
+		uc_svg_text(o, x0 - 6, axis_px(y, v) + 4, "end", 11, NULL, label);
 	}
-}
-
-static void frame(FILE *o, double x0, double y0, double x1, double y1)
-{
-	fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-		"fill=\"none\" stroke=\"#666666\"/>\n", x0, y0, x1 - x0, y1 - y0);
 }
 
 /* ================================================================ boxplots */
@@ -264,16 +219,16 @@ static void draw_box(FILE *o, const struct axis *y, double cx, double bw,
 	box_of(s, n, ms->st.mean, &b);
 	top = axis_px(y, b.q3);
 	bottom = axis_px(y, b.q1);
-	line(o, cx, axis_px(y, b.whi), cx, top, "#333333", 1);
-	line(o, cx, bottom, cx, axis_px(y, b.wlo), "#333333", 1);
-	line(o, cx - bw / 4, axis_px(y, b.whi), cx + bw / 4, axis_px(y, b.whi),
+	uc_svg_line(o, cx, axis_px(y, b.whi), cx, top, "#333333", 1);
+	uc_svg_line(o, cx, bottom, cx, axis_px(y, b.wlo), "#333333", 1);
+	uc_svg_line(o, cx - bw / 4, axis_px(y, b.whi), cx + bw / 4, axis_px(y, b.whi),
 	     "#333333", 1);
-	line(o, cx - bw / 4, axis_px(y, b.wlo), cx + bw / 4, axis_px(y, b.wlo),
+	uc_svg_line(o, cx - bw / 4, axis_px(y, b.wlo), cx + bw / 4, axis_px(y, b.wlo),
 	     "#333333", 1);
 	fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 		"fill=\"%s\" fill-opacity=\"0.45\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
 		cx - bw / 2, top, bw, bottom - top > 1 ? bottom - top : 1, color, color);
-	line(o, cx - bw / 2, axis_px(y, b.median), cx + bw / 2,
+	uc_svg_line(o, cx - bw / 2, axis_px(y, b.median), cx + bw / 2,
 	     axis_px(y, b.median), "#111111", 2.5);
 	my = axis_px(y, b.mean);
 	fprintf(o, "<path d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#d62728\" "
@@ -331,7 +286,7 @@ static void box_legend(FILE *o, double x, double y)
 {
 	fprintf(o, "<path d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#d62728\"/>\n",
 		x + 5, y - 9);
-	text(o, x + 14, y, "start", 11, NULL,
+	uc_svg_text(o, x + 14, y, "start", 11, NULL,
 	     "mean;  box: p25 to p75 with the median;  whiskers: farthest "
 	     "sample within 1.5 IQR;  dots: samples beyond");
 }
@@ -349,7 +304,7 @@ static void box_panel(FILE *o, const struct uc_ext *runs, size_t n,
 
 	sample_range(runs, n, &range);
 	if (!range.n) {
-		text(o, width / 2, top + BOX_PANEL_H / 2, "middle", 14, NULL,
+		uc_svg_text(o, width / 2, top + BOX_PANEL_H / 2, "middle", 14, NULL,
 		     "no latency samples");
 		return;
 	}
@@ -363,7 +318,7 @@ static void box_panel(FILE *o, const struct uc_ext *runs, size_t n,
 		snprintf(title, sizeof(title), "Latency per segment (logarithmic scale)");
 	else
 		snprintf(title, sizeof(title), "Latency per segment (%s)", unit.name);
-	text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
+	uc_svg_text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
 	y_grid(o, &y, x0, x1);
 	for (int i = 0; i < UC_M_COUNT; i++) {
 		enum uc_metric_id id = uc_ext_metric_order[i];
@@ -374,17 +329,17 @@ static void box_panel(FILE *o, const struct uc_ext *runs, size_t n,
 			double cx = cx0 + slot * ((double)r + 0.5);
 
 			if (ms->st.n)
-				draw_box(o, &y, cx, slot * 0.7, ms, palette[r % N_COLORS]);
+				draw_box(o, &y, cx, slot * 0.7, ms, uc_svg_palette[r % UC_SVG_N_COLORS]);
 		}
-		text(o, x0 + cat_w * (i + 0.5), y1 + 18, "middle", 12, NULL,
+		uc_svg_text(o, x0 + cat_w * (i + 0.5), y1 + 18, "middle", 12, NULL,
 		     uc_metric_name(id));
 		if (n == 1) {
 			snprintf(label, sizeof(label), "n = %zu", runs[0].metric[id].st.n);
-			text(o, x0 + cat_w * (i + 0.5), y1 + 33, "middle", 11,
+			uc_svg_text(o, x0 + cat_w * (i + 0.5), y1 + 33, "middle", 11,
 			     "fill=\"#555555\"", label);
 		}
 	}
-	frame(o, x0, y0, x1, y1);
+	uc_svg_frame(o, x0, y0, x1, y1);
 	box_legend(o, x0, top + BOX_PANEL_H - 12);
 }
 
@@ -406,10 +361,10 @@ static void batch_panel(FILE *o, const struct uc_ext *x, double top)
 	}
 	snprintf(title, sizeof(title), "Upcalls per batch (%llu %s)",
 		 (unsigned long long)x->n_batches, x->n_batches == 1 ? "batch" : "batches");
-	text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
+	uc_svg_text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
 	if (!x->n_batches) {
-		frame(o, x0, y0, x1, y1);
-		text(o, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 14, NULL,
+		uc_svg_frame(o, x0, y0, x1, y1);
+		uc_svg_text(o, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 14, NULL,
 		     "no samples: no vswitchd batch was traced");
 		return;
 	}
@@ -422,16 +377,16 @@ static void batch_panel(FILE *o, const struct uc_ext *x, double top)
 
 		fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			"fill=\"%s\"/>\n", x0 + bar * ((double)g->key - 1) + bar * 0.1,
-			py, bar * 0.8, y1 - py, palette[0]);
+			py, bar * 0.8, y1 - py, uc_svg_palette[0]);
 	}
 	step = max_size <= 64 ? 8 : (int64_t)nice_step((double)max_size);
 	for (int64_t s = 1; s <= max_size; s = s == 1 ? step : s + step) {
 		snprintf(label, sizeof(label), "%lld", (long long)s);
-		text(o, x0 + bar * ((double)s - 0.5), y1 + 16, "middle", 11, NULL, label);
+		uc_svg_text(o, x0 + bar * ((double)s - 0.5), y1 + 16, "middle", 11, NULL, label);
 	}
-	text(o, (x0 + x1) / 2, y1 + 32, "middle", 12, NULL,
+	uc_svg_text(o, (x0 + x1) / 2, y1 + 32, "middle", 12, NULL,
 	     "upcalls in the batch (number of batches of each size)");
-	frame(o, x0, y0, x1, y1);
+	uc_svg_frame(o, x0, y0, x1, y1);
 }
 
 /* ================================================================ time */
@@ -517,9 +472,9 @@ static void time_x_axis(FILE *o, const struct axis *xa, double y1)
 	for (int i = 0; i * step <= xa->hi + step * 1e-6; i++) {
 		double v = i * step;
 
-		line(o, axis_px(xa, v), y1, axis_px(xa, v), y1 + 4, "#666666", 1);
+		uc_svg_line(o, axis_px(xa, v), y1, axis_px(xa, v), y1 + 4, "#666666", 1);
 		tick_label(label, sizeof(label), v);
-		text(o, axis_px(xa, v), y1 + 16, "middle", 11, NULL, label);
+		uc_svg_text(o, axis_px(xa, v), y1 + 16, "middle", 11, NULL, label);
 	}
 }
 
@@ -534,9 +489,9 @@ static void time_panel(FILE *o, const struct uc_ext *x, double top)
 	if (!time_range(&x->timeline, &min, &max)) {
 		snprintf(title, sizeof(title), "%s latency over time",
 			 uc_metric_name(x->primary));
-		text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
-		frame(o, x0, y0, x1, y1);
-		text(o, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 14, NULL,
+		uc_svg_text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
+		uc_svg_frame(o, x0, y0, x1, y1);
+		uc_svg_text(o, (x0 + x1) / 2, (y0 + y1) / 2, "middle", 14, NULL,
 		     "no samples");
 		return;
 	}
@@ -548,26 +503,26 @@ static void time_panel(FILE *o, const struct uc_ext *x, double top)
 	snprintf(title, sizeof(title), "%s latency over time (%s%sper %g s)",
 		 uc_metric_name(x->primary), ya.log ? "logarithmic scale" : unit.name,
 		 "; ", (double)x->timeline_ns / 1e9);
-	text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
+	uc_svg_text(o, x0, top + 18, "start", 15, "font-weight=\"bold\"", title);
 	y_grid(o, &ya, x0, x1);
 	for (size_t i = 0; i < sizeof(time_series) / sizeof(time_series[0]); i++) {
 		const struct series *s = &time_series[i];
 		double lx = x1 - 190 + 65 * (double)i;
 
 		draw_series(o, x, s, &xa, &ya);
-		line(o, lx, top + 14, lx + 20, top + 14, s->color, 2);
-		text(o, lx + 24, top + 18, "start", 11, NULL, s->name);
+		uc_svg_line(o, lx, top + 14, lx + 20, top + 14, s->color, 2);
+		uc_svg_text(o, lx + 24, top + 18, "start", 11, NULL, s->name);
 	}
 	time_x_axis(o, &xa, y1);
 	if (x->have_wall)
 		snprintf(caption, sizeof(caption), "seconds since the first event, "
-			 "at %s", uc_ext_format_wall((int64_t)x->t0_ns +
-						     x->wall_offset_ns, wall,
+			 "at %s", uc_ext_format_wall(uc_ext_wall_ns(x->t0_ns,
+								    x->wall_offset_ns), wall,
 						     sizeof(wall)));
 	else
 		snprintf(caption, sizeof(caption), "seconds since the first event");
-	text(o, (x0 + x1) / 2, y1 + 32, "middle", 12, NULL, caption);
-	frame(o, x0, y0, x1, y1);
+	uc_svg_text(o, (x0 + x1) / 2, y1 + 32, "middle", 12, NULL, caption);
+	uc_svg_frame(o, x0, y0, x1, y1);
 }
 
 /* ================================================================ pages */
@@ -579,26 +534,28 @@ static void begin(FILE *o, double w, double h)
 		"width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
 		"font-family=\"%s\">\n"
 		"<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n",
-		w, h, w, h, FONT, w, h);
+		w, h, w, h, UC_SVG_FONT, w, h);
 }
 
 static void single(FILE *o, const struct uc_ext *x)
 {
-	double h = 60 + BOX_PANEL_H + BATCH_PANEL_H + (x->timeline.n ? TIME_PANEL_H : 0);
+	double time_h = x->timeline.n ? TIME_PANEL_H : 0;
+	double h = 60 + BOX_PANEL_H + BATCH_PANEL_H + time_h + uc_svg_explain_height(x);
 	char sub[200];
 
 	begin(o, WIDTH, h);
-	text(o, LEFT, 26, "start", 18, "font-weight=\"bold\"", x->source);
+	uc_svg_text(o, LEFT, 26, "start", 18, "font-weight=\"bold\"", x->source);
 	snprintf(sub, sizeof(sub), "upcall_cost: %llu upcalls matched of %llu "
 		 "kernel upcalls, %.3f s of capture",
 		 (unsigned long long)x->acct.sets,
 		 (unsigned long long)x->acct.dp_usable,
 		 (double)(x->t1_ns - x->t0_ns) / 1e9);
-	text(o, LEFT, 46, "start", 12, "fill=\"#555555\"", sub);
+	uc_svg_text(o, LEFT, 46, "start", 12, "fill=\"#555555\"", sub);
 	box_panel(o, x, 1, 60, WIDTH);
 	batch_panel(o, x, 60 + BOX_PANEL_H);
 	if (x->timeline.n)
 		time_panel(o, x, 60 + BOX_PANEL_H + BATCH_PANEL_H);
+	uc_svg_explain_panel(o, x, 60 + BOX_PANEL_H + BATCH_PANEL_H + time_h, WIDTH);
 	fputs("</svg>\n", o);
 }
 
@@ -610,7 +567,7 @@ static void compare(FILE *o, const struct uc_ext *runs, size_t n)
 
 	begin(o, w, 50 + legend_h + BOX_PANEL_H);
 	snprintf(title, sizeof(title), "upcall_cost: %zu runs compared", n);
-	text(o, LEFT, 26, "start", 18, "font-weight=\"bold\"", title);
+	uc_svg_text(o, LEFT, 26, "start", 18, "font-weight=\"bold\"", title);
 	for (size_t r = 0; r < n; r++) {
 		double lx = LEFT + (double)(r % 3) * 290;
 		double ly = 50 + (double)(r / 3) * 18;
@@ -619,8 +576,8 @@ static void compare(FILE *o, const struct uc_ext *runs, size_t n)
 		snprintf(name, sizeof(name), "%s", runs[r].label);
 		fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
 			"fill=\"%s\" fill-opacity=\"0.6\" stroke=\"%s\"/>\n", lx,
-			ly - 10, palette[r % N_COLORS], palette[r % N_COLORS]);
-		text(o, lx + 18, ly, "start", 12, NULL, name);
+			ly - 10, uc_svg_palette[r % UC_SVG_N_COLORS], uc_svg_palette[r % UC_SVG_N_COLORS]);
+		uc_svg_text(o, lx + 18, ly, "start", 12, NULL, name);
 	}
 	box_panel(o, runs, n, 50 + legend_h, w);
 	fputs("</svg>\n", o);

@@ -18,6 +18,7 @@
 
 #include "flow_key.h"
 #include "hash.h"
+#include "ovs_netlink.h"
 #include "packet.h"
 #include "trace.h"
 
@@ -159,6 +160,8 @@ static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
 	if (ev->event == UC_EV_RECV_UPCALL &&
 	    (u.comm = uc_strtab_intern(&t->names, ev->comm)) == UINT32_MAX)
 		return -ENOMEM;
+	if (ev->event == UC_EV_RECV_UPCALL)
+		uc_ovs_key_recirc_id(ev->key, ev->key_cap, &u.recirc_id);
 	if (ev->event == UC_EV_OP_FLOW_EXECUTE) {
 		u.exec_pkt = ev->pkt;
 		u.exec_cap = ev->pkt_cap;
@@ -291,11 +294,54 @@ static int on_missed(void *ctx, uint32_t type, uint64_t count)
 {
 	struct uc_trace *t = ctx;
 
+	if (type >= UC_X_BASE && type < UC_X_MAX) {
+		t->xmissed[type - UC_X_BASE] += count;
+		return 0;
+	}
 	if (type >= UC_EV_MAX || !count)
 		return 0;
 	t->missed[type] = count;
 	t->listed[type] = true;
 	return 0;
+}
+
+/*
+ * An xevent: counted, and handed on (a failed upcall with its device's
+ * port, as the map names it now).  The capture's feature record is kept
+ * here: the report says what was traced, so that "nothing seen" reads as
+ * "not traced" where it was not.
+ */
+static int on_xevent(void *ctx, const struct uc_xevent *xe)
+{
+	struct uc_trace *t = ctx;
+	struct uc_usable_x x = {
+		.xe = xe, .port = UC_DP_NO_PORT, .dp_name = UC_NONE,
+		.dev_name = UC_NONE,
+	};
+
+	if (xe->kind < UC_X_BASE || xe->kind >= UC_X_MAX)
+		return 0;
+	t->xtotal[xe->kind - UC_X_BASE]++;
+	if (xe->kind == UC_X_FEATURES) {
+		t->have_features = true;
+		t->features = xe->a;
+		t->features_how = xe->b;
+	}
+	if (xe->kind == UC_X_DP_RESULT) {
+		const struct uc_port_entry *e = t->map.valid ?
+			uc_port_map_find_device(&t->map, xe->comm) : NULL;
+
+		x.dev_name = uc_strtab_intern(&t->names, xe->comm);
+		if (x.dev_name == UINT32_MAX)
+			return -ENOMEM;
+		if (e) {
+			x.port = (int32_t)e->number;
+			x.dp_name = uc_strtab_intern(&t->names, e->dp);
+			if (x.dp_name == UINT32_MAX)
+				return -ENOMEM;
+		}
+	}
+	return t->next.on_xevent ? t->next.on_xevent(t->next.ctx, &x) : 0;
 }
 
 static int on_info(void *ctx, const struct uc_capture_info *info)
@@ -315,5 +361,6 @@ struct uc_event_sink uc_trace_sink(struct uc_trace *t)
 		.on_port_map = on_port_map,
 		.on_event = on_event,
 		.on_missed = on_missed,
+		.on_xevent = on_xevent,
 	};
 }

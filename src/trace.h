@@ -21,6 +21,9 @@
 #include "event.h"
 #include "port_map.h"
 #include "strtab.h"
+#include "xevent.h"
+
+struct uc_ufid;
 
 #define UC_NONE UINT32_MAX
 
@@ -50,12 +53,28 @@ struct uc_usable {
 	const uint8_t *exec_pkt;       /* executes: the packet sent back */
 	uint32_t exec_cap;
 	uint32_t exec_len;
+	uint32_t recirc_id;  /* receives: the key's recirculation id (0) */
+	/* flow puts: the UFID of the put's request, when the capture
+	 * recorded it (the correlator sets it; NULL otherwise) */
+	const struct uc_ufid *put_ufid;
 };
+
+/* An xevent, with what the trace knows of a failed upcall's device. */
+struct uc_usable_x {
+	const struct uc_xevent *xe;
+	int32_t port;        /* DP_RESULT: the device's datapath port, or
+			      * UC_DP_NO_PORT when no map names it */
+	uint32_t dp_name;    /* ... and its datapath, index in trace->names
+			      * (UC_NONE when unknown) */
+	uint32_t dev_name;   /* ... the device, index in trace->names */
+};
+#define UC_DP_NO_PORT INT32_MIN
 
 /* The next stage (the correlation).  Returns 0 or a negative errno. */
 struct uc_usable_sink {
 	void *ctx;
 	int (*on_usable)(void *ctx, const struct uc_usable *ev);
+	int (*on_xevent)(void *ctx, const struct uc_usable_x *x);
 };
 
 struct uc_trace_config {
@@ -85,6 +104,11 @@ struct uc_trace {
 	 * has no port and whose datapath the map lacks. */
 	uint64_t dp_no_port, recv_no_port;
 	bool had_map;                   /* a valid port map was given */
+	/* xevents, per kind (index kind - UC_X_BASE) */
+	uint64_t xtotal[UC_X_MAX - UC_X_BASE];
+	uint64_t xmissed[UC_X_MAX - UC_X_BASE];  /* refused by the ring */
+	bool have_features;             /* the capture said what it traced */
+	uint64_t features, features_how; /* UC_FEAT_*, UC_FEATHOW_* */
 
 	struct uc_port_map map;
 	struct uc_capture_info info;

@@ -226,6 +226,26 @@ static int on_event(void *ctx, const struct uc_raw_event *ev)
 	return note(w, rc);
 }
 
+static int on_xevent(void *ctx, const struct uc_xevent *xe)
+{
+	struct uc_trace_writer *w = ctx;
+	char why[UC_CHECK_WHY_SIZE];
+	int rc;
+
+	if (w->err)
+		return w->err;
+	if (uc_check_xevent(xe, why))
+		return refuse(w, why);
+	rc = start(w);
+	if (!rc && w->format == UC_FORMAT_PY)
+		rc = uc_py_write_xevent(&w->buf, xe);
+	else if (!rc)
+		rc = uc_native_write_xevent(&w->buf, xe);
+	if (!rc)
+		rc = maybe_push(w);
+	return note(w, rc);
+}
+
 /* Misses are written at the end; repeated reports of a type add up. */
 static int on_missed(void *ctx, uint32_t type, uint64_t count)
 {
@@ -234,7 +254,7 @@ static int on_missed(void *ctx, uint32_t type, uint64_t count)
 
 	if (w->err)
 		return w->err;
-	if (uc_check_missed(type, why))
+	if (uc_check_any_missed(type, why))
 		return refuse(w, why);
 	for (size_t i = 0; i < w->n_missed; i++) {
 		if (w->missed[i].type == type) {
@@ -265,6 +285,7 @@ struct uc_event_sink uc_trace_writer_sink(struct uc_trace_writer *w)
 		.on_port_map = on_port_map,
 		.on_event = on_event,
 		.on_missed = on_missed,
+		.on_xevent = on_xevent,
 	};
 
 	return sink;

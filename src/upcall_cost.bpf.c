@@ -13,6 +13,13 @@
  *   usdt dpif_netlink_operate__:op_flow_put      uc_op_flow_put
  *   usdt dpif_netlink_operate__:op_flow_execute  uc_op_flow_execute
  *
+ * and what explains an upcall (xevents: upcall_cost.h), each optional:
+ *   the kernel's verdict              upcall_cost_verdict.bpf.h
+ *   the handlers' scheduling, IRQs and syscalls (--explain)
+ *                                     upcall_cost_explain.bpf.h
+ *   flow requests, deletions, revalidator results, flushes
+ *                                     upcall_cost_forensics.bpf.h
+ *
  * User space probes the kernel and picks, per probe point, one program
  * with bpf_program__set_autoload (capture_variant.c); the rest is never
  * loaded, so a program the kernel could not verify costs nothing.
@@ -133,6 +140,11 @@ static __always_inline __u64 wakeup_flag(void)
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
 	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
+
+#include "upcall_cost_xrec.bpf.h"
+#include "upcall_cost_verdict.bpf.h"
+#include "upcall_cost_explain.bpf.h"
+#include "upcall_cost_forensics.bpf.h"
 
 /* An event without payload: the header is the whole record. */
 static __always_inline int emit_hdr(struct uc_bpf_event *h)
@@ -325,13 +337,17 @@ int uc_dp_upcall_tp(void *ctx)
 
 	tp_field(ctx, tp_off_upcall_cmd, &cmd, sizeof(cmd));
 	tp_field(ctx, tp_off_skbaddr, &skb, sizeof(skb));
-	if (cmd != UC_OVS_PACKET_CMD_MISS || !skb)
+	if (cmd != UC_OVS_PACKET_CMD_MISS || !skb) {
+		/* ACTION upcalls get a verdict too, without a record */
+		slot_fill(skb, cmd, 0);
 		return 0;
+	}
 	tp_field(ctx, tp_off_len, &len, sizeof(len));
 	tp_field(ctx, tp_off_dp_name, &loc_dp, sizeof(loc_dp));
 	tp_field(ctx, tp_off_dev_name, &loc_dev, sizeof(loc_dev));
 
 	hdr_init(&h, UC_EV_DP_UPCALL);
+	slot_fill(skb, cmd, h.ts);
 	bpf_probe_read_kernel_str(h.dpif_name, sizeof(h.dpif_name),
 				  ctx + (loc_dp & 0xffff));
 	bpf_probe_read_kernel_str(h.dev_name, sizeof(h.dev_name),
@@ -355,10 +371,14 @@ int BPF_KPROBE(uc_dp_upcall_kprobe, struct datapath *dp, struct sk_buff *skb,
 	struct uc_bpf_event h;
 	char buf[CHUNK];
 	struct hlist_node *node;
+	__u8 cmd = info ? BPF_CORE_READ(info, cmd) : 0;
 
-	if (!skb || !info || BPF_CORE_READ(info, cmd) != UC_OVS_PACKET_CMD_MISS)
+	if (!skb || cmd != UC_OVS_PACKET_CMD_MISS) {
+		slot_fill(skb, cmd, 0);
 		return 0;
+	}
 	hdr_init(&h, UC_EV_DP_UPCALL);
+	slot_fill(skb, cmd, h.ts);
 	node = BPF_CORE_READ(dp, ports, first);
 	for (int i = 0; i < BUCKET_WALK && node; i++) {
 		struct vport *vp = (void *)node -
@@ -408,6 +428,7 @@ int BPF_USDT(uc_recv_upcall, const char *full_name, int type,
 	struct uc_bpf_event h;
 	char buf[CHUNK];
 
+	handler_register();
 	/* Only DPIF_UC_MISS, filtered before anything is reserved. */
 	if (type != UC_DPIF_UC_MISS)
 		return 0;
@@ -421,12 +442,14 @@ int BPF_USDT(uc_recv_upcall, const char *full_name, int type,
 	return emit(&h, NULL, pkt, key, flow_key_size, MEM_USER, buf);
 }
 
-/* dpif_netlink_operate__:op_flow_put: only the time matters. */
+/* dpif_netlink_operate__:op_flow_put(dpif, put, flow, request): the
+ * time; with forensics, its request first (the put's UFID). */
 SEC("usdt")
-int BPF_USDT(uc_op_flow_put)
+int BPF_USDT(uc_op_flow_put, void *dpif, void *put, void *flow, const void *request)
 {
 	struct uc_bpf_event h;
 
+	flow_put_request(request);
 	hdr_init(&h, UC_EV_OP_FLOW_PUT);
 	return emit_hdr(&h);
 }

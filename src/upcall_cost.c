@@ -9,10 +9,12 @@
  * handed to each renderer the options ask for.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -23,6 +25,7 @@
 #include "monitor_run.h"
 #include "options.h"
 #include "outfile.h"
+#include "pcap_file.h"
 #include "replay.h"
 #include "report_model.h"
 #include "report_render.h"
@@ -104,6 +107,8 @@ static void warn_about(const struct uc_report *r)
  * bad path fails at once; they appear whole once committed. */
 struct outputs {
 	struct uc_outfile json, plot;
+	struct uc_pcap_file pcap;/* --pcap, written as upcalls settle */
+	bool have_pcap;
 	FILE *text;              /* the text report: stdout, unless a file
 				  * goes there */
 };
@@ -113,19 +118,53 @@ static bool to_stdout(const char *path)
 	return path && !strcmp(path, "-");
 }
 
+/* --pcap FILE: the section says what it holds; a live capture's also
+ * the kernel it ran on, and its -P as the interfaces' snaplen. */
+static int open_pcap(const struct uc_options *opt, struct outputs *o,
+		     struct uc_error *err)
+{
+	char comment[PATH_MAX + 64];
+	struct utsname u;
+	bool live = !opt->read_events;
+	struct uc_pcap_out_config cfg = {
+		.snaplen = live ? opt->packet_size : 0,
+		.os = live && !uname(&u) ? u.release : NULL,
+		.app = "upcall_cost " UC_VERSION,
+		.comment = comment,
+	};
+
+	snprintf(comment, sizeof(comment), "upcalls of %s", live ? "a live capture" :
+		 opt->read_events);
+	if (uc_pcap_file_open(&o->pcap, opt->pcap_path, &cfg, err))
+		return -1;
+	o->have_pcap = true;
+	return 0;
+}
+
 static int open_outputs(const struct uc_options *opt, struct outputs *o,
 			struct uc_error *err)
 {
 	memset(o, 0, sizeof(*o));
 	o->text = to_stdout(opt->json_path) || to_stdout(opt->plot_path) ||
-			  to_stdout(opt->write_events) ? NULL : stdout;
+			  to_stdout(opt->write_events) || to_stdout(opt->pcap_path) ?
+		  NULL : stdout;
 	if (opt->json_path && uc_outfile_open(&o->json, opt->json_path, err))
 		return -1;
 	if (opt->plot_path && uc_outfile_open(&o->plot, opt->plot_path, err)) {
 		uc_outfile_abort(&o->json);
 		return -1;
 	}
+	if (opt->pcap_path && open_pcap(opt, o, err)) {
+		uc_outfile_abort(&o->json);
+		uc_outfile_abort(&o->plot);
+		return -1;
+	}
 	return 0;
+}
+
+static struct uc_upcall_sink pcap_sink(struct outputs *o)
+{
+	return o->have_pcap ? uc_pcap_file_sink(&o->pcap) : (struct uc_upcall_sink){ 0 };
 }
 
 static int commit_outputs(struct outputs *o, struct uc_error *err)
@@ -136,6 +175,11 @@ static int commit_outputs(struct outputs *o, struct uc_error *err)
 		ret = -1;
 	if (o->plot.f && uc_outfile_commit(&o->plot, ret ? &(struct uc_error){ { 0 } } : err))
 		ret = -1;
+	if (o->have_pcap) {
+		o->have_pcap = false;
+		if (uc_pcap_file_commit(&o->pcap, ret ? &(struct uc_error){ { 0 } } : err))
+			ret = -1;
+	}
 	return ret;
 }
 
@@ -143,6 +187,9 @@ static void abort_outputs(struct outputs *o)
 {
 	uc_outfile_abort(&o->json);
 	uc_outfile_abort(&o->plot);
+	if (o->have_pcap)
+		uc_pcap_file_abort(&o->pcap);
+	o->have_pcap = false;
 }
 
 /* The renderers the options ask for, each reading the one model, then
@@ -203,6 +250,7 @@ static int replay(const struct uc_options *opt)
 	if (open_outputs(opt, &o, &err))
 		return fail(&err);
 	cfg.trace.live_out = opt->quiet ? NULL : o.text;
+	cfg.upcalls = pcap_sink(&o);
 	filter_config(opt, &cfg.filter);
 	if (opt->write_events) {
 		/* OUT is replaced once FILE was read whole (at the close). */
@@ -299,6 +347,7 @@ static int live(const struct uc_options *opt)
 		uc_error_set(&err, "out of memory");
 		return fail(&err);
 	}
+	uc_analysis_on_upcall(&a, pcap_sink(&o));
 	tee.a = uc_analysis_sink(&a);
 	if (w)
 		tee.b = uc_trace_writer_sink(w);

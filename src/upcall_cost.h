@@ -62,6 +62,130 @@ struct uc_bpf_event {
 
 #define UC_BPF_EVENT_HDR_SIZE 112
 
+/* ------------------------------------------------------------ xevents
+ *
+ * What the kernel decided about each upcall, where a handler's time went,
+ * and what happened to datapath flows travel as "xevents": one more
+ * record kind in the same ring buffer, so everything keeps one order.  A
+ * ring record whose first u32 is UC_X_BASE or more is a struct
+ * uc_bpf_xrec (uc_bpf_event's first u32, its event type, is below 5).
+ * Kinds from UC_X_FEATURES on are made by user space, never by BPF.
+ */
+#define UC_X_BASE 16
+
+enum uc_x_kind {
+	/* A kernel upcall's result (ovs_dp_upcall() returned): failures
+	 * only (every one with all_verdicts).  ts = the return, a = the ts
+	 * of its DP_UPCALL record on that CPU (0: none), b = skb length,
+	 * flags = upcall command, other = the handler socket's portid, ret =
+	 * the negative errno, comm = the device, data = the packet's first
+	 * bytes (its linear part). */
+	UC_X_DP_RESULT = UC_X_BASE,
+	/* A traced thread left the CPU: a = its state, other/ret/comm = the
+	 * next task's tid, prio and name, flags = preempted. */
+	UC_X_SWITCH_OUT,
+	/* A traced thread got the CPU: other/ret/comm = the previous task. */
+	UC_X_SWITCH_IN,
+	/* A traced thread is woken (in the waker's context): other/comm =
+	 * the waker, ret = the CPU it will run on, a = the ts of the kernel
+	 * upcall in progress on the waker's CPU (0: none), flags =
+	 * UC_XWAKE_*.  seq is 0: another CPU's record. */
+	UC_X_WAKING,
+	/* A traced thread was interrupted: ts = entry, a = exit, b = the
+	 * time of the handler itself (a softirq's minus nested hardirqs),
+	 * other = irq number or softirq vector. */
+	UC_X_HARDIRQ,
+	UC_X_SOFTIRQ,
+	/* A traced thread's syscall: ts = entry, a = exit, b = its first
+	 * argument (fd, futex address), other = UC_SC_*, ret = result. */
+	UC_X_SYSCALL,
+	/* dpif_netlink_operate__:op_flow_put's netlink request, just before
+	 * the put event of the same thread: b = its length, data = its
+	 * first bytes (UFID, key, mask). */
+	UC_X_FLOW_PUT_REQ,
+	/* dpif_netlink_operate__:op_flow_del: b = request length, data =
+	 * its first bytes, comm = the thread. */
+	UC_X_FLOW_DEL,
+	/* revalidate:flow_result (flags 0) or revalidator_sweep__:
+	 * flow_sweep_result (flags 1): ret = enum reval_result, other =
+	 * enum flow_del_reason, data = the ukey's 16-byte UFID. */
+	UC_X_FLOW_RESULT,
+	/* ovs_flow_tbl_flush(): a datapath's flows all deleted (dpctl/
+	 * del-flows); comm = the thread that asked. */
+	UC_X_DP_FLUSH,
+	/* User space: what the capture traced (a = UC_FEAT_*, b =
+	 * UC_FEATHOW_*, other = the traced process).  Once, first. */
+	UC_X_FEATURES,
+	/* User space, at the end: the BPF totals of ovs_dp_upcall()
+	 * results, one per CPU, command and result: cpu, flags = command,
+	 * ret = 0 or the negative errno, a = count. */
+	UC_X_DP_RESULTS,
+	UC_X_MAX,
+};
+
+/* UC_X_WAKING flags: the wake came from interrupt context. */
+#define UC_XWAKE_HARDIRQ 0x1
+#define UC_XWAKE_SOFTIRQ 0x2
+
+/* UC_X_SYSCALL other: the handler syscalls followed. */
+enum uc_syscall_kind {
+	UC_SC_NONE = 0,
+	UC_SC_RECVMSG,
+	UC_SC_SENDMSG,
+	UC_SC_POLL,
+	UC_SC_EPOLL_WAIT,
+	UC_SC_FUTEX,
+	UC_SC_MAX,
+};
+
+/* UC_X_FEATURES a: the sources the capture attached. */
+#define UC_FEAT_KERNEL     0x001u  /* the kernel half */
+#define UC_FEAT_USER       0x002u  /* the USDT half */
+#define UC_FEAT_VERDICT    0x004u  /* ovs_dp_upcall results */
+#define UC_FEAT_SCHED      0x008u  /* sched_switch, sched_waking */
+#define UC_FEAT_IRQ        0x010u  /* irq and softirq entry/exit */
+#define UC_FEAT_SYSCALLS   0x020u  /* the handlers' syscalls */
+#define UC_FEAT_FLOW_PUT   0x040u  /* put requests (UFID, key, mask) */
+#define UC_FEAT_FLOW_DEL   0x080u  /* op_flow_del */
+#define UC_FEAT_FLUSH      0x100u  /* ovs_flow_tbl_flush */
+#define UC_FEAT_REASONS    0x200u  /* revalidator flow results */
+/* UC_X_FEATURES b: how (for the report). */
+#define UC_FEATHOW_VERDICT_KRETPROBE 0x1u   /* else fexit */
+#define UC_FEATHOW_SYSCALLS_TP       0x2u   /* else fentry/fexit */
+
+/* Bytes of packet a DP_RESULT carries, of request a put or del carries. */
+#define UC_X_RESULT_BYTES 128
+#define UC_X_PUT_REQ_BYTES 512
+#define UC_X_DEL_REQ_BYTES 256
+/* The most data any xevent may carry (files). */
+#define UC_X_DATA_MAX 2048
+
+/*
+ * One ring-buffer xevent: this header, then data_len bytes.  72 bytes;
+ * kind, cpu and tid sit where struct uc_bpf_event has event, cpu, pid.
+ */
+struct uc_bpf_xrec {
+	__u32 kind;           /* enum uc_x_kind */
+	__u32 cpu;
+	__u32 tid;
+	__u32 seq;            /* per traced thread, records of its own
+			       * context (switches, IRQs, syscalls): a gap
+			       * is a record the ring refused */
+	__u64 ts;             /* bpf_ktime_get_ns() */
+	__u64 a, b;           /* per kind, see enum uc_x_kind */
+	__u32 other;
+	__s32 ret;
+	__u16 flags;
+	__u16 data_len;
+	__u32 reserved;       /* zero */
+	char comm[UC_TASK_COMM_LEN];
+};
+
+#define UC_BPF_XREC_SIZE 72
+
+/* Handler threads followed by --explain, at most. */
+#define UC_MAX_HANDLERS 4096
+
 /* ================================================================ monitor */
 /*
  * Monitor mode (monitor.bpf.c): the correlation runs in BPF and only

@@ -63,6 +63,7 @@ struct hlist_head {
  */
 struct dp_upcall_info {
 	__u8 cmd;
+	__u32 portid;
 } __attribute__((preserve_access_index));
 
 struct vport {
@@ -74,5 +75,29 @@ struct vport {
 struct datapath {
 	struct hlist_head *ports;
 } __attribute__((preserve_access_index));
+
+/* vmlinux BTF, for --explain.  The thread's state is __state since Linux
+ * 5.14, state before (a long): task_struct___o has the old name. */
+struct task_struct {
+	unsigned int __state;
+	int pid;
+	int tgid;
+	int prio;
+	int wake_cpu;
+	char comm[16];
+} __attribute__((preserve_access_index));
+
+struct task_struct___o {
+	long state;
+} __attribute__((preserve_access_index));
+
+/* OVS's struct ofpbuf (include/openvswitch/ofpbuf.h): the netlink request
+ * a USDT probe hands over.  Not kernel memory: read with the user helpers
+ * at these LP64 offsets, the same from OVS 2.17 to 3.5. */
+#define OVS_OFPBUF_DATA_OFF 8
+#define OVS_OFPBUF_SIZE_OFF 16
+/* struct udpif_key: cmap_node, key, key_len, mask, mask_len, then the
+ * ovs_u128 ufid, the same from OVS 2.17 to 3.5 (LP64). */
+#define OVS_UKEY_UFID_OFF 40
 
 #endif /* UPCALL_COST_KERNEL_BPF_H */

@@ -23,6 +23,14 @@
 #     its own namespaces found and traced (container), probes found in the
 #     shared library (shared), the capture ran with exactly the documented
 #     capabilities (caps)
+#   - why it was slow or lost (testbed/why_check.c on the native recording,
+#     and its --pcap read back by tshark): lost: the kernel's failed upcalls
+#     = dpctl/show lost exactly, each lost upcall with its errno; delflows:
+#     dpctl/del-flows between two rounds of the same flows makes re-misses
+#     after the flush; hog: a SCHED_FIFO hog on the handlers' CPU makes
+#     run-queue delay the largest part; sigstop: ovs-vswitchd stopped
+#     200 ms shows as stopped/asleep/queued time, not lookup; and everywhere
+#     the parts add up to each upcall's latency exactly
 # and for the pair: the BPF variant upcall_cost chose is the one the
 # kernel's features call for (checked against what the guest found by
 # itself); captures that cannot work fail in one line naming why, each
@@ -33,7 +41,8 @@
 # non-zero on any failure.
 #
 # Environment: E2E_PAIRS, E2E_SCENARIOS ("errors single burst steady lost
-# tunnel caps container shared scale"), E2E_FAIL_MS (1000: the longest a
+# tunnel caps container shared scale", plus "delflows hog sigstop" on the
+# pairs of E2E_WHY_PAIRS, default 6.1-3.1, when E2E_SCENARIOS is not set), E2E_FAIL_MS (1000: the longest a
 # failing capture may take), E2E_CHECK_ONLY=1 (check the results of the
 # last run again, without setting up or booting anything), TB_LOCK (a file
 # to flock around each VM run, so that VMs sharing a machine take turns),
@@ -47,7 +56,17 @@ TB=$ROOT/build/testbed
 UC=${TB_UPCALL_COST:-$ROOT/upcall_cost}
 export TB_UPCALL_COST=$UC
 PAIRS=${E2E_PAIRS:-6.1-3.1}
-SCENARIOS=${E2E_SCENARIOS:-errors single burst steady lost tunnel caps container shared scale}
+BASE_SCENARIOS=${E2E_SCENARIOS:-errors single burst steady lost tunnel caps container shared scale}
+# the why scenarios (causes injected on purpose, checked by why_check.c)
+WHY_SCENARIOS="delflows hog sigstop"
+WHY_PAIRS=${E2E_WHY_PAIRS:-6.1-3.1}
+pair_scenarios() {   # PAIR: E2E_SCENARIOS, or the default list plus the
+    # why scenarios on the pairs of E2E_WHY_PAIRS
+    local p
+    echo "$BASE_SCENARIOS"
+    [ -n "${E2E_SCENARIOS:-}" ] && return
+    for p in $WHY_PAIRS; do [ "$p" = "$1" ] && echo "$WHY_SCENARIOS"; done
+}
 FAIL_MS=${E2E_FAIL_MS:-1000}
 PLAUSIBLE_US=30000000   # 30 s: no single upcall latency can be longer here
 
@@ -93,7 +112,46 @@ else
     echo "     (the scenarios still run with bpftrace alone)"
 fi
 
+# the why scenarios' checker, on the host against the library
+WHY_CHECK=$TB/why_check
+mkdir -p "$TB"
+if cc -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$ROOT/src" \
+      "$HERE/why_check.c" "$ROOT/build/libupcall_cost.a" -o "$WHY_CHECK" -lm; then
+    pass "testbed/why_check.c builds against build/libupcall_cost.a"
+else
+    fail "testbed/why_check.c builds against build/libupcall_cost.a"
+    WHY_CHECK=""
+fi
+
 # ------------------------------------------------------------------ checks
+# check_why P S R: what a why scenario (and lost) is about, on the native
+# recording (testbed/why_check.c), and its --pcap read back by tshark
+check_why() {
+    local P=$1 S=$2 R=$3 line settled lost n nl
+    [ -n "$WHY_CHECK" ] || { fail "$P/$S: why_check (not built)"; return; }
+    "$WHY_CHECK" "$S" "$R/trace.ucap" "$R" > "$R/why-check.txt" 2>&1
+    while IFS= read -r line; do
+        case $line in
+        PASS:*) pass "$P/$S/native: ${line#PASS: }" ;;
+        FAIL:*) fail "$P/$S/native: ${line#FAIL: }" ;;
+        "     "*) echo "$line" ;;
+        esac
+    done < "$R/why-check.txt"
+    settled=$(sed -n 's/.*settled=\([0-9]*\).*/\1/p' "$R/why-check.txt")
+    lost=$(sed -n 's/.* lost=\([0-9]*\).*/\1/p' "$R/why-check.txt")
+    if ! command -v tshark > /dev/null; then
+        fail "$P/$S: tshark reads the --pcap file (tshark is not installed: apt-get install tshark)"
+        return
+    fi
+    n=$(tshark -r "$R/trace.pcapng" -T fields -e frame.comment 2> "$R/tshark.err" | grep -c '^upcall ')
+    # (tshark's warning to root is no warning about the file)
+    sed -i '/^Running as user "root"/d' "$R/tshark.err"
+    nl=$(tshark -r "$R/trace.pcapng" -T fields -e frame.comment 2> /dev/null |
+         grep -c '^upcall [0-9]* [A-Z0-9]* port .* verdict lost -E[A-Z]* ')
+    check "$P/$S: tshark reads back every upcall of --pcap with its comment ($n of ${settled:-?}), each lost one with its errno ($nl of ${lost:-?})" \
+        [ -n "$settled" -a "$n" = "$settled" -a "$nl" = "${lost:-x}" -a ! -s "$R/tshark.err" ]
+}
+
 # check_capture P S R F FILE: one upcall_cost capture of a traffic scenario
 check_capture() {
     local P=$1 S=$2 R=$3 F=$4 FILE=$5 OUT=$3/uc-$4.out urc missed ok
@@ -270,6 +328,7 @@ check_traffic() {
     check_capture "$P" "$S" "$R" native "$R/trace.ucap"
     check_capture "$P" "$S" "$R" py "$R/trace.dat"
     [ $S = caps ] && check_kernel_capture "$P" "$S" "$R"
+    case $S in lost|delflows|hog|sigstop) check_why "$P" "$S" "$R" ;; esac
     [ $S != lost ] &&
         check "$P/$S: both concurrent captures matched the same number of sets (${SETS[native]:-?}, ${SETS[py]:-?})" \
             [ -n "${SETS[native]:-}" -a "${SETS[native]:-}" = "${SETS[py]:-x}" ]
@@ -278,7 +337,7 @@ check_traffic() {
 # check_variant P RES: the variant -v printed is what the kernel calls for
 check_variant() {
     local P=$1 RES=$2 out="" ring up ex
-    for s in burst single caps steady; do
+    for s in burst single caps steady lost delflows; do
         [ -f "$RES/$s/uc-native.out" ] && grep -q '^- Ring buffer' "$RES/$s/uc-native.out" &&
             { out=$RES/$s/uc-native.out; break; }
     done
@@ -297,6 +356,9 @@ check_variant() {
         grep -q "^- Kernel upcall: $up" "$out"
     check "$P: packet execute hook fits the kernel (module BTF: ${k_module_btf:-?}): $ex" \
         grep -q "^- Packet execute: $ex" "$out"
+    if [ "${k_module_btf:-}" = 1 ]; then ex="fexit on ovs_dp_upcall"; else ex="kretprobe on ovs_dp_upcall"; fi
+    check "$P: upcall verdict hook fits the kernel (module BTF: ${k_module_btf:-?}): $ex" \
+        grep -q "^- Upcall verdicts: $ex" "$out"
 }
 
 error_ok() {   # RC LINES MS MESSAGE PATTERN
@@ -358,6 +420,7 @@ mkdir -p "$TB/results"
 for P in $PAIRS; do
     K=${P%-*} O=${P#*-}
     RES=$TB/results/$P
+    SCENARIOS=$(pair_scenarios "$P")
     if [ "${E2E_CHECK_ONLY:-0}" = 1 ]; then
         rc=$(grep -q GUEST-DONE "$RES/console.log" 2>/dev/null && echo 0 || echo 1)
     else

@@ -367,6 +367,18 @@ log "least privilege: uprobes want $([ "$UPROBE_CAP" = admin ] && echo CAP_SYS_A
 BTF_ARGS=()
 [ -n "${OVS_BTF:-}" ] && BTF_ARGS=(--btf "$OVS_BTF")
 
+# What a scenario adds to upcall_cost's arguments (one per line): the
+# why scenarios follow the handlers (--explain), and the native capture
+# writes the upcalls as pcapng too.
+scenario_uc_args() {   # SCENARIO R FORMAT
+    case $1 in
+    hog|sigstop) echo --explain ;;
+    esac
+    case $1:$3 in
+    lost:native|delflows:native|hog:native|sigstop:native) printf '%s\n' --pcap "$2/trace.pcapng" ;;
+    esac
+}
+
 # start_captures R [CAPS [KERNEL_CAPS]]: upcall_cost once per format (with
 # only CAPS), and with KERNEL_CAPS also `--probes kernel -w trace-kernel.ucap`
 # with only those
@@ -389,6 +401,10 @@ start_captures() {
         esac
         # the container's native capture finds its ovs-vswitchd by itself
         [ "$OVS_KIND" = container ] && [ $fmt = native ] && pidargs=()
+        # (no process substitution: the guest has no /dev/fd)
+        local sa sargs=()
+        sa=$(scenario_uc_args "${SCEN:-}" "$R" "$fmt")
+        [ -n "$sa" ] && mapfile -t sargs <<< "$sa" && extra+=("${sargs[@]}")
         # (capsh execs bash, which execs env, which execs upcall_cost: the
         # PID stays the one SIGINT must reach)
         [ -n "$c" ] && pre=(capsh --drop="$(drop_all_but "$c")" -- -c 'exec "$@"' capsh-run)
@@ -549,13 +565,58 @@ traffic() {   # SCENARIO
         # a burst of new flows, smaller than burst's
         burst_flows "${SMALL_FLOWS:-300}"
         ;;
+    hog)
+        # the handlers pinned on CPU 1, where a SCHED_FIFO hog is busy 10 ms
+        # in every 20: upcalls that arrive while it runs wait for it
+        # (run-queue delay); paced new UDP flows sent from CPU 0
+        handlers_on 1
+        "$DISTURB" hog -c 1 -b 10 -p 20 -T "${HOG_SECONDS:-6}" -o "$R/hog.txt" &
+        local hp=$!
+        sleep 0.5
+        T ns1 taskset -c 0 -m udp -d 10.0.1.0 -D 8 -n "${HOG_FLOWS:-200}" -r 50 -p 7100
+        wait $hp
+        handlers_on all
+        ;;
+    sigstop)
+        # paced new flows, and ovs-vswitchd stopped for 200 ms in the middle:
+        # the upcalls that arrive then wait in the handlers' sockets
+        T ns1 -m udp -d 10.0.1.0 -D 8 -n "${STOP_FLOWS:-300}" -r 150 -p 7300 &
+        local tp=$!
+        sleep 0.8
+        "$DISTURB" stop -t "$VSPID" -m 200 -o "$R/stop.txt"
+        wait $tp
+        ;;
+    delflows)
+        # the same 50 flows twice, the datapath's flows deleted in between
+        # (ovs-appctl dpctl/del-flows): the second round re-misses
+        echo "flows=${DELFLOWS_FLOWS:-50}" > "$R/delflows.txt"
+        burst_flows "${DELFLOWS_FLOWS:-50}" 7000
+        sleep 2
+        appctl dpctl/dump-flows | grep -c 'in_port' > "$R/dp-flows-round1.txt"
+        appctl dpctl/del-flows
+        appctl dpctl/dump-flows | grep -c 'in_port' > "$R/dp-flows-deleted.txt"
+        sleep 1
+        burst_flows "${DELFLOWS_FLOWS:-50}" 7000
+        ;;
     esac
+}
+
+# handlers_on CPU|all: the traced ovs-vswitchd's handler threads' affinity
+handlers_on() {
+    local mask t
+    case $1 in all) mask=$(printf '%x' $(( (1 << $(nproc)) - 1 ))) ;; *) mask=$(printf '%x' $((1 << $1))) ;; esac
+    for t in /proc/$VSPID/task/*; do
+        case $(cat "$t/comm" 2>/dev/null) in
+        handler*) taskset -p "$mask" "${t##*/}" > /dev/null ;;
+        esac
+    done
 }
 
 # ------------------------------------------------------------------ scenarios
 EPOCH=0
 traffic_scenario() {   # SCENARIO R
     local S=$1 R=$2 caps="" kcaps=""
+    SCEN=$S
     case $S in
     container|shared) bt_stop; ovs_stop; ovs_start "$S" ;;
     tunnel) tunnel_setup ;;
@@ -704,7 +765,8 @@ for S in $SCENARIOS; do
     case $S in
     errors) errors_scenario "$R" ;;
     scale) scale_scenario "$R" ;;
-    single|burst|steady|lost|tunnel|container|shared|caps) traffic_scenario "$S" "$R" ;;
+    single|burst|steady|lost|tunnel|container|shared|caps|hog|sigstop|delflows)
+        traffic_scenario "$S" "$R" ;;
     *) log "unknown scenario $S" ;;
     esac
     echo "scenario_seconds=$(( ($(ms) - t0) / 1000 ))" > "$R/scenario-time.txt"

@@ -41,9 +41,9 @@ O=${TB_OVS:-3.1}
 SCENS=""
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
     case $1 in
-    single|burst|steady|lost|tunnel|container|shared|caps|errors|scale) SCENS="$SCENS $1" ;;
+    single|burst|steady|lost|tunnel|container|shared|caps|errors|scale|delflows|hog|sigstop) SCENS="$SCENS $1" ;;
     *) echo "usage: $0 SCENARIO... [-- upcall_cost args]" \
-            "(single burst steady lost tunnel container shared caps errors scale)" >&2; exit 2 ;;
+            "(single burst steady lost tunnel container shared caps errors scale delflows hog sigstop)" >&2; exit 2 ;;
     esac
     shift
 done

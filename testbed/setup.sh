@@ -26,7 +26,8 @@
 #              Debian links it (static libopenvswitch, build tree) and with
 #              --enable-shared (installed under ovs-OVS-shared/inst), for
 #              the shared-library scenario -> build/testbed/ovs-OVS[-shared]
-#   traffic    testbed/traffic.c -> build/testbed/traffic
+#   traffic    testbed/traffic.c -> build/testbed/traffic, and the causes
+#              --explain's scenarios inject: testbed/disturb.c -> build/testbed/disturb
 #   initramfs  busybox-static + the module closure of openvswitch, veth,
 #              geneve, vxlan, 9p, virtio_pci (decompressed where the kernel
 #              ships .ko.xz) + depmod -b index -> build/testbed/initrd-KERNEL.gz
@@ -285,9 +286,11 @@ stage_end "probes in $(basename "$SHLIB")"
 
 # ------------------------------------------------------------------ traffic
 stage_start traffic
-if [ $FORCE = 1 ] || [ ! -x "$TB/traffic" ] || [ "$HERE/traffic.c" -nt "$TB/traffic" ]; then
-    ${CC:-cc} -O2 -g -std=gnu11 -Wall -Wextra -Werror -o "$TB/traffic" "$HERE/traffic.c"
-fi
+for prog in traffic disturb; do
+    if [ $FORCE = 1 ] || [ ! -x "$TB/$prog" ] || [ "$HERE/$prog.c" -nt "$TB/$prog" ]; then
+        ${CC:-cc} -O2 -g -std=gnu11 -Wall -Wextra -Werror -o "$TB/$prog" "$HERE/$prog.c"
+    fi
+done
 stage_end
 
 # ------------------------------------------------------------------ initramfs
@@ -338,5 +341,6 @@ stage_end
     echo "OVS_SHARED=$SHDIR/inst"
     echo "OVS_BTF=$BTF"
     echo "TRAFFIC=$TB/traffic"
+    echo "DISTURB=$TB/disturb"
 } > "$TB/env-$K-$O"
 echo "== setup $K/$O: ready ($(awk '{ s += $2 } END { printf "%.1f", s }' "$TIMES")s total)"

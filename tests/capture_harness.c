@@ -24,6 +24,11 @@
  *       then the port map, then events, on_missed last.  -S: the sink says
  *       stop at the EVENTS-th event (no event may follow).  -F: fixed-size
  *       ring-buffer records even where the kernel has dynptrs.
+ *   capture_harness record -o FILE -p PID [-k user] [-x]
+ *       uc_capture_run() into a native event file (-x: --explain's
+ *       records too, whatever half is traced: tests/explain.sh follows a
+ *       handler of tests/explain_fire without OVS), until the traced
+ *       process exits; prints what the session followed.
  *   capture_harness read FILE -o OUT
  *       The same dump from a file, through uc_trace_read().
  *   capture_harness tpformat FILE
@@ -145,11 +150,21 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
  * size; 0 when all did.  With BTF, CO-RE relocates against that file
  * instead of the kernel's.
  */
+/* The syscall hooks (uc_sc_*) load where fentry on the kernel's own
+ * functions does; CTX is the probed struct uc_cap_kernel. */
+static const char *syscall_why(const char *name, const void *ctx)
+{
+	const struct uc_cap_kernel *k = ctx;
+
+	return strncmp(name, "uc_sc_", 6) ? NULL : k->fentry_why;
+}
+
 static int verify(uint32_t size, bool dynptr, const char *btf)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf);
 	struct upcall_cost_bpf *s = upcall_cost_bpf__open_opts(&opts);
 	bool mod_btf = !access("/sys/kernel/btf/openvswitch", F_OK);
+	struct bpf_program *prog;
 	char settings[64];
 	const char *ring = dynptr ? "dynptr" : "fixed";
 	int rc;
@@ -159,10 +174,25 @@ static int verify(uint32_t size, bool dynptr, const char *btf)
 	s->rodata->packet_size = size;
 	s->rodata->flow_key_size = size;
 	s->rodata->ringbuf_dynptr = dynptr;
-	/* fentry needs its target's BTF at load time, the kprobe on
-	 * ovs_dp_upcall the module's types; everything else loads without
+	/* fentry and fexit need their target's BTF at load time (and, on the
+	 * kernel's functions, a kernel that takes them: probed), the kprobe
+	 * on ovs_dp_upcall the module's types; everything else loads without
 	 * the openvswitch module (attaching is another matter). */
-	bpf_program__set_autoload(s->progs.uc_pkt_exec_fentry, mod_btf && !btf);
+	struct uc_cap_kernel k = { .btf_vmlinux = !access("/sys/kernel/btf/vmlinux", F_OK) };
+	const char *module_fentry[] = { "uc_pkt_exec_fentry", "uc_dp_result_fexit",
+					"uc_flush_fentry" };
+
+	uc_cap_probe_explain(&k);
+	bpf_object__for_each_program(prog, s->obj) {
+		const char *name = bpf_program__name(prog);
+		bool sc = !strncmp(name, "uc_sc_", 6);
+
+		for (size_t i = 0; i < sizeof(module_fentry) / sizeof(module_fentry[0]); i++)
+			if (!strcmp(name, module_fentry[i]))
+				bpf_program__set_autoload(prog, mod_btf && !btf);
+		if (sc)
+			bpf_program__set_autoload(prog, k.fentry_vmlinux);
+	}
 	bpf_program__set_autoload(s->progs.uc_dp_upcall_kprobe, mod_btf || btf);
 	rc = upcall_cost_bpf__load(s);
 	if (rc) {
@@ -172,7 +202,7 @@ static int verify(uint32_t size, bool dynptr, const char *btf)
 		return 1;
 	}
 	snprintf(settings, sizeof(settings), "%-6s -P/-f %-4u", ring, size);
-	harness_report_programs(s->obj, 20, settings, btf);
+	harness_report_programs(s->obj, 20, settings, btf, syscall_why, &k);
 	upcall_cost_bpf__destroy(s);
 	return 0;
 }
@@ -254,6 +284,32 @@ static int session(const struct uc_capture_config *cfg, const struct uc_event_si
 	return rc < 0 ? -1 : 0;
 }
 
+/* A capture into a native file, with --explain's records (record mode). */
+static int record(struct uc_options *opt, bool explain, const char *path)
+{
+	struct uc_error err = { "" }, werr = { "" };
+	struct uc_capture_stats stats;
+	struct uc_trace_writer *w = uc_trace_writer_open(path, UC_FORMAT_NATIVE,
+							 UC_WRITER_COMMIT_ON_INFO, &err);
+	struct uc_event_sink sink;
+	int rc;
+
+	if (!w)
+		return fprintf(stderr, "%s\n", err.msg), 1;
+	opt->explain = explain;
+	opt->quiet = true;
+	sink = uc_trace_writer_sink(w);
+	rc = uc_capture_run(opt, &sink, &stats, &err);
+	if (uc_trace_writer_close(w, &werr))
+		fprintf(stderr, "%s\n", werr.msg), rc = -1;
+	if (rc && err.msg[0])
+		fprintf(stderr, "%s\n", err.msg);
+	printf("recorded: %llu events, features %#llx, %llu handlers followed\n",
+	       (unsigned long long)stats.events_received, (unsigned long long)stats.features,
+	       (unsigned long long)stats.handlers);
+	return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct uc_options opt;
@@ -268,7 +324,7 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "", *out = NULL, *file = NULL;
 	uint64_t want = 0;
 	double seconds = 20;
-	bool fixed = false, say_stop = false;
+	bool fixed = false, say_stop = false, explain = false;
 	int c, rc;
 
 	if (!strcmp(mode, "verify"))
@@ -279,7 +335,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "read") && argc > 2)
 		file = argv[2];
 	optind = file ? 3 : 2;
-	while ((c = getopt(argc, argv, "o:p:k:P:f:s:b:vn:T:FS")) != -1) {
+	while ((c = getopt(argc, argv, "o:p:k:P:f:s:b:vn:T:FSx")) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'p': opt.pid = atoll(optarg); break;
@@ -296,9 +352,12 @@ int main(int argc, char **argv)
 		case 'T': seconds = atof(optarg); break;
 		case 'F': fixed = true; break;
 		case 'S': say_stop = true; break;
+		case 'x': explain = true; break;
 		default: return 2;
 		}
 	}
+	if (!strcmp(mode, "record") && out)
+		return record(&opt, explain, out);
 	if ((strcmp(mode, "live") && strcmp(mode, "session") && !file) || !out) {
 		fprintf(stderr, "usage: see the comment at the top of capture_harness.c\n");
 		return 2;

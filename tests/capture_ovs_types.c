@@ -23,5 +23,12 @@ struct vport { struct net_device *dev; void *dp; void *upcall_portids; u16 port_
 	struct hlist_node hash_node; struct hlist_node dp_hash_node; };
 struct datapath { char rcu[16]; struct list_head list_node; char table[96];
 	struct hlist_head *ports; };
+/* Linux 5.10's task_struct: "state", not yet "__state" (--explain reads
+ * whichever the BTF has; with --btf, the module's BTF stands in for the
+ * kernel's for every relocation). */
+struct task_struct { char pad[16]; volatile long state; char pad1[64]; int wake_cpu;
+	char pad2[20]; int prio; char pad3[1200]; int pid; int tgid; char pad4[800];
+	char comm[16]; };
 struct sk_buff a; struct dp_upcall_info b; struct vport c; struct datapath d;
-struct hlist_head e; struct net_device f;  /* full types, not forward declarations */
+struct hlist_head e; struct net_device f; struct task_struct g;  /* full types,
+							   * not forward declarations */

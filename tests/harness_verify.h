@@ -16,10 +16,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+/* Why a program did not load: the caller's WHY_NOT(NAME, CTX), or NULL
+ * for the module's BTF. */
+typedef const char *(*harness_why_not)(const char *name, const void *ctx);
+
 /* NAME_WIDTH pads the program names; SETTINGS says what was loaded how;
  * BTF: loaded against a stand-in BTF file. */
 static inline void harness_report_programs(struct bpf_object *obj, int name_width,
-					   const char *settings, bool btf)
+					   const char *settings, bool btf,
+					   harness_why_not why_not, const void *ctx)
 {
 	struct bpf_program *prog;
 
@@ -29,8 +34,11 @@ static inline void harness_report_programs(struct bpf_object *obj, int name_widt
 
 		memset(&info, 0, sizeof(info));
 		if (!bpf_program__autoload(prog)) {
-			printf("  %-*s %s not loadable here: needs the openvswitch module's BTF\n",
-			       name_width, bpf_program__name(prog), settings);
+			const char *why = why_not ? why_not(bpf_program__name(prog), ctx) : NULL;
+
+			printf("  %-*s %s not loadable here: %s\n", name_width,
+			       bpf_program__name(prog), settings,
+			       why ? why : "needs the openvswitch module's BTF");
 			continue;
 		}
 		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);

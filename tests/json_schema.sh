@@ -45,6 +45,13 @@ sys.exit(d['runs'][0]['sets'] != int(sys.argv[2] or 0))" "$tmp/$name.json" "$set
 	check "json $name: sets as in the text report ($sets)" $?
 done
 
+# a recording with the kernel's verdicts: its lost section, filled
+"$BIN" -q -r real-lost-verdicts.ucap --json "$tmp/verdicts.json" > /dev/null 2>&1 &&
+	$CHECK "$SCHEMA" "$tmp/verdicts.json" &&
+	$PY -c "import json,sys; l=json.load(open(sys.argv[1]))['runs'][0]['lost']; \
+sys.exit(not (l and l['records'] == 146 and l['by_errno'][0]['count'] == 146))" "$tmp/verdicts.json"
+check "json real-lost-verdicts.ucap: valid, its 146 lost upcalls by errno" $?
+
 "$BIN" -q --compat -r small.dat --json "$tmp/compat.json" > "$tmp/compat.out" &&
 	$CHECK "$SCHEMA" "$tmp/compat.json" &&
 	! grep -q "Latency statistics" "$tmp/compat.out"

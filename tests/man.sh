@@ -108,11 +108,13 @@ completes "-r completes file names" "$tmp/d/plot.svg $tmp/d/r.json $tmp/d/run1.u
 completes "-r completes a prefix" "$tmp/d/run1.ucap $tmp/d/run2.dat " -q -r "$tmp/d/ru"
 completes "--plot offers .svg files (and directories)" "$tmp/d/plot.svg $tmp/d/sub " --plot "$tmp/d/"
 completes "--json offers .json files (and directories)" "$tmp/d/r.json $tmp/d/sub " --json "$tmp/d/"
+mkdir -p "$tmp/p/sub"; : > "$tmp/p/run.pcapng"; : > "$tmp/p/run.txt"
+completes "--pcap offers .pcapng files (and directories)" "$tmp/p/run.pcapng $tmp/p/sub " --pcap "$tmp/p/"
 completes "--compare completes each file of its list" "$tmp/d/run1.ucap $tmp/d/run2.dat " --compare "$tmp/d/run1.ucap" "$tmp/d/ru"
 completes "--probes offers its values" "all kernel user " --probes ""
 completes "--write-format=VALUE" "native " --write-format=n
 completes "a number gets no completion" "" -P ""
-completes "a prefix of a long option" "--packet-size --pid --plot --port --probes " --p
+completes "a prefix of a long option" "--packet-size --pcap --pid --plot --port --probes " --p
 
 [ ! -s "$tmp/compl.err" ]
 check "the completion script runs without errors" $? "$tmp/compl.err"

@@ -89,7 +89,7 @@ static int verify(uint32_t bytes, bool atomics, const char *btf)
 		return 1;
 	}
 	snprintf(settings, sizeof(settings), "-P %-4u %-10s", bytes, ato);
-	harness_report_programs(s->obj, 26, settings, btf);
+	harness_report_programs(s->obj, 26, settings, btf, NULL, NULL);
 	monitor_bpf__destroy(s);
 	return 0;
 }

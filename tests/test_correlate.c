@@ -18,6 +18,7 @@
 #include "flow_key.h"
 #include "test_util.h"
 #include "trace.h"
+#include "upcall.h"
 
 /* ------------------------------------------------------------ builders */
 
@@ -431,7 +432,7 @@ static void test_usable_rules(void **state)
 
 	(void)state;
 	stream_init(&s, NULL);
-	s.a.trace.next = (struct uc_usable_sink){ &recv_port, record_recv_port };
+	s.a.trace.next = (struct uc_usable_sink){ &recv_port, record_recv_port, NULL };
 	emit(&s, UC_EV_DP_UPCALL, 9, pkt1, 5, 5, 0, "unknown", 0, 0);   /* no port */
 	emit(&s, UC_EV_DP_UPCALL, 9, pkt1, 0, 0, 0, "eth1", 0, 0);      /* no bytes */
 	emit(&s, UC_EV_RECV_UPCALL, 1, pkt1, 5, 5, 0, NULL, 15, 0);     /* ovs-system */
@@ -504,6 +505,156 @@ static void test_missed_counts(void **state)
 	uc_analysis_free(&s.a);
 }
 
+/* ------------------------------------------------------------ verdicts */
+
+static int verdict(struct stream *s, uint64_t dp_ts, int32_t err, uint8_t cmd,
+		   const char *dev, const uint8_t *pkt, uint32_t len)
+{
+	struct uc_xevent xe = {
+		.kind = UC_X_DP_RESULT, .ts = s->ts += 10, .a = dp_ts, .b = len,
+		.flags = cmd, .ret = err, .data = pkt, .data_len = len,
+	};
+
+	snprintf(xe.comm, sizeof(xe.comm), "%s", dev);
+	return s->sink.on_xevent(s->sink.ctx, &xe);
+}
+
+/* Settled upcalls, by kind. */
+struct settled {
+	int kind[4];
+	int32_t lost_err;
+	bool lost_kernel_bytes;
+	uint64_t set_dp_ts;
+};
+
+static int on_upcall(void *ctx, const struct uc_upcall *u)
+{
+	struct settled *st = ctx;
+
+	st->kind[u->kind]++;
+	if (u->kind == UC_UPCALL_LOST) {
+		st->lost_err = u->err;
+		st->lost_kernel_bytes = u->kernel_bytes;
+	}
+	if (u->kind == UC_UPCALL_SET)
+		st->set_dp_ts = u->ts[UC_EV_DP_UPCALL];
+	return 0;
+}
+
+/*
+ * The article's trap: a failed upcall, then the same packet again.  The
+ * receive must take the second kernel upcall, not the failed one that
+ * arrived first (without verdicts it would).
+ */
+static void test_failed_upcall_never_matched(void **state)
+{
+	struct stream s;
+	struct settled st = { 0 };
+	uint64_t failed_ts, good_ts;
+
+	(void)state;
+	stream_init(&s, NULL);
+	uc_analysis_on_upcall(&s.a, (struct uc_upcall_sink){ &st, on_upcall });
+	D(&s, pkt1);
+	failed_ts = s.ts;
+	assert_int_equal(verdict(&s, failed_ts, -11, 1, "eth1", pkt1, 5), 0);
+	D(&s, pkt1);
+	good_ts = s.ts;
+	R(&s, 1, pkt1);
+	P(&s, 1);
+	E(&s, 1, pkt1);
+	X(&s, 1);
+	D(&s, pkt3);                /* delivered, never received */
+	assert_int_equal(uc_analysis_finish(&s.a), 0);
+	assert_int_equal(s.a.result.n_sets, 1);
+	assert_int_equal(s.a.result.sets[0].ts[UC_EV_DP_UPCALL], good_ts);
+	assert_int_equal(s.a.result.lost.n, 1);
+	assert_int_equal(s.a.result.lost.with_dp, 1);
+	assert_int_equal(s.a.result.lost.v[0].dp_ts, failed_ts);
+	assert_int_equal(s.a.result.lost.v[0].err, -11);
+	assert_int_equal(s.a.result.lost.v[0].port, 1);
+	assert_int_equal(st.kind[UC_UPCALL_SET], 1);
+	assert_int_equal(st.set_dp_ts, good_ts);
+	assert_int_equal(st.kind[UC_UPCALL_LOST], 1);
+	assert_int_equal(st.lost_err, -11);
+	assert_true(st.lost_kernel_bytes);
+	assert_int_equal(st.kind[UC_UPCALL_UNRECEIVED], 1);
+	uc_analysis_free(&s.a);
+}
+
+/* A verdict that comes after a receive took its upcall: the set is not
+ * to be trusted.  One without a kernel upcall record (an ACTION upcall):
+ * its own bytes and device name the packet and port. */
+static void test_late_and_orphan_verdicts(void **state)
+{
+	static const uint8_t frame[60] = {
+		2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45, 0, 0, 46, 0, 0, 0, 0,
+		64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 1, 2, 0x13, 0x88, 0x00, 0x50, 0, 26,
+	};
+	struct stream s;
+	uint64_t dp_ts;
+
+	(void)state;
+	stream_init(&s, NULL);
+	D(&s, pkt2);
+	dp_ts = s.ts;
+	R(&s, 1, pkt2);
+	assert_int_equal(verdict(&s, dp_ts, -105, 1, "eth1", pkt2, 5), 0);
+	P(&s, 1);
+	E(&s, 1, pkt2);
+	X(&s, 1);
+	assert_int_equal(verdict(&s, 0, -111, 2, "eth5", frame, sizeof(frame)), 0);
+	assert_int_equal(verdict(&s, 0, 0, 1, "eth5", frame, sizeof(frame)), 0);  /* ok */
+	assert_int_equal(uc_analysis_finish(&s.a), 0);
+	assert_int_equal(s.a.result.n_sets, 1);
+	assert_true(s.a.result.sets[0].suspect);
+	assert_int_equal(s.a.result.lost.verdict_after_match, 1);
+	assert_int_equal(s.a.result.lost.n, 2);
+	assert_int_equal(s.a.result.lost.v[1].cmd, 2);
+	assert_int_equal(s.a.result.lost.v[1].port, 5);
+	assert_int_equal(s.a.result.lost.v[1].pkt.ip_proto, 17);
+	assert_int_equal(s.a.result.lost.v[1].pkt.dport, 80);
+	uc_analysis_free(&s.a);
+}
+
+/* The BPF totals count exactly; the records name the packets. */
+static void test_lost_summary(void **state)
+{
+	struct stream s;
+	struct uc_lost_summary sum;
+	struct uc_xevent t = { .kind = UC_X_DP_RESULTS, .flags = 1 };
+
+	(void)state;
+	stream_init(&s, NULL);
+	t.cpu = 0, t.ret = 0, t.a = 10;
+	assert_int_equal(s.sink.on_xevent(s.sink.ctx, &t), 0);
+	t.cpu = 0, t.ret = -11, t.a = 3;
+	assert_int_equal(s.sink.on_xevent(s.sink.ctx, &t), 0);
+	t.cpu = 1, t.ret = -11, t.a = 2;
+	assert_int_equal(s.sink.on_xevent(s.sink.ctx, &t), 0);
+	D(&s, pkt1);
+	assert_int_equal(verdict(&s, s.ts, -11, 1, "eth1", pkt1, 5), 0);
+	assert_int_equal(s.sink.on_missed(s.sink.ctx, UC_X_DP_RESULT, 4), 0);
+	assert_int_equal(uc_analysis_finish(&s.a), 0);
+	assert_int_equal(uc_lost_summarize(&s.a.result.lost, &s.a.trace.names, true,
+					   s.a.trace.xmissed[UC_X_DP_RESULT - UC_X_BASE],
+					   10, &sum), 0);
+	assert_true(sum.have_totals);
+	assert_int_equal(sum.upcalls, 15);
+	assert_int_equal(sum.failed, 5);
+	assert_int_equal(sum.records, 1);
+	assert_int_equal(sum.records_missed, 4);
+	assert_int_equal(sum.by_errno.n, 1);
+	assert_string_equal(sum.by_errno.r[0].label, "EAGAIN (handler socket receive queue full)");
+	assert_int_equal(sum.by_errno.r[0].count, 5);
+	assert_int_equal(sum.by_cpu.n, 2);
+	assert_int_equal(sum.by_cpu.r[0].count, 3);
+	assert_int_equal(sum.by_port.n, 1);
+	assert_string_equal(sum.by_port.r[0].label, "eth1 (system:1)");
+	uc_lost_summary_free(&sum);
+	uc_analysis_free(&s.a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +674,9 @@ int main(void)
 		cmocka_unit_test(test_usable_rules),
 		cmocka_unit_test(test_handler_filter_and_stop),
 		cmocka_unit_test(test_missed_counts),
+		cmocka_unit_test(test_failed_upcall_never_matched),
+		cmocka_unit_test(test_late_and_orphan_verdicts),
+		cmocka_unit_test(test_lost_summary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

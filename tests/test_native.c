@@ -407,7 +407,7 @@ static void test_malformed(void **state)
 	CASE(d[0] = 'd', "byte 0: bad magic");
 	CASE(memcpy(d + 8, "\x01\x02\x03\x04", 4),
 	     "byte 8: byte-order mark 0x04030201");
-	CASE(put_le16(d + 12, 2), "byte 12: format version 2.0: expected 1.x");
+	CASE(put_le16(d + 12, 2), "byte 12: format version 2.");
 	CASE(put_le32(d + INFO_AT, 4), "info record size 4: expected");
 	CASE(put_le16(d + INFO_AT + 4, UC_NATIVE_REC_EVENT),
 	     "expected the info record (type 1) first");
@@ -479,6 +479,35 @@ static void test_newer_minor_skips_unknown(void **state)
 	tu_recorder_free(&rec);
 	put_le16(d + 14, UC_NATIVE_VERSION_MINOR);
 	expect_error(d, len, "event type 7: expected 0 to 4");
+
+	/* An xevent record (1.1) in a file that says 1.0: refused. */
+	{
+		unsigned char x[8 + 56 + 2] = { 66, 0, 0, 0, 5, 0, 0, 0, 17, 0 };
+
+		x[8 + 48] = 2;                       /* comm_len */
+		memcpy(x + 8 + 56, "ab", 2);
+		memcpy(d, good, EVENT_AT);
+		memcpy(d + EVENT_AT, x, sizeof(x));
+		memcpy(d + EVENT_AT + sizeof(x), good + EVENT_AT, len - EVENT_AT);
+		assert_int_equal(read_mem(d, len + sizeof(x), &rec, NULL, &err), 0);
+		assert_int_equal(rec.n_xevents, 1);
+		assert_int_equal(rec.xevents[0].kind, UC_X_SWITCH_OUT);
+		assert_string_equal(rec.xevents[0].comm, "ab");
+		tu_recorder_free(&rec);
+		put_le16(d + 14, 0);
+		expect_error(d, len + sizeof(x), "unknown record type 5: expected 1 to 4 in a 1.0 file");
+		/* an xevent kind beyond this version's, in a newer minor: skipped */
+		put_le16(d + 14, UC_NATIVE_VERSION_MINOR + 1);
+		put_le16(d + EVENT_AT + 8, UC_X_MAX + 3);
+		assert_int_equal(read_mem(d, len + sizeof(x), &rec, NULL, &err), 0);
+		assert_int_equal(rec.n_xevents, 0);
+		tu_recorder_free(&rec);
+		/* a data length beyond the record */
+		put_le16(d + 14, UC_NATIVE_VERSION_MINOR);
+		put_le16(d + EVENT_AT + 8, UC_X_SWITCH_OUT);
+		put_le32(d + EVENT_AT + 8 + 52, 100);
+		expect_error(d, len + sizeof(x), "xevent record: 100 data bytes");
+	}
 }
 
 /* No input crashes the reader: every byte set to a few values. */

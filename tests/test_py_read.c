@@ -409,6 +409,48 @@ static void test_event_miss_counts(void **state)
 	tu_recorder_free(&r);
 }
 
+/* Our xevent lines: read after the first map line (as events are), keys
+ * of a later version skipped, kinds of a later version skipped, and
+ * malformed ones an error naming line and column. */
+static void test_xevent_lines(void **state)
+{
+	static const char text[] =
+		"xevent = {'kind': 17, 'ts': 1}\n"          /* before the map: ignored */
+		"dp_port_map = {}\n"
+		"xevent = {'kind': 19, 'flags': 3, 'cpu': 1, 'tid': 4001, 'seq': 0, "
+		"'ts': 18446744073709551615, 'a': 5, 'b': 6, 'other': 7, 'ret': -11, "
+		"'comm': b'h\\x00x', 'data': b'\\x01\\x02', 'later': 'skipped'}\n"
+		"xevent = {'kind': 99, 'ts': 1}\n"          /* a later version's */
+		"xevent_miss = {17: 4, 99: 1}\n";
+	struct tu_recorder r = { 0 };
+	struct uc_error err;
+
+	(void)state;
+	assert_int_equal(read_text(text, &r, &err), 0);
+	assert_int_equal(r.n_xevents, 1);
+	assert_int_equal(r.xevents[0].kind, UC_X_WAKING);
+	assert_int_equal(r.xevents[0].flags, 3);
+	assert_int_equal(r.xevents[0].tid, 4001);
+	assert_true(r.xevents[0].ts == UINT64_MAX);
+	assert_int_equal(r.xevents[0].ret, -11);
+	assert_string_equal(r.xevents[0].comm, "h");
+	assert_int_equal(r.xevents[0].data_len, 2);
+	assert_int_equal(r.xevents[0].data[1], 2);
+	assert_int_equal(r.n_missed, 1);
+	assert_int_equal(r.missed[0].type, UC_X_BASE + 1);
+	tu_recorder_free(&r);
+	assert_int_equal(read_text("dp_port_map = {}\nxevent = {'kind': 17, 'ret': 1e3}\n",
+				   &r, &err), -1);
+	assert_string_equal(err.msg, "t.dat:2: malformed xevent: expected '}' at column 31");
+	tu_recorder_free(&r);
+	assert_int_equal(read_text("dp_port_map = {}\nxevent = {'kind': 3}\n", &r, &err), -1);
+	assert_non_null(strstr(err.msg, "xevent kind 3: expected 16 to"));
+	tu_recorder_free(&r);
+	assert_int_equal(read_text("xevent_miss = {4: 1}\n", &r, &err), -1);
+	assert_non_null(strstr(err.msg, "malformed xevent_miss: xevent kind 4"));
+	tu_recorder_free(&r);
+}
+
 /*
  * The fast path (the dict as upcall_cost.py writes it) and the general
  * parser read every event the same way: each event line of a recording,
@@ -477,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_capture_info_limits),
 		cmocka_unit_test(test_event_limits),
 		cmocka_unit_test(test_event_miss_counts),
+		cmocka_unit_test(test_xevent_lines),
 		cmocka_unit_test(test_fast_and_general_agree),
 	};
 

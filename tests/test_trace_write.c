@@ -4,7 +4,8 @@
  * on_info or at close), what a failed start or an abort leaves (the old
  * file, no temporary file), the special outputs ("-", FIFOs, devices),
  * modes and symbolic links, and records refused because no reader would
- * read them back.
+ * read them back; and xevents (native 1.1 records, py lines of ours)
+ * written and read back unchanged, in their order among the events.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -385,6 +386,84 @@ static void test_stdout(void **state)
 	unlink(path);
 }
 
+/* Every xevent kind, with and without data, between events; in both
+ * formats they come back as they went, in the same order. */
+static void test_xevents_round_trip(void **state)
+{
+	static const uint8_t data[600] = { 1, 0, 0x27, 0x22, 0x5c, 0xff };
+	static const uint8_t pkt[4] = { 9, 8, 7, 6 };
+	struct uc_port_map map;
+	char path[256];
+
+	(void)state;
+	uc_port_map_init(&map);
+	map.valid = true;
+	assert_int_equal(uc_port_map_set(&map, "ovs-system", 10, "veth1", 5, 2), 0);
+	for (int fmt = 0; fmt < 2; fmt++) {
+		struct tu_recorder rec = { 0 };
+		struct uc_event_sink sink, in = tu_recorder_sink(&rec);
+		struct uc_trace_writer *w;
+		struct uc_xevent sent[UC_X_MAX - UC_X_BASE];
+		struct uc_error err = { "" };
+		struct uc_raw_event ev = { .event = UC_EV_DP_UPCALL, .pid = 3, .pkt = pkt,
+					   .pkt_cap = 4, .pkt_size = 4 };
+
+		tu_temp_path(path, sizeof(path), "xev");
+		w = open_writer(path, fmt ? UC_FORMAT_PY : UC_FORMAT_NATIVE,
+				UC_WRITER_COMMIT_ON_CLOSE, &sink);
+		assert_int_equal(sink.on_info(sink.ctx, &info), 0);
+		assert_int_equal(sink.on_port_map(sink.ctx, &map), 0);
+		for (uint32_t k = UC_X_BASE; k < UC_X_MAX; k++) {
+			struct uc_xevent *x = &sent[k - UC_X_BASE];
+
+			*x = (struct uc_xevent){
+				.kind = k, .cpu = k % 3, .tid = 4000 + k, .seq = k * 7,
+				.ts = 1000000000000ull + k, .a = UINT64_MAX - k, .b = k << 20,
+				.other = k * 3, .ret = k % 2 ? -11 : (int32_t)k,
+				.flags = (uint16_t)k, .data = data,
+				.data_len = k % 4 ? (k * 37) % sizeof(data) : 0,
+			};
+			snprintf(x->comm, sizeof(x->comm), "%s", k % 3 ? "handler1" : "");
+			assert_int_equal(sink.on_xevent(sink.ctx, x), 0);
+			ev.ts = 2000 + k;
+			assert_int_equal(sink.on_event(sink.ctx, &ev), 0);
+		}
+		assert_int_equal(sink.on_missed(sink.ctx, UC_EV_RECV_UPCALL, 5), 0);
+		assert_int_equal(sink.on_missed(sink.ctx, UC_X_SWITCH_IN, 9), 0);
+		/* out of range: refused */
+		assert_int_equal(sink.on_missed(sink.ctx, UC_X_MAX, 1), -EINVAL);
+		uc_trace_writer_abort(w);
+		w = open_writer(path, fmt ? UC_FORMAT_PY : UC_FORMAT_NATIVE,
+				UC_WRITER_COMMIT_ON_CLOSE, &sink);
+		assert_int_equal(sink.on_info(sink.ctx, &info), 0);
+		assert_int_equal(sink.on_port_map(sink.ctx, &map), 0);
+		for (uint32_t k = UC_X_BASE; k < UC_X_MAX; k++) {
+			assert_int_equal(sink.on_xevent(sink.ctx, &sent[k - UC_X_BASE]), 0);
+			ev.ts = 2000 + k;
+			assert_int_equal(sink.on_event(sink.ctx, &ev), 0);
+		}
+		assert_int_equal(sink.on_missed(sink.ctx, UC_EV_RECV_UPCALL, 5), 0);
+		assert_int_equal(sink.on_missed(sink.ctx, UC_X_SWITCH_IN, 9), 0);
+		assert_int_equal(uc_trace_writer_close(w, &err), 0);
+		if (uc_trace_read(path, &in, &err))
+			fail_msg("%s", err.msg);
+		assert_int_equal(rec.n_xevents, UC_X_MAX - UC_X_BASE);
+		assert_int_equal(rec.n_events, UC_X_MAX - UC_X_BASE);
+		for (size_t i = 0; i < rec.n_xevents; i++) {
+			tu_assert_xevent_equal(&rec.xevents[i], &sent[i]);
+			assert_int_equal(rec.order[2 * i], 'x');
+			assert_int_equal(rec.order[2 * i + 1], 'e');
+		}
+		assert_int_equal(rec.n_missed, 2);
+		assert_int_equal(rec.missed[0].type, UC_EV_RECV_UPCALL);
+		assert_int_equal(rec.missed[1].type, UC_X_SWITCH_IN);
+		assert_int_equal(rec.missed[1].count, 9);
+		tu_recorder_free(&rec);
+		unlink(path);
+	}
+	uc_port_map_free(&map);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_open_fails_early),
 		cmocka_unit_test(test_special_files),
 		cmocka_unit_test(test_stdout),
+		cmocka_unit_test(test_xevents_round_trip),
 	};
 
 	return cmocka_run_group_tests_name("trace_write", tests, NULL, NULL);

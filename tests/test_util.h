@@ -18,6 +18,7 @@
 
 #include "event.h"
 #include "port_map.h"
+#include "xevent.h"
 
 #define TU_MAX_MISSED 64
 
@@ -33,6 +34,10 @@ struct tu_recorder {
 		uint64_t count;
 	} missed[TU_MAX_MISSED];
 	size_t n_missed;
+	struct uc_xevent *xevents;       /* data points to owned copies */
+	size_t n_xevents, cap_xevents;
+	char order[4096];                /* 'e' event, 'x' xevent, in order */
+	size_t n_order;
 	size_t stop_after;               /* UC_SINK_STOP after N events; 0: never */
 	int fail_with;                   /* on_event returns this when < 0 */
 };
@@ -80,6 +85,8 @@ static inline int tu_on_event(void *ctx, const struct uc_raw_event *ev)
 		assert_non_null(r->events);
 	}
 	c = &r->events[r->n_events++];
+	if (r->n_order < sizeof(r->order))
+		r->order[r->n_order++] = 'e';
 	*c = *ev;
 	c->pkt = tu_memdup(ev->pkt, ev->pkt_cap);
 	c->key = tu_memdup(ev->key, ev->key_cap);
@@ -99,6 +106,24 @@ static inline int tu_on_missed(void *ctx, uint32_t type, uint64_t count)
 	return 0;
 }
 
+static inline int tu_on_xevent(void *ctx, const struct uc_xevent *xe)
+{
+	struct tu_recorder *r = ctx;
+	struct uc_xevent *c;
+
+	if (r->n_xevents == r->cap_xevents) {
+		r->cap_xevents = r->cap_xevents ? 2 * r->cap_xevents : 64;
+		r->xevents = realloc(r->xevents, r->cap_xevents * sizeof(*r->xevents));
+		assert_non_null(r->xevents);
+	}
+	c = &r->xevents[r->n_xevents++];
+	*c = *xe;
+	c->data = tu_memdup(xe->data, xe->data_len);
+	if (r->n_order < sizeof(r->order))
+		r->order[r->n_order++] = 'x';
+	return 0;
+}
+
 static inline struct uc_event_sink tu_recorder_sink(struct tu_recorder *r)
 {
 	struct uc_event_sink s = {
@@ -107,6 +132,7 @@ static inline struct uc_event_sink tu_recorder_sink(struct tu_recorder *r)
 		.on_port_map = tu_on_port_map,
 		.on_event = tu_on_event,
 		.on_missed = tu_on_missed,
+		.on_xevent = tu_on_xevent,
 	};
 
 	return s;
@@ -119,6 +145,9 @@ static inline void tu_recorder_free(struct tu_recorder *r)
 		free((void *)r->events[i].key);
 	}
 	free(r->events);
+	for (size_t i = 0; i < r->n_xevents; i++)
+		free((void *)r->xevents[i].data);
+	free(r->xevents);
 	uc_port_map_free(&r->map);
 	memset(r, 0, sizeof(*r));
 }
@@ -144,6 +173,26 @@ static inline void tu_assert_event_equal(const struct uc_raw_event *a,
 		assert_memory_equal(a->pkt, b->pkt, a->pkt_cap);
 	if (a->key_cap)
 		assert_memory_equal(a->key, b->key, a->key_cap);
+}
+
+/* Every field of two xevents, data included. */
+static inline void tu_assert_xevent_equal(const struct uc_xevent *a,
+					  const struct uc_xevent *b)
+{
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->cpu, b->cpu);
+	assert_int_equal(a->tid, b->tid);
+	assert_int_equal(a->seq, b->seq);
+	assert_int_equal(a->ts, b->ts);
+	assert_int_equal(a->a, b->a);
+	assert_int_equal(a->b, b->b);
+	assert_int_equal(a->other, b->other);
+	assert_int_equal(a->ret, b->ret);
+	assert_int_equal(a->flags, b->flags);
+	assert_string_equal(a->comm, b->comm);
+	assert_int_equal(a->data_len, b->data_len);
+	if (a->data_len)
+		assert_memory_equal(a->data, b->data, a->data_len);
 }
 
 /* A whole file into memory (tests only: small files). */

@@ -8,7 +8,7 @@ PKGS="build-essential clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
       pkg-config systemtap-sdt-dev libcmocka-dev librsvg2-bin python3
       python3-jsonschema procps util-linux libcap2-bin
       libmicrohttpd-dev prometheus curl
-      scdoc man-db bash-completion $*"
+      scdoc man-db bash-completion tshark $*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
