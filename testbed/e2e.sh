@@ -78,6 +78,7 @@ check() {   # DESCRIPTION CONDITION...
     if "$@"; then pass "$d"; else fail "$d"; fi
 }
 now() { date +%s.%N; }
+line_has() { [ -n "$1" ] && printf '%s\n' "$1" | grep -q -- "$2"; }   # LINE PATTERN
 T_ALL=$(now)
 TIMES=""
 stage() { T_STAGE=$(now); echo; echo "=== e2e: $*"; }
@@ -150,6 +151,23 @@ check_why() {
          grep -c '^upcall [0-9]* [A-Z0-9]* port .* verdict lost -E[A-Z]* ')
     check "$P/$S: tshark reads back every upcall of --pcap with its comment ($n of ${settled:-?}), each lost one with its errno ($nl of ${lost:-?})" \
         [ -n "$settled" -a "$n" = "$settled" -a "$nl" = "${lost:-x}" -a ! -s "$R/tshark.err" ]
+    [ "$S" = delflows ] && check_miss_reasons "$P" "$R"
+}
+
+# --miss-reasons (delflows): the revalidators' USDT probes attached where
+# OVS has them (3.4+), else said to be missing, and the capture ran on
+check_miss_reasons() {
+    local P=$1 R=$2 ovs line
+    ovs=$(sed -n 's/^ovs=//p' "$(dirname "$R")/kernel-facts.txt" 2>/dev/null)
+    line=$(grep -m1 '^- Revalidator results:' "$R/uc-native.out" 2>/dev/null)
+    case $ovs in
+    3.[0-3].*|2.*)
+        check "$P/delflows: --miss-reasons on OVS $ovs says the revalidator probes are missing ($line)" \
+            line_has "$line" 'not traced (no USDT probe revalidate:flow_result' ;;
+    *)
+        check "$P/delflows: --miss-reasons on OVS $ovs attaches the revalidator probes ($line)" \
+            line_has "$line" ': USDT revalidate:flow_result' ;;
+    esac
 }
 
 # check_capture P S R F FILE: one upcall_cost capture of a traffic scenario

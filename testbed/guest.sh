@@ -368,11 +368,13 @@ BTF_ARGS=()
 [ -n "${OVS_BTF:-}" ] && BTF_ARGS=(--btf "$OVS_BTF")
 
 # What a scenario adds to upcall_cost's arguments (one per line): the
-# why scenarios follow the handlers (--explain), and the native capture
-# writes the upcalls as pcapng too.
+# why scenarios follow the handlers (--explain) or the revalidators'
+# results (--miss-reasons, where OVS has their probes: 3.4+), and the
+# native capture writes the upcalls as pcapng too.
 scenario_uc_args() {   # SCENARIO R FORMAT
     case $1 in
     hog|sigstop) echo --explain ;;
+    delflows) echo --miss-reasons ;;
     esac
     case $1:$3 in
     lost:native|delflows:native|hog:native|sigstop:native) printf '%s\n' --pcap "$2/trace.pcapng" ;;
