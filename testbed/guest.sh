@@ -570,12 +570,15 @@ traffic() {   # SCENARIO
     hog)
         # the handlers pinned on CPU 1, where a SCHED_FIFO hog is busy 10 ms
         # in every 20: upcalls that arrive while it runs wait for it
-        # (run-queue delay); paced new UDP flows sent from CPU 0
+        # (run-queue delay); paced new UDP flows sent from CPU 0, at 37/s:
+        # a period (27 ms) that is no multiple of the hog's 20 ms, so the
+        # arrivals sweep every phase of its cycle (at 50/s they locked to
+        # one phase, in or out of its busy half, by chance)
         handlers_on 1
-        "$DISTURB" hog -c 1 -b 10 -p 20 -T "${HOG_SECONDS:-6}" -o "$R/hog.txt" &
+        "$DISTURB" hog -c 1 -b 10 -p 20 -T "${HOG_SECONDS:-7}" -o "$R/hog.txt" &
         local hp=$!
         sleep 0.5
-        T ns1 taskset -c 0 -m udp -d 10.0.1.0 -D 8 -n "${HOG_FLOWS:-200}" -r 50 -p 7100
+        T ns1 taskset -c 0 -m udp -d 10.0.1.0 -D 8 -n "${HOG_FLOWS:-200}" -r 37 -p 7100
         wait $hp
         handlers_on all
         ;;
