@@ -355,7 +355,7 @@ check_traffic() {
 # check_variant P RES: the variant -v printed is what the kernel calls for
 check_variant() {
     local P=$1 RES=$2 out="" ring up ex
-    for s in burst single caps steady lost delflows; do
+    for s in burst single caps steady lost delflows hog sigstop; do
         [ -f "$RES/$s/uc-native.out" ] && grep -q '^- Ring buffer' "$RES/$s/uc-native.out" &&
             { out=$RES/$s/uc-native.out; break; }
     done
