@@ -27,7 +27,7 @@
 set -u
 SCEN=${1:?scenario}
 ROOT=$(pwd)
-. "$ROOT/build/testbed/env"
+. "${tb_env:?the pair's build/testbed/env-K-O (the kernel command line's tb_env)}"
 OUT=$ROOT/build/testbed/results/shell/monitor-$SCEN
 rm -rf "$OUT"; mkdir -p "$OUT"
 UC=$ROOT/upcall_cost
