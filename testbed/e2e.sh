@@ -400,6 +400,7 @@ check_errors() {
         no-usdt) pattern="has no USDT probe dpif_recv:recv_upcall: Open vSwitch must be built with ./configure --enable-usdt-probes" ;;
         no-process) pattern="no process with PID 999999" ;;
         bad-btf) pattern="--btf /etc/hostname: not a BTF file" ;;
+        explain-old-kernel) pattern="--explain needs Linux 6.1 or later" ;;
         no-module-btf) pattern="cannot trace the kernel upcall: tracepoint: no tracepoint openvswitch:ovs_dp_upcall.*pahole --btf_encode_detached=openvswitch.btf .*--btf openvswitch.btf" ;;
         missing-cap_*) pattern="^ERROR: missing capability .*$(echo "${name#missing-}" | tr a-z A-Z)" ;;
         uprobe-admin) pattern="missing capability CAP_SYS_ADMIN: this kernel lets only CAP_SYS_ADMIN attach uprobes" ;;

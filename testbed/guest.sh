@@ -699,6 +699,10 @@ errors_scenario() {
         # this kernel cannot trace the kernel upcall without --btf
         try_error "$R" no-module-btf "" "$UC" -q -p "$VSPID"
     fi
+    case $(uname -r) in
+    [1-5].*)   # --explain is refused before 6.1 (it hung 5.10 under load)
+        try_error "$R" explain-old-kernel "" "$UC" -q -p "$VSPID" --explain "${BTF_ARGS[@]}" ;;
+    esac
     # each capability of the least-privilege set, missing (with
     # perf_event_paranoid at 2 where that set has no CAP_SYS_ADMIN)
     case $NEED_CAPS in *cap_sys_admin*) ;; *) echo 2 > /proc/sys/kernel/perf_event_paranoid ;; esac
