@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # tests/vm/monitor_e2e.sh [SCENARIO...] - monitor mode on a real kernel
 # datapath: the OVS testbed VM (testbed/, Debian's 6.1 kernel, OVS 3.1 with
-# USDT probes), one boot per scenario (default: burst lost), under
-# flock /work/testbed.lock (`make e2e-monitor` runs it).
+# USDT probes), one boot per scenario (default: burst lost), each under
+# flock TB_LOCK when that names a file, as testbed/e2e.sh (`make
+# e2e-monitor` runs it).
 #
 # In the guest (tests/vm/monitor_guest.sh) upcall_cost --monitor, a full
 # trace and Debian's prometheus run at once on the same traffic.  Checked
@@ -99,9 +100,9 @@ sh testbed/setup.sh > build/testbed/setup.log 2>&1 || { cat build/testbed/setup.
 mkdir -p "$RES"
 for scen in $SCENARIOS; do
 	O=$RES/monitor-$scen
-	echo "=== monitor e2e: $scen (VM boot under flock /work/testbed.lock)"
+	echo "=== monitor e2e: $scen (VM boot${TB_LOCK:+ under flock $TB_LOCK})"
 	t0=$(date +%s)
-	TB_NO_SETUP=1 flock /work/testbed.lock sh testbed/shell.sh \
+	TB_NO_SETUP=1 ${TB_LOCK:+flock "$TB_LOCK"} sh testbed/shell.sh \
 		-c "bash tests/vm/monitor_guest.sh $scen" > "$RES/console-monitor-$scen.log" 2>&1
 	echo "=== monitor e2e: $scen: guest finished in $(( $(date +%s) - t0 ))s"
 	grep 'TB-MON' "$RES/console-monitor-$scen.log"
