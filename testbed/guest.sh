@@ -36,6 +36,7 @@ RES=${tb_results:-}
 MODE=${tb_mode:-scenario}
 SCENARIOS=$(echo "${tb_scenarios:-single}" | tr ',' ' ')
 . "${tb_env:?}"
+. "$ROOT/testbed/settle.sh"
 export OVS_RUNDIR=/run/ovs OVS_LOGDIR=/run/ovs OVS_DBDIR=/run/ovs OVS_SYSCONFDIR=/run/ovs
 export OVS_PKGDATADIR=$OVS
 export TMPDIR=/tmp
@@ -645,13 +646,7 @@ traffic_scenario() {   # SCENARIO R
     traffic "$S" 2>&1 | tee "$R/traffic.txt"
     log "traffic done; waiting for the upcalls to settle"
     # settled: the datapath's missed counter unchanged for 3 s
-    local last=-1 same=0 m
-    for _ in $(seq 1 240); do
-        m=$(missed)
-        if [ "$m" = "$last" ]; then same=$((same + 1)); else same=0; last=$m; fi
-        [ $same -ge 3 ] && break
-        sleep 1
-    done
+    settle_on missed
     sleep 2
     appctl dpctl/show > "$R/dpctl-after.txt"
     "$TRAFFIC" --epoch 0

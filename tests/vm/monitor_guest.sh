@@ -27,6 +27,7 @@
 set -u
 SCEN=${1:?scenario}
 ROOT=$(pwd)
+. "$ROOT/testbed/settle.sh"
 . "${tb_env:?the pair's build/testbed/env-K-O (the kernel command line's tb_env)}"
 OUT=$ROOT/build/testbed/results/shell/monitor-$SCEN
 rm -rf "$OUT"; mkdir -p "$OUT"
@@ -60,15 +61,7 @@ vswitchd_cpu_ns() {   # [handler]: only the handler threads
     done
     echo $sum
 }
-settle() {   # until the datapath's missed counter is unchanged for 3 s
-    local last=-1 same=0 m
-    for _ in $(seq 1 240); do
-        m=$(missed)
-        if [ "$m" = "$last" ]; then same=$((same + 1)); else same=0; last=$m; fi
-        [ $same -ge 3 ] && break
-        sleep 1
-    done
-}
+settle() { settle_on missed; }   # the datapath's missed counter steady for 3 s
 if [ "$SCEN" = bench ]; then
     for round in 1 2 3 4; do
         for mode in none full monitor; do
