@@ -21,8 +21,9 @@
  *   sendmsg   3000 UDP datagrams to itself (sendmsg)
  * TRUTH gets one line per phase: "NAME START END TID OTHER", OTHER the TID
  * of whoever should be named (H, the hog, the stopper's PID) or 0; and
- * "stop PID START END": the stopper's PID and the times it stopped and
- * continued the process; "hog TID".  The recv_upcall USDT probe fires
+ * "stop PID START CONT CONTRET": the stopper's PID, the times just before
+ * it stopped and continued the process, and the time its kill(SIGCONT)
+ * returned (the wakeup happens inside that call); "hog TID".  The recv_upcall USDT probe fires
  * once first, as a handler's does.
  */
 #include <errno.h>
@@ -186,7 +187,7 @@ static pid_t stopper(FILE *t)
 		return -1;
 	child = fork();
 	if (child == 0) {
-		uint64_t a, b;
+		uint64_t a, b, c;
 
 		close(fds[0]);
 		sleep_ns(5000000);
@@ -195,8 +196,9 @@ static pid_t stopper(FILE *t)
 		sleep_ns(50000000);
 		b = now_ns();
 		kill(parent, SIGCONT);
-		dprintf(fds[1], "%d %llu %llu\n", (int)getpid(), (unsigned long long)a,
-			(unsigned long long)b);
+		c = now_ns();
+		dprintf(fds[1], "%d %llu %llu %llu\n", (int)getpid(), (unsigned long long)a,
+			(unsigned long long)b, (unsigned long long)c);
 		_exit(0);
 	}
 	close(fds[1]);
