@@ -19,8 +19,10 @@
  *            kill(SIGCONT) returned (the wakeup happens inside it: a
  *            bound at the call's start failed by 1 us), continued by it
  *   recvmsg  asleep in recvmsg >= 75 % of the 15 ms wait, woken by the helper
- *   sendmsg  on a CPU inside sendmsg for >= 30 % of the time it was not
- *            runnable (waiting for a CPU is the machine's other users)
+ *   sendmsg  on a CPU inside sendmsg for >= 50 % of the time it was
+ *            neither runnable (waiting for a CPU is the machine's other
+ *            users) nor in an IRQ (loopback's softirq runs inside sendmsg:
+ *            2.7 of 5.5 ms here, more on a slower machine)
  * and nothing unknown (when the ring refused no record).
  * Why these margins: the machine is shared (2 cores, other work), so a
  * thread woken at t may run only milliseconds later (runnable, not
@@ -218,9 +220,10 @@ int main(int argc, char **argv)
 			      "recvmsg: asleep in recvmsg %.3f ms >= 11.25, woken by the "
 			      "sender (%d): %s", ms(t.asleep[UC_SC_RECVMSG]), other, t.who_sleep);
 		else if (!strcmp(name, "sendmsg"))
-			CHECK(t.oncpu_sc[UC_SC_SENDMSG] * 10 >= (b - a - t.runnable) * 3,
-			      "sendmsg: on a CPU in sendmsg %.3f ms of the %.3f it was not runnable",
-			      ms(t.oncpu_sc[UC_SC_SENDMSG]), ms(b - a - t.runnable));
+			CHECK(t.oncpu_sc[UC_SC_SENDMSG] * 2 >= b - a - t.runnable - t.irq,
+			      "sendmsg: on a CPU in sendmsg %.3f ms, half or more of the %.3f "
+			      "it was neither runnable nor in an IRQ",
+			      ms(t.oncpu_sc[UC_SC_SENDMSG]), ms(b - a - t.runnable - t.irq));
 	}
 	fclose(truth);
 	uc_tl_free(&r.tl);
