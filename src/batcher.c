@@ -31,6 +31,8 @@ struct thread_state {
 	size_t n_fifo, cap_fifo;
 	bool batching, has_put, has_exec, suspect;
 	size_t collecting;              /* position in the batch being filled */
+	size_t n_execs;                 /* entries of the batch with an execute */
+	bool told_complete;             /* on_complete was called for it */
 };
 
 struct uc_batcher {
@@ -105,13 +107,27 @@ static uint32_t slot_of(const struct uc_batcher *b, const struct thread_state *t
 	return (uint32_t)(ts - b->threads);
 }
 
-/*
- * The batch is complete: hand out the kernel executes, first in first out,
- * to the entries that have an execute, and the entries to the sink.
- */
+/* Hands out the kernel executes, first in first out, to the entries that
+ * have an execute (again when more came: the same ones to the same). */
+static void give_kernel_execs(struct thread_state *ts)
+{
+	size_t next = 0;
+
+	for (size_t i = 0; i < ts->n_batch && next < ts->n_fifo; i++) {
+		struct uc_batch_entry *e = &ts->batch[i].e;
+
+		if (e->ev[UC_EV_OP_FLOW_EXECUTE] == UC_NONE)
+			continue;
+		e->ev[UC_EV_OVS_PKT_EXEC] = ts->fifo[next].seq;
+		e->ts[UC_EV_OVS_PKT_EXEC] = ts->fifo[next].ts;
+		next++;
+	}
+}
+
+/* The batch ended: its kernel executes, and the entries to the sink. */
 static int flush_batch(struct uc_batcher *b, struct thread_state *ts)
 {
-	size_t len = ts->n_batch, next = 0, execs = 0;
+	size_t len = ts->n_batch;
 	int ret = 0;
 
 	if (!len)
@@ -120,10 +136,9 @@ static int flush_batch(struct uc_batcher *b, struct thread_state *ts)
 		    sizeof(*b->sizes)))
 		return -ENOMEM;
 	b->sizes[b->n_sizes++] = (uint32_t)len;
-	for (size_t i = 0; i < len; i++)
-		execs += ts->batch[i].e.ev[UC_EV_OP_FLOW_EXECUTE] != UC_NONE;
 	/* Kernel executes left over: some executes were not seen. */
-	ts->suspect |= ts->n_fifo > execs;
+	ts->suspect |= ts->n_fifo > ts->n_execs;
+	give_kernel_execs(ts);
 	uint64_t first_op = 0;
 
 	for (size_t i = 0; i < len; i++)
@@ -135,11 +150,6 @@ static int flush_batch(struct uc_batcher *b, struct thread_state *ts)
 		struct open_entry *o = &ts->batch[i];
 		struct uc_batch_entry *e = &o->e;
 
-		if (e->ev[UC_EV_OP_FLOW_EXECUTE] != UC_NONE && next < ts->n_fifo) {
-			e->ev[UC_EV_OVS_PKT_EXEC] = ts->fifo[next].seq;
-			e->ts[UC_EV_OVS_PKT_EXEC] = ts->fifo[next].ts;
-			next++;
-		}
 		e->batch_size = (uint32_t)len;
 		e->batch_pos = (uint32_t)i;
 		e->suspect = ts->suspect;
@@ -159,7 +169,8 @@ static int next_batch(struct uc_batcher *b, struct thread_state *ts)
 	int ret = flush_batch(b, ts);
 
 	drop_batch(ts);
-	ts->n_fifo = 0;
+	ts->n_fifo = ts->n_execs = 0;
+	ts->told_complete = false;
 	ts->batching = true;
 	ts->has_put = ts->has_exec = ts->suspect = false;
 	ts->collecting = 0;
@@ -279,6 +290,7 @@ static int on_execute(struct uc_batcher *b, struct thread_state *ts,
 			ts->collecting = pos;
 		}
 		set_op(e, UC_EV_OP_FLOW_EXECUTE, ev);
+		ts->n_execs++;
 		ts->has_put = ts->has_exec = true;
 		return 0;
 	}
@@ -292,6 +304,26 @@ static int push_kernel_exec(struct thread_state *ts, const struct uc_usable *ev)
 		return -ENOMEM;
 	ts->fifo[ts->n_fifo++] = (struct kernel_exec){ ev->seq, ev->ts };
 	return 0;
+}
+
+/*
+ * The last entry has its execute and each execute its kernel execute: in
+ * a stream that lost nothing, nothing more of the batch will come.  Tells
+ * the sink once, with the kernel executes handed out.
+ */
+static int tell_if_complete(struct uc_batcher *b, struct thread_state *ts)
+{
+	int ret = 0;
+
+	if (ts->told_complete || ts->batching || !ts->n_batch || !b->sink.on_complete ||
+	    ts->n_fifo != ts->n_execs ||
+	    ts->batch[ts->n_batch - 1].e.ev[UC_EV_OP_FLOW_EXECUTE] == UC_NONE)
+		return 0;
+	ts->told_complete = true;
+	give_kernel_execs(ts);
+	for (size_t i = 0; i < ts->n_batch && !ret; i++)
+		ret = b->sink.on_complete(b->sink.ctx, &ts->batch[i].e);
+	return ret;
 }
 
 int uc_batcher_feed(struct uc_batcher *b, const struct uc_usable *ev,
@@ -329,7 +361,8 @@ int uc_batcher_feed(struct uc_batcher *b, const struct uc_usable *ev,
 		break;
 	case UC_EV_OVS_PKT_EXEC:
 		/* Kernel executes come after the whole chunk was sent. */
-		return push_kernel_exec(ts, ev);
+		ret = push_kernel_exec(ts, ev);
+		return ret ? ret : tell_if_complete(b, ts);
 	default:
 		return 0;
 	}

@@ -7,7 +7,12 @@
  * each, in order, encodes an optional flow put and an optional execute;
  * the kernel executes follow.  The batcher gives each receive its flow
  * put, execute and kernel execute, and hands the completed entries of a
- * batch to its owner when the batch ends.  An execute's packet is
+ * batch to its owner when the batch ends: at the thread's next receive,
+ * as upcall_cost.py did, since only that tells that nothing more of the
+ * batch will come.  That may be much later (a quiet handler's last batch
+ * ends with the events), so the owner also hears, as soon as the last
+ * entry has its execute and every execute its kernel execute, that the
+ * batch looks complete.  An execute's packet is
  * compared with its receive's when it arrives and is never kept; a
  * receive's bytes are kept only until its batch ends.
  */
@@ -54,10 +59,17 @@ struct uc_batch_thread {
 	uint64_t upcalls;         /* receives (of the --port kept) */
 };
 
-/* Called with each entry of a batch when it ends.  0 or -errno. */
+/*
+ * on_entry: called with each entry of a batch when it ends.  on_complete
+ * (may be NULL): with each entry of a batch that looks complete, before it
+ * ends; only the events, kernel upcall and UFID are set, and the entry may
+ * still change (an operation that then comes makes it suspect).  0 or
+ * -errno.
+ */
 struct uc_entry_sink {
 	void *ctx;
 	int (*on_entry)(void *ctx, const struct uc_batch_entry *e);
+	int (*on_complete)(void *ctx, const struct uc_batch_entry *e);
 };
 
 struct uc_batcher;

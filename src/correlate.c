@@ -74,6 +74,7 @@ struct uc_correlator {
 };
 
 static int on_entry(void *ctx, const struct uc_batch_entry *e);
+static int on_complete(void *ctx, const struct uc_batch_entry *e);
 
 struct uc_correlator *uc_correlator_new(const struct uc_trace *trace)
 {
@@ -87,7 +88,7 @@ struct uc_correlator *uc_correlator_new(const struct uc_trace *trace)
 	uc_lost_init(&c->lost);
 	uc_tl_init(&c->tl);
 	c->matcher = uc_matcher_new();
-	c->batcher = uc_batcher_new((struct uc_entry_sink){ c, on_entry });
+	c->batcher = uc_batcher_new((struct uc_entry_sink){ c, on_entry, on_complete });
 	c->fx = uc_forensics_new();
 	if (!c->matcher || !c->batcher || !c->fx) {
 		uc_correlator_free(c);
@@ -448,10 +449,9 @@ static int explain(struct uc_correlator *c, const struct uc_batch_entry *e,
 	return 0;
 }
 
-static int classify(struct uc_correlator *c, const struct uc_batch_entry *e,
-		    struct uc_set *s)
+static struct uc_miss_in miss_in(const struct uc_batch_entry *e)
 {
-	struct uc_miss_in in = {
+	return (struct uc_miss_in){
 		.flow_id = e->dp.flow_id, .dp_ts = e->ts[UC_EV_DP_UPCALL],
 		.tk = e->ev[UC_EV_OVS_PKT_EXEC] != UC_NONE ? e->ts[UC_EV_OVS_PKT_EXEC] : 0,
 		.has_put = e->ev[UC_EV_OP_FLOW_PUT] != UC_NONE,
@@ -459,10 +459,28 @@ static int classify(struct uc_correlator *c, const struct uc_batch_entry *e,
 		.has_ufid = e->has_ufid, .ufid = e->ufid,
 		.recirc = e->recirc_id != 0,
 	};
+}
+
+static int classify(struct uc_correlator *c, const struct uc_batch_entry *e,
+		    struct uc_set *s)
+{
+	struct uc_miss_in in = miss_in(e);
 
 	if (!c->classify || !e->has_dp)
 		return 0;
 	return uc_forensics_classify(c->fx, &in, &s->miss);
+}
+
+/* Its batch looks complete: a later miss of its flow is not in flight
+ * with it, even if its batch ends only much later. */
+static int on_complete(void *ctx, const struct uc_batch_entry *e)
+{
+	struct uc_correlator *c = ctx;
+	struct uc_miss_in in = miss_in(e);
+
+	if (c->classify && e->has_dp && !e->other_port)
+		uc_forensics_complete(c->fx, &in);
+	return 0;
 }
 
 static int emit_entry(struct uc_correlator *c, const struct uc_batch_entry *e,

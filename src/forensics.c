@@ -23,10 +23,11 @@ enum {
 	FDR_FLOW_MISSING_DP, FDR_COUNT,
 };
 
-/* An earlier upcall of a flow, once settled. */
+/* An earlier upcall of a flow: settled, or in flight (done once its
+ * batch looked complete, before it settled). */
 struct settled {
 	uint64_t dp_ts, tk;
-	bool put, exec, has_ufid;
+	bool put, exec, has_ufid, done;
 	struct uc_ufid ufid;
 };
 
@@ -34,7 +35,7 @@ struct settled {
 
 struct flow {
 	uint64_t id;
-	uint64_t out[MAX_OUT];   /* kernel upcalls in flight (their ts) */
+	struct settled out[MAX_OUT];  /* kernel upcalls in flight */
 	uint8_t n_out;
 	uint32_t out_extra;      /* ... beyond MAX_OUT, their times not kept */
 	struct settled last[2];  /* the latest two settled, by miss time */
@@ -267,7 +268,7 @@ int uc_forensics_dp(struct uc_forensics *f, uint64_t flow_id, uint64_t dp_ts)
 	if (!fl)
 		return -ENOMEM;
 	if (fl->n_out < MAX_OUT)
-		fl->out[fl->n_out++] = dp_ts;
+		fl->out[fl->n_out++] = (struct settled){ .dp_ts = dp_ts };
 	else
 		fl->out_extra++;
 	return 0;
@@ -280,12 +281,32 @@ void uc_forensics_dp_gone(struct uc_forensics *f, uint64_t flow_id, uint64_t dp_
 	if (!fl)
 		return;
 	for (int i = 0; i < fl->n_out; i++)
-		if (fl->out[i] == dp_ts) {
+		if (fl->out[i].dp_ts == dp_ts) {
 			fl->out[i] = fl->out[--fl->n_out];
 			return;
 		}
 	if (fl->out_extra)
 		fl->out_extra--;
+}
+
+static struct settled settled_of(const struct uc_miss_in *in)
+{
+	return (struct settled){
+		.dp_ts = in->dp_ts, .tk = in->tk, .put = in->has_put,
+		.exec = in->has_exec, .has_ufid = in->has_ufid, .ufid = in->ufid,
+		.done = true,
+	};
+}
+
+void uc_forensics_complete(struct uc_forensics *f, const struct uc_miss_in *in)
+{
+	struct flow *fl = flow_of(f, in->flow_id, false);
+
+	for (int i = 0; fl && i < fl->n_out; i++)
+		if (fl->out[i].dp_ts == in->dp_ts) {
+			fl->out[i] = settled_of(in);
+			return;
+		}
 }
 
 /* ---------------------------------------------------------------- deletions */
@@ -469,7 +490,8 @@ static const struct flush *flush_between(const struct uc_forensics *f,
 
 /* ---------------------------------------------------------------- classes */
 
-/* The latest settled upcall of FL that missed before TS, or NULL. */
+/* The latest upcall of FL that missed before TS and is settled or done
+ * (in flight, its batch complete), or NULL. */
 static const struct settled *previous(const struct flow *fl, uint64_t ts)
 {
 	const struct settled *best = NULL;
@@ -477,6 +499,10 @@ static const struct settled *previous(const struct flow *fl, uint64_t ts)
 	for (int i = 0; i < fl->n_last; i++)
 		if (fl->last[i].dp_ts < ts && (!best || fl->last[i].dp_ts > best->dp_ts))
 			best = &fl->last[i];
+	for (int i = 0; i < fl->n_out; i++)
+		if (fl->out[i].done && fl->out[i].dp_ts < ts &&
+		    (!best || fl->out[i].dp_ts > best->dp_ts))
+			best = &fl->out[i];
 	return best;
 }
 
@@ -509,10 +535,7 @@ static void after_install(const struct uc_forensics *f, const struct settled *pr
 
 static void remember(struct flow *fl, const struct uc_miss_in *in)
 {
-	struct settled s = {
-		.dp_ts = in->dp_ts, .tk = in->tk, .put = in->has_put,
-		.exec = in->has_exec, .has_ufid = in->has_ufid, .ufid = in->ufid,
-	};
+	struct settled s = settled_of(in);
 
 	if (fl->n_last < 2) {
 		fl->last[fl->n_last++] = s;
@@ -543,10 +566,12 @@ int uc_forensics_classify(struct uc_forensics *f, const struct uc_miss_in *in,
 	if (!in->has_put)
 		out->flags |= UC_MISSF_NO_PUT;
 	prev = previous(fl, in->dp_ts);
+	/* In flight: an earlier upcall not done before this one missed. */
 	for (int i = 0; i < fl->n_out; i++)
-		if (fl->out[i] < in->dp_ts) {
+		if (fl->out[i].dp_ts < in->dp_ts &&
+		    (!fl->out[i].done || fl->out[i].tk > in->dp_ts)) {
 			in_flight = true;
-			out->ago_ns = in->dp_ts - fl->out[i];
+			out->ago_ns = in->dp_ts - fl->out[i].dp_ts;
 		}
 	if (!in_flight && prev && prev->tk > in->dp_ts) {
 		in_flight = true;

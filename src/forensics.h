@@ -105,6 +105,12 @@ int uc_forensics_dp(struct uc_forensics *f, uint64_t flow_id, uint64_t dp_ts);
 void uc_forensics_dp_gone(struct uc_forensics *f, uint64_t flow_id, uint64_t dp_ts);
 /* The flow records: FLOW_DEL, FLOW_RESULT, DP_FLUSH.  0 or -ENOMEM. */
 int uc_forensics_xevent(struct uc_forensics *f, const struct uc_xevent *xe);
+/*
+ * An upcall in flight whose batch looks complete (its kernel execute came)
+ * before its set settles: a later miss of its flow sees it done at its
+ * kernel execute, not in flight (batcher.h: on_complete).
+ */
+void uc_forensics_complete(struct uc_forensics *f, const struct uc_miss_in *in);
 /* Classifies a settled upcall, and remembers it.  0 or -ENOMEM. */
 int uc_forensics_classify(struct uc_forensics *f, const struct uc_miss_in *in,
 			  struct uc_miss *out);

@@ -655,6 +655,73 @@ static void test_lost_summary(void **state)
 	uc_analysis_free(&s.a);
 }
 
+/* The miss classes of the sets, in the order they settled. */
+struct classes {
+	uint8_t cls[8];
+	size_t n;
+};
+
+static int on_classified(void *ctx, const struct uc_upcall *u)
+{
+	struct classes *c = ctx;
+
+	if (u->kind == UC_UPCALL_SET && u->miss && c->n < 8)
+		c->cls[c->n++] = u->miss->cls;
+	return 0;
+}
+
+/*
+ * A quiet handler: its one upcall of pkt1 is installed and executed, and
+ * it receives nothing more, so its batch ends only with the events.  A
+ * later miss of the same flow on another handler, whose batch ends first,
+ * must see the first one done by then (its kernel execute came): a
+ * re-miss, not a second miss while the first was being handled.
+ */
+static void test_quiet_handler_not_in_flight(void **state)
+{
+	struct uc_xevent feat = { .kind = UC_X_FEATURES, .a = UC_FEAT_FLOW_DEL };
+	struct classes got = { 0 };
+	struct stream s;
+
+	(void)state;
+	stream_init(&s, NULL);
+	uc_analysis_on_upcall(&s.a, (struct uc_upcall_sink){ &got, on_classified });
+	assert_int_equal(s.sink.on_xevent(s.sink.ctx, &feat), 0);
+	D(&s, pkt1); R(&s, 1, pkt1); P(&s, 1); E(&s, 1, pkt1); X(&s, 1);
+	D(&s, pkt1); R(&s, 2, pkt1); P(&s, 2); E(&s, 2, pkt1); X(&s, 2);
+	D(&s, pkt2); R(&s, 2, pkt2);   /* ends handler 2's batch of pkt1 */
+	assert_int_equal(uc_analysis_finish(&s.a), 0);
+	assert_int_equal(got.n, 3);
+	assert_int_equal(got.cls[0], UC_MISS_UNEXPLAINED);  /* no deletion seen */
+	assert_int_equal(got.cls[1], UC_MISS_FIRST);        /* handler 1's */
+	assert_int_equal(got.cls[2], UC_MISS_FIRST);        /* pkt2 */
+	uc_analysis_free(&s.a);
+}
+
+/* The same, but handler 1's execute had not come when pkt1 missed again:
+ * that one is a second miss while the first was being handled. */
+static void test_second_miss_in_flight(void **state)
+{
+	struct uc_xevent feat = { .kind = UC_X_FEATURES, .a = UC_FEAT_FLOW_DEL };
+	struct classes got = { 0 };
+	struct stream s;
+
+	(void)state;
+	stream_init(&s, NULL);
+	uc_analysis_on_upcall(&s.a, (struct uc_upcall_sink){ &got, on_classified });
+	assert_int_equal(s.sink.on_xevent(s.sink.ctx, &feat), 0);
+	D(&s, pkt1); R(&s, 1, pkt1); P(&s, 1);
+	D(&s, pkt1);
+	E(&s, 1, pkt1); X(&s, 1);
+	R(&s, 2, pkt1); P(&s, 2); E(&s, 2, pkt1); X(&s, 2);
+	D(&s, pkt2); R(&s, 2, pkt2);
+	assert_int_equal(uc_analysis_finish(&s.a), 0);
+	assert_int_equal(got.n, 3);
+	assert_int_equal(got.cls[0], UC_MISS_IN_FLIGHT);
+	assert_int_equal(got.cls[1], UC_MISS_FIRST);
+	uc_analysis_free(&s.a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,6 +741,8 @@ int main(void)
 		cmocka_unit_test(test_usable_rules),
 		cmocka_unit_test(test_handler_filter_and_stop),
 		cmocka_unit_test(test_missed_counts),
+		cmocka_unit_test(test_quiet_handler_not_in_flight),
+		cmocka_unit_test(test_second_miss_in_flight),
 		cmocka_unit_test(test_failed_upcall_never_matched),
 		cmocka_unit_test(test_late_and_orphan_verdicts),
 		cmocka_unit_test(test_lost_summary),
