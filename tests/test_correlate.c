@@ -677,16 +677,24 @@ static int on_classified(void *ctx, const struct uc_upcall *u)
  * must see the first one done by then (its kernel execute came): a
  * re-miss, not a second miss while the first was being handled.
  */
-static void test_quiet_handler_not_in_flight(void **state)
+/* A stream whose upcalls are classified (the capture traced flow
+ * deletions), each class going to GOT. */
+static void classified_stream(struct stream *s, struct classes *got)
 {
 	struct uc_xevent feat = { .kind = UC_X_FEATURES, .a = UC_FEAT_FLOW_DEL };
+
+	stream_init(s, NULL);
+	uc_analysis_on_upcall(&s->a, (struct uc_upcall_sink){ got, on_classified });
+	assert_int_equal(s->sink.on_xevent(s->sink.ctx, &feat), 0);
+}
+
+static void test_quiet_handler_not_in_flight(void **state)
+{
 	struct classes got = { 0 };
 	struct stream s;
 
 	(void)state;
-	stream_init(&s, NULL);
-	uc_analysis_on_upcall(&s.a, (struct uc_upcall_sink){ &got, on_classified });
-	assert_int_equal(s.sink.on_xevent(s.sink.ctx, &feat), 0);
+	classified_stream(&s, &got);
 	D(&s, pkt1); R(&s, 1, pkt1); P(&s, 1); E(&s, 1, pkt1); X(&s, 1);
 	D(&s, pkt1); R(&s, 2, pkt1); P(&s, 2); E(&s, 2, pkt1); X(&s, 2);
 	D(&s, pkt2); R(&s, 2, pkt2);   /* ends handler 2's batch of pkt1 */
@@ -702,14 +710,11 @@ static void test_quiet_handler_not_in_flight(void **state)
  * that one is a second miss while the first was being handled. */
 static void test_second_miss_in_flight(void **state)
 {
-	struct uc_xevent feat = { .kind = UC_X_FEATURES, .a = UC_FEAT_FLOW_DEL };
 	struct classes got = { 0 };
 	struct stream s;
 
 	(void)state;
-	stream_init(&s, NULL);
-	uc_analysis_on_upcall(&s.a, (struct uc_upcall_sink){ &got, on_classified });
-	assert_int_equal(s.sink.on_xevent(s.sink.ctx, &feat), 0);
+	classified_stream(&s, &got);
 	D(&s, pkt1); R(&s, 1, pkt1); P(&s, 1);
 	D(&s, pkt1);
 	E(&s, 1, pkt1); X(&s, 1);
