@@ -13,9 +13,7 @@ set -u
 UC=${1:-./upcall_cost}
 . "$(dirname "$0")/../tests/lib/live.sh"
 live_setup bench "the capture benchmark"
-cc $CF -I"$ROOT/src" -I"$ROOT/build" "$ROOT/tests/capture_harness.c" \
-	"$ROOT"/build/capture/*.o "$ROOT/build/libupcall_cost.a" \
-	-o "$B/capture_harness" -lbpf -lelf -lz -lm || exit 1
+live_harness
 PATH=/nonexistent:$PATH   # keep a real ovs-appctl out of the timing
 
 ns() { date +%s%N; }

@@ -26,30 +26,15 @@
 # Environment: ROUNDS (200000), RUNS (5), VARIANTS (the order of a round:
 # "none capture untraced traced").
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=$ROOT/build/tests
-T=$(mktemp -d /tmp/uc-bench-explain.XXXXXX)
+UC=${UC:-./upcall_cost}
+. "$(dirname "$0")/../tests/lib/live.sh"
+live_setup bench-explain "the --explain benchmark"
 ROUNDS=${ROUNDS:-200000}
 RUNS=${RUNS:-5}
-KIDS=
-trap 'for p in $KIDS; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: the --explain benchmark needs root"
-	exit 0
-fi
-CF="-O2 -g -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2 -D_GNU_SOURCE"
-mkdir -p "$B"
 cc $CF "$ROOT/bench/ctxbench.c" -o "$B/ctxbench" -pthread || exit 1
-cc $CF -I"$ROOT/src" -I"$ROOT/build" "$ROOT/tests/capture_harness.c" \
-	"$ROOT"/build/capture/*.o "$ROOT/build/libupcall_cost.a" \
-	-o "$B/capture_harness" -lbpf -lelf -lz -lm || exit 1
+live_harness
 # (a stand-in ovs-appctl: the port map does not matter here)
-mkdir -p "$T/bin"
-printf '#!/bin/sh\nprintf "system@ovs-system:\\n  port 0: ovs-system (internal)\\n"\n' > "$T/bin/ovs-appctl"
-chmod +x "$T/bin/ovs-appctl"
-PATH=$T/bin:$PATH
-export PATH
+live_appctl
 
 # start_bench NAME: a ctxbench waiting for $T/NAME.go; sets BPID
 start_bench() {

@@ -20,9 +20,7 @@ live_setup capture "the capture tests"
 live_appctl
 
 echo "== capture tests ($UC)"
-cc $CF -I"$ROOT/src" -I"$ROOT/build" "$ROOT/tests/capture_harness.c" \
-	"$ROOT"/build/capture/*.o "$ROOT/build/libupcall_cost.a" \
-	-o "$B/capture_harness" -lbpf -lelf -lz -lm || exit 1
+live_harness
 
 # wait_exec PID NAME: waits until PID runs NAME (a shell's `cmd &` child
 # exists, as a copy of the shell, before it has exec'ed cmd).

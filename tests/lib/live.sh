@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # tests/lib/live.sh - sourced by the scripts that run upcall_cost live
 # against tests/usdt_fire (tests/capture.sh, tests/monitor.sh,
-# bench/capture.sh, bench/monitor.sh).
+# bench/capture.sh, bench/monitor.sh, bench/explain.sh).
 #
 #   UC=${1:-./upcall_cost}
 #   . "$(dirname "$0")/lib/live.sh"        (bench/: ../tests/lib/live.sh)
 #   live_setup TAG "WHAT"
+#   live_harness                           (builds $B/capture_harness)
 #   live_appctl                            (tests)
 #
 # live_setup sets ROOT (the repository), UC (made absolute), B
@@ -45,6 +46,14 @@ live_setup() {
 	CF="-O2 -g -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2 -D_GNU_SOURCE"
 	mkdir -p "$B"
 	cc $CF "$ROOT/tests/usdt_fire.c" -o "$B/usdt_fire" -pthread || exit 1
+}
+
+# live_harness: builds $B/capture_harness (tests/capture_harness.c: the
+# capture library driven without the tool's options and report).
+live_harness() {
+	cc $CF -I"$ROOT/src" -I"$ROOT/build" "$ROOT/tests/capture_harness.c" \
+		"$ROOT"/build/capture/*.o "$ROOT/build/libupcall_cost.a" \
+		-o "$B/capture_harness" -lbpf -lelf -lz -lm || exit 1
 }
 
 # live_appctl: a stand-in ovs-appctl first on PATH (see above).
