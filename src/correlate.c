@@ -476,10 +476,12 @@ static int classify(struct uc_correlator *c, const struct uc_batch_entry *e,
 static int on_complete(void *ctx, const struct uc_batch_entry *e)
 {
 	struct uc_correlator *c = ctx;
-	struct uc_miss_in in = miss_in(e);
+	struct uc_miss_in in;
 
-	if (c->classify && e->has_dp && !e->other_port)
-		uc_forensics_complete(c->fx, &in);
+	if (!c->classify || !e->has_dp || e->other_port)
+		return 0;
+	in = miss_in(e);
+	uc_forensics_complete(c->fx, &in);
 	return 0;
 }
 
@@ -509,7 +511,7 @@ static int emit_entry(struct uc_correlator *c, const struct uc_batch_entry *e,
 	u.pkt = e->pkt;
 	u.pkt_cap = e->pkt_cap;
 	u.pkt_len = e->pkt_len;
-	u.suspect = e->suspect;
+	u.suspect = s->suspect;
 	if (s->miss.cls) {
 		u.miss = &s->miss;
 		u.miss_by = name_or_empty(uc_forensics_names(c->fx), s->miss.by);

@@ -525,6 +525,7 @@ struct settled {
 	int32_t lost_err;
 	bool lost_kernel_bytes;
 	uint64_t set_dp_ts;
+	bool set_suspect;
 };
 
 static int on_upcall(void *ctx, const struct uc_upcall *u)
@@ -536,8 +537,10 @@ static int on_upcall(void *ctx, const struct uc_upcall *u)
 		st->lost_err = u->err;
 		st->lost_kernel_bytes = u->kernel_bytes;
 	}
-	if (u->kind == UC_UPCALL_SET)
+	if (u->kind == UC_UPCALL_SET) {
 		st->set_dp_ts = u->ts[UC_EV_DP_UPCALL];
+		st->set_suspect = u->suspect;
+	}
 	return 0;
 }
 
@@ -592,10 +595,12 @@ static void test_late_and_orphan_verdicts(void **state)
 		64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 1, 2, 0x13, 0x88, 0x00, 0x50, 0, 26,
 	};
 	struct stream s;
+	struct settled st = { 0 };
 	uint64_t dp_ts;
 
 	(void)state;
 	stream_init(&s, NULL);
+	uc_analysis_on_upcall(&s.a, (struct uc_upcall_sink){ &st, on_upcall });
 	D(&s, pkt2);
 	dp_ts = s.ts;
 	R(&s, 1, pkt2);
@@ -608,6 +613,7 @@ static void test_late_and_orphan_verdicts(void **state)
 	assert_int_equal(uc_analysis_finish(&s.a), 0);
 	assert_int_equal(s.a.result.n_sets, 1);
 	assert_true(s.a.result.sets[0].suspect);
+	assert_true(st.set_suspect);   /* what --pcap and the others are told */
 	assert_int_equal(s.a.result.lost.verdict_after_match, 1);
 	assert_int_equal(s.a.result.lost.n, 2);
 	assert_int_equal(s.a.result.lost.v[1].cmd, 2);
