@@ -9,71 +9,36 @@
 #include "sort.h"
 #include "stats.h"
 
-const char *uc_explanation_who(const struct uc_explanation *x, enum uc_part p,
-			       const struct uc_strtab *names)
-{
-	for (int w = 0; w < UC_WHO_COUNT; w++)
-		if (uc_part_of_who((enum uc_part_who)w) == p &&
-		    x->who[w] != UC_TL_NOBODY)
-			return uc_strtab_get(names, x->who[w]);
-	return "";
-}
-
-/* Time per who name of a part, to name the one behind most of it. */
-struct tally {
-	uint32_t *who;
-	uint64_t *ns;
-	size_t n, cap;
-};
-
-static int tally_add(struct tally *t, uint32_t who, uint64_t ns)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->who[i] == who) {
-			t->ns[i] += ns;
-			return 0;
-		}
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 16;
-		uint32_t *w = realloc(t->who, cap * sizeof(*w));
-		uint64_t *n;
-
-		if (!w)
-			return -ENOMEM;
-		t->who = w;
-		n = realloc(t->ns, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		t->ns = n;
-		t->cap = cap;
-	}
-	t->who[t->n] = who;
-	t->ns[t->n++] = ns;
-	return 0;
-}
-
+/*
+ * Names, per who slot, the one behind most of its part's time.  Who
+ * values index C's names, so the time adds up in an array of them.
+ */
 static int name_parts(const struct uc_correlation *c, struct uc_explain_summary *s)
 {
+	size_t n_names = c->expl_names.n;
+	uint64_t *ns = calloc(n_names ? n_names : 1, sizeof(*ns));
+
+	if (!ns)
+		return -ENOMEM;
 	for (int w = 0; w < UC_WHO_COUNT; w++) {
 		enum uc_part p = uc_part_of_who((enum uc_part_who)w);
-		struct tally t = { 0 };
-		size_t best = 0;
-		int rc = 0;
+		size_t best = SIZE_MAX;
 
-		for (size_t i = 0; i < c->n_expl && !rc; i++)
-			if (c->expl[i].who[w] != UC_TL_NOBODY && c->expl[i].part[p])
-				rc = tally_add(&t, c->expl[i].who[w], c->expl[i].part[p]);
-		for (size_t i = 1; i < t.n; i++)
-			if (t.ns[i] > t.ns[best])
-				best = i;
-		if (!rc && t.n)
+		memset(ns, 0, (n_names ? n_names : 1) * sizeof(*ns));
+		for (size_t i = 0; i < c->n_expl; i++) {
+			uint32_t who = c->expl[i].who[w];
+
+			if (who < n_names && c->expl[i].part[p])
+				ns[who] += c->expl[i].part[p];
+		}
+		for (size_t k = 0; k < n_names; k++)
+			if (ns[k] && (best == SIZE_MAX || ns[k] > ns[best]))
+				best = k;
+		if (best != SIZE_MAX)
 			snprintf(s->part[p].who, sizeof(s->part[p].who), "%s",
-				 uc_strtab_get(&c->expl_names, t.who[best]));
-		free(t.who);
-		free(t.ns);
-		if (rc)
-			return rc;
+				 uc_strtab_get(&c->expl_names, (uint32_t)best));
 	}
+	free(ns);
 	return 0;
 }
 

@@ -38,8 +38,5 @@ struct uc_explain_summary {
 /* Adds up C's explanations into S.  Returns 0 or -ENOMEM. */
 int uc_explain_summarize(const struct uc_correlation *c, struct uc_explain_summary *s);
 
-/* The who name of part P in X ("" if none): for renderers. */
-const char *uc_explanation_who(const struct uc_explanation *x, enum uc_part p,
-			       const struct uc_strtab *names);
 
 #endif /* UC_EXPLAIN_SUMMARY_H */

@@ -6,6 +6,7 @@
 
 #include "json_writer.h"
 #include "monitor_json.h"
+#include "xevent.h"
 
 static void write_time(struct uc_json *j, uint64_t real_ns)
 {
@@ -152,7 +153,7 @@ static void write_errnos(struct uc_json *j, const struct uc_mon_snapshot *s)
 	uc_json_name(j, "lost_by_errno");
 	uc_json_start_object(j);
 	for (uint32_t e = 0; e < UC_MON_ERRNO_MAX; e++) {
-		const char *name = uc_mon_errno_name(e);
+		const char *name = uc_errno_symbol((int32_t)e);
 		char buf[16];
 
 		if (!s->errnos[e])

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "monitor_openmetrics.h"
+#include "xevent.h"
 
 /* ---------------------------------------------------------- bounds */
 
@@ -282,7 +283,7 @@ static void kernel_metrics(struct om *o, const struct uc_mon_snapshot *s)
 	       "Upcalls the kernel failed to queue to ovs-vswitchd (ovs_dp_upcall's error), by errno.");
 	/* ENOBUFS (a full handler socket) always, so alerts see a series. */
 	for (uint32_t e = 0; e < UC_MON_ERRNO_MAX; e++) {
-		const char *en = uc_mon_errno_name(e);
+		const char *en = uc_errno_symbol((int32_t)e);
 		char buf[16];
 
 		if (!s->errnos[e] && e != ENOBUFS)

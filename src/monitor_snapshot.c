@@ -161,19 +161,3 @@ const char *uc_mon_counter_name(enum uc_mon_counter c)
 {
 	return (unsigned)c < UC_MC_COUNT && counter_names[c] ? counter_names[c] : "";
 }
-
-const char *uc_mon_errno_name(uint32_t err)
-{
-	switch (err) {
-	case ENOBUFS: return "ENOBUFS";
-	case ENOTCONN: return "ENOTCONN";
-	case ENOMEM: return "ENOMEM";
-	case EFBIG: return "EFBIG";
-	case EMSGSIZE: return "EMSGSIZE";
-	case ECONNREFUSED: return "ECONNREFUSED";
-	case EAGAIN: return "EAGAIN";
-	case EINVAL: return "EINVAL";
-	case ENODEV: return "ENODEV";
-	default: return NULL;
-	}
-}

@@ -83,7 +83,5 @@ uint64_t uc_mon_unmatched_receives(const struct uc_mon_snapshot *s);
 
 /* Short stable name of a counter, for JSON and metric labels. */
 const char *uc_mon_counter_name(enum uc_mon_counter c);
-/* "ENOBUFS" and the like; NULL for an errno without a name here. */
-const char *uc_mon_errno_name(uint32_t err);
 
 #endif /* UC_MONITOR_SNAPSHOT_H */

@@ -43,17 +43,6 @@ static void vec_drop(void *v, size_t *head, size_t *n, size_t k, size_t elem)
 
 /* ---------------------------------------------------------------- names */
 
-const char *uc_tl_state_name(uint8_t state)
-{
-	static const char *const names[] = {
-		[UC_TL_UNKNOWN] = "unknown", [UC_TL_ONCPU] = "on-CPU",
-		[UC_TL_RUNNABLE] = "runnable", [UC_TL_SLEEP] = "asleep",
-		[UC_TL_UNINT] = "uninterruptible", [UC_TL_STOPPED] = "stopped",
-	};
-
-	return state <= UC_TL_STOPPED ? names[state] : "?";
-}
-
 const char *uc_tl_unknown_name(uint8_t why)
 {
 	static const char *const names[UC_TLU_COUNT] = {
@@ -211,7 +200,6 @@ static int waking(struct uc_timelines *tl, struct uc_tl_thread *t,
 	t->cur.wake_dp_ts = xe->a;
 	if (enter(t, xe->ts, UC_TL_RUNNABLE, UC_TLU_NONE))
 		return -ENOMEM;
-	t->cur.wake_flags = (uint8_t)xe->flags;
 	return 0;
 }
 
@@ -236,9 +224,7 @@ static int add_irq(struct uc_tl_thread *t, const struct uc_xevent *xe)
 
 static int add_syscall(struct uc_tl_thread *t, const struct uc_xevent *xe)
 {
-	struct uc_tl_syscall sc = {
-		xe->ts, xe->a, xe->b, xe->ret, (uint8_t)xe->other,
-	};
+	struct uc_tl_syscall sc = { xe->ts, xe->a, (uint8_t)xe->other };
 
 	if (sc.b < sc.a || xe->other >= UC_SC_MAX ||
 	    (VEC_LEN(t->sc) && sc.a < VEC_LAST(t->sc).b))
@@ -312,10 +298,8 @@ void uc_tl_trim(struct uc_timelines *tl, uint64_t before)
 
 		while (k < VEC_LEN(t->iv) && VEC_AT(t->iv, k).b <= before)
 			k++;
-		if (k) {
-			t->trimmed_to = VEC_AT(t->iv, k - 1).b;
+		if (k)
 			DROP(t->iv, k);
-		}
 		for (k = 0; k < VEC_LEN(t->sc) && VEC_AT(t->sc, k).b <= before; k++)
 			;
 		DROP(t->sc, k);
@@ -432,10 +416,8 @@ static void carve(const struct uc_tl_thread *t, const struct uc_tl_interval *iv,
 			y = hi;
 		p.b = y;
 		p.irq = hard ? 1 : soft ? 2 : 0;
-		if (sc) {
+		if (sc)
 			p.syscall = sc->kind;
-			p.sc_arg = sc->arg;
-		}
 		fn(ctx, &p);
 		x = y;
 	}

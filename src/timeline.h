@@ -57,7 +57,6 @@ struct uc_tl_interval {
 	uint64_t a, b;
 	uint8_t state;           /* enum uc_tl_state */
 	uint8_t why;             /* enum uc_tl_unknown for UNKNOWN */
-	uint8_t wake_flags;      /* RUNNABLE after a wake: UC_XWAKE_* */
 	uint32_t who;            /* name (uc_timelines.names) or UC_TL_NOBODY:
 				  * SLEEP/UNINT/STOPPED: who woke it;
 				  * RUNNABLE: who preempted it, else what ran
@@ -69,8 +68,6 @@ struct uc_tl_interval {
 
 struct uc_tl_syscall {
 	uint64_t a, b;           /* entry, exit */
-	uint64_t arg;
-	int32_t ret;
 	uint8_t kind;            /* enum uc_syscall_kind */
 };
 
@@ -92,7 +89,6 @@ struct uc_tl_thread {
 	uint32_t next_seq;
 	uint64_t last_emit;      /* emission time of the last trusted record */
 	uint64_t lost;           /* records missing from its sequence */
-	uint64_t trimmed_to;     /* nothing before this is kept */
 };
 
 struct uc_timelines {
@@ -126,7 +122,6 @@ struct uc_tl_piece {
 	uint8_t why;             /* UNKNOWN: enum uc_tl_unknown */
 	uint32_t who;            /* the interval's who */
 	uint64_t wake_dp_ts;
-	uint64_t sc_arg;         /* the syscall's argument */
 };
 
 /*
@@ -143,7 +138,6 @@ const struct uc_tl_syscall *uc_tl_syscall_before(const struct uc_tl_thread *t,
 const struct uc_tl_syscall *uc_tl_syscall_after(const struct uc_tl_thread *t,
 						uint64_t ts, unsigned kinds);
 
-const char *uc_tl_state_name(uint8_t state);
 const char *uc_tl_unknown_name(uint8_t why);
 
 #endif /* UC_TIMELINE_H */

@@ -29,18 +29,7 @@ const char *uc_xevent_kind_name(uint32_t kind)
 	return kind_names[kind - UC_X_BASE];
 }
 
-const char *uc_syscall_name(uint32_t sc)
-{
-	static const char *const names[UC_SC_MAX] = {
-		[UC_SC_NONE] = "", [UC_SC_RECVMSG] = "recvmsg",
-		[UC_SC_SENDMSG] = "sendmsg", [UC_SC_POLL] = "poll",
-		[UC_SC_EPOLL_WAIT] = "epoll_wait", [UC_SC_FUTEX] = "futex",
-	};
-
-	return sc < UC_SC_MAX ? names[sc] : "";
-}
-
-const char *uc_errno_name(int32_t err, char *buf, size_t size)
+const char *uc_errno_symbol(int32_t err)
 {
 	/* The errnos ovs_dp_upcall() returns (net/openvswitch/datapath.c,
 	 * genlmsg_unicast), and a few more. */
@@ -57,6 +46,15 @@ const char *uc_errno_name(int32_t err, char *buf, size_t size)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].e == e)
 			return names[i].name;
-	snprintf(buf, size, "E%d", e);
+	return NULL;
+}
+
+const char *uc_errno_name(int32_t err, char *buf, size_t size)
+{
+	const char *name = uc_errno_symbol(err);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "E%d", err < 0 ? -err : err);
 	return buf;
 }

@@ -33,17 +33,10 @@ struct uc_xevent {
 /* "dp_result", "switch_out", ...; "" for a kind out of range. */
 const char *uc_xevent_kind_name(uint32_t kind);
 
-/* Kinds a producer made itself, at the start or the end of a capture,
- * rather than the probes: they describe the whole run. */
-static inline bool uc_xevent_is_meta(uint32_t kind)
-{
-	return kind == UC_X_FEATURES || kind == UC_X_DP_RESULTS;
-}
-
-/* "recvmsg", "sendmsg", "poll", "epoll_wait", "futex", "" */
-const char *uc_syscall_name(uint32_t sc);
-
-/* The errno's symbol without its sign: "EAGAIN"; "E<n>" if unknown. */
+/* The errno's symbol without its sign: "EAGAIN"; NULL if not one of
+ * those an upcall can fail with (and a few more). */
+const char *uc_errno_symbol(int32_t err);
+/* The same, "E<n>" (in BUF) if unknown. */
 const char *uc_errno_name(int32_t err, char *buf, size_t size);
 
 #endif /* UC_XEVENT_H */
