@@ -36,8 +36,7 @@ struct settled {
 struct flow {
 	uint64_t id;
 	struct settled out[MAX_OUT];  /* kernel upcalls in flight */
-	uint8_t n_out;
-	uint32_t out_extra;      /* ... beyond MAX_OUT, their times not kept */
+	uint8_t n_out;           /* (beyond MAX_OUT, not kept) */
 	struct settled last[2];  /* the latest two settled, by miss time */
 	uint8_t n_last;
 };
@@ -211,12 +210,12 @@ uint64_t uc_flow_identity(const uint8_t *pkt, uint32_t cap, uint32_t dp_name,
 	uc_packet_parse(pkt, cap, &in);
 	memcpy(macs, pkt, cap < 12 ? cap : 12);
 	h = uc_hash_mix(((uint64_t)dp_name << 32) ^ (uint32_t)port);
-	h = uc_hash_bytes_masked(macs, sizeof(macs), SIZE_MAX - 8, 0, h);
+	h = uc_hash_bytes(macs, sizeof(macs), h);
 	h = uc_hash_mix(h ^ ((uint64_t)in.vlan << 48 | (uint64_t)in.eth_type << 32 |
 			     (uint64_t)in.ip_version << 24 | (uint64_t)in.ip_proto << 16 |
 			     in.fragment));
-	h = uc_hash_bytes_masked(in.src, sizeof(in.src), SIZE_MAX - 8, 0, h);
-	h = uc_hash_bytes_masked(in.dst, sizeof(in.dst), SIZE_MAX - 8, 0, h);
+	h = uc_hash_bytes(in.src, sizeof(in.src), h);
+	h = uc_hash_bytes(in.dst, sizeof(in.dst), h);
 	return uc_hash_mix(h ^ ((uint64_t)in.sport << 16 | in.dport));
 }
 
@@ -234,13 +233,14 @@ static bool same_flow(const void *ctx, uint32_t i)
 	return p->f->flows[i].id == p->id;
 }
 
-/* Forgets everything of a kind when its bound is reached. */
-static void forget_flows(struct uc_forensics *f)
+/* Forgets everything of a kind (its count and index) when its bound is
+ * reached. */
+static void forget(struct uc_forensics *f, size_t *n, struct uc_map64 *index)
 {
-	f->st.forgotten += f->n_flows;
-	f->n_flows = 0;
-	uc_map64_free(&f->by_flow);
-	uc_map64_init(&f->by_flow);
+	f->st.forgotten += *n;
+	*n = 0;
+	uc_map64_free(index);
+	uc_map64_init(index);
 }
 
 static struct flow *flow_of(struct uc_forensics *f, uint64_t id, bool add)
@@ -252,7 +252,7 @@ static struct flow *flow_of(struct uc_forensics *f, uint64_t id, bool add)
 	if (!add)
 		return NULL;
 	if (f->n_flows >= UC_FORENSICS_MAX_FLOWS)
-		forget_flows(f);
+		forget(f, &f->n_flows, &f->by_flow);
 	if (uc_grow((void **)&f->flows, &f->cap_flows, f->n_flows + 1, sizeof(*f->flows)) ||
 	    uc_map64_add(&f->by_flow, uc_hash_mix(id), (uint32_t)f->n_flows))
 		return NULL;
@@ -269,24 +269,25 @@ int uc_forensics_dp(struct uc_forensics *f, uint64_t flow_id, uint64_t dp_ts)
 		return -ENOMEM;
 	if (fl->n_out < MAX_OUT)
 		fl->out[fl->n_out++] = (struct settled){ .dp_ts = dp_ts };
-	else
-		fl->out_extra++;
 	return 0;
+}
+
+/* FL's kernel upcall at DP_TS is no longer in flight. */
+static void drop_out(struct flow *fl, uint64_t dp_ts)
+{
+	for (int i = 0; i < fl->n_out; i++)
+		if (fl->out[i].dp_ts == dp_ts) {
+			fl->out[i] = fl->out[--fl->n_out];
+			return;
+		}
 }
 
 void uc_forensics_dp_gone(struct uc_forensics *f, uint64_t flow_id, uint64_t dp_ts)
 {
 	struct flow *fl = flow_of(f, flow_id, false);
 
-	if (!fl)
-		return;
-	for (int i = 0; i < fl->n_out; i++)
-		if (fl->out[i].dp_ts == dp_ts) {
-			fl->out[i] = fl->out[--fl->n_out];
-			return;
-		}
-	if (fl->out_extra)
-		fl->out_extra--;
+	if (fl)
+		drop_out(fl, dp_ts);
 }
 
 static struct settled settled_of(const struct uc_miss_in *in)
@@ -337,12 +338,8 @@ static int add_deletion(struct uc_forensics *f, const struct deletion *d)
 		f->dels[i] = *d;
 		return 0;
 	}
-	if (f->n_dels >= UC_FORENSICS_MAX_FLOWS) {
-		f->st.forgotten += f->n_dels;
-		f->n_dels = 0;
-		uc_map64_free(&f->by_ufid);
-		uc_map64_init(&f->by_ufid);
-	}
+	if (f->n_dels >= UC_FORENSICS_MAX_FLOWS)
+		forget(f, &f->n_dels, &f->by_ufid);
 	if (uc_grow((void **)&f->dels, &f->cap_dels, f->n_dels + 1, sizeof(*f->dels)) ||
 	    uc_map64_add(&f->by_ufid, uc_ufid_hash(&d->ufid), (uint32_t)f->n_dels))
 		return -ENOMEM;
@@ -386,13 +383,9 @@ static int add_result(struct uc_forensics *f, const struct uc_xevent *xe)
 		i = f->free_pend;
 		f->free_pend = f->pend[i].next_free;
 	} else {
-		if (f->n_pend >= UC_FORENSICS_MAX_FLOWS) {
-			/* results never followed by a deletion: start over */
-			f->st.forgotten += f->n_pend;
-			f->n_pend = 0;
-			uc_map64_free(&f->by_pend);
-			uc_map64_init(&f->by_pend);
-		}
+		/* results never followed by a deletion: start over */
+		if (f->n_pend >= UC_FORENSICS_MAX_FLOWS)
+			forget(f, &f->n_pend, &f->by_pend);
 		if (uc_grow((void **)&f->pend, &f->cap_pend, f->n_pend + 1, sizeof(*f->pend)))
 			return -ENOMEM;
 		i = (uint32_t)f->n_pend++;
@@ -562,7 +555,7 @@ int uc_forensics_classify(struct uc_forensics *f, const struct uc_miss_in *in,
 	out->fdr = UINT8_MAX;
 	if (!fl)
 		return -ENOMEM;
-	uc_forensics_dp_gone(f, in->flow_id, in->dp_ts);
+	drop_out(fl, in->dp_ts);
 	if (!in->has_put)
 		out->flags |= UC_MISSF_NO_PUT;
 	prev = previous(fl, in->dp_ts);

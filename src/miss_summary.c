@@ -9,12 +9,22 @@
 #include "metrics.h"
 #include "miss_summary.h"
 
+/* The row of a class and reason (rows are few). */
+static long find_row(const struct uc_miss_summary *s, uint8_t cls, uint8_t reason)
+{
+	for (size_t r = 0; r < s->n_rows; r++)
+		if (s->rows[r].cls == cls && s->rows[r].reason == reason)
+			return (long)r;
+	return -1;
+}
+
 static struct uc_miss_row *row_of(struct uc_miss_summary *s, size_t *cap,
 				  uint8_t cls, uint8_t reason)
 {
-	for (size_t i = 0; i < s->n_rows; i++)
-		if (s->rows[i].cls == cls && s->rows[i].reason == reason)
-			return &s->rows[i];
+	long r = find_row(s, cls, reason);
+
+	if (r >= 0)
+		return &s->rows[r];
 	if (uc_grow((void **)&s->rows, cap, s->n_rows + 1, sizeof(*s->rows)))
 		return NULL;
 	s->rows[s->n_rows] = (struct uc_miss_row){
@@ -32,15 +42,6 @@ static int by_count(const void *a, const void *b)
 	if (x->cls != y->cls)
 		return x->cls - y->cls;
 	return x->reason - y->reason;
-}
-
-/* The row of a class and reason (rows are few). */
-static long find_row(const struct uc_miss_summary *s, uint8_t cls, uint8_t reason)
-{
-	for (size_t r = 0; r < s->n_rows; r++)
-		if (s->rows[r].cls == cls && s->rows[r].reason == reason)
-			return (long)r;
-	return -1;
 }
 
 /* Names the deleter of most of each row's upcalls: one pass, counting
