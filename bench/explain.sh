@@ -42,7 +42,7 @@ start_bench() {
 	"$B/ctxbench" -n "$ROUNDS" -g "$T/$1.go" > "$T/$1.out" &
 	BPID=$!
 	KIDS="$KIDS $BPID"
-	while ! grep -q '^ready' "$T/$1.out" 2>/dev/null; do sleep 0.01; done
+	wait_for "$T/$1.out" '^ready' || { echo "ctxbench did not start"; exit 1; }
 }
 
 # attach PID FILE [-x]: a capture of PID into FILE, returns once attached
@@ -66,10 +66,11 @@ run_variant() {   # VARIANT: appends "cpu_ns wall_ns" to $T/VARIANT.res
 	case $v in
 	capture) attach $BPID "$T/$v.ucap" ;;
 	traced) attach $BPID "$T/$v.ucap" -x ;;
-	untraced)
+	untraced)   # --explain on another process, the idle one
+		V=$BPID
 		start_bench idle
 		IDLE=$BPID
-		start_bench "$v"
+		BPID=$V
 		attach $IDLE "$T/$v.ucap" -x ;;
 	esac
 	touch "$T/$v.go"
@@ -80,7 +81,7 @@ run_variant() {   # VARIANT: appends "cpu_ns wall_ns" to $T/VARIANT.res
 	capture | traced) wait $CPID ;;
 	esac
 	if [ $v = traced ]; then
-		"$ROOT/upcall_cost" -q -r "$T/$v.ucap" --json "$T/$v.json" > /dev/null 2>&1
+		"$UC" -q -r "$T/$v.ucap" --json "$T/$v.json" > /dev/null 2>&1
 		python3 -c 'import json, sys
 s = json.load(open(sys.argv[1]))["runs"][0]["sources"]
 x = s["xevents"]
