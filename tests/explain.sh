@@ -13,32 +13,14 @@
 # margins are in tests/explain_check.c.  The testbed (make e2e) checks
 # whole upcalls.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=$ROOT/build/tests
-T=$(mktemp -d /tmp/uc-explain.XXXXXX)
-KIDS=
-cleanup() {
-	for p in $KIDS; do kill "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: the explain capture test needs root"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-CF="-O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE"
-mkdir -p "$B"
+UC=${1:-./upcall_cost}
+. "$(dirname "$0")/lib/live.sh"
+live_setup explain "the explain capture test"
+live_harness
+live_appctl
 cc $CF "$ROOT/tests/explain_fire.c" -o "$B/explain_fire" -pthread &&
 cc $CF -I"$ROOT/src" "$ROOT/tests/explain_check.c" "$ROOT/build/libupcall_cost.a" \
-	-o "$B/explain_check" -lm || { echo "1 passed, 1 failed"; exit 1; }
-[ -x "$B/capture_harness" ] || { echo "FAIL: capture_harness not built (tests/capture.sh builds it)"; echo "0 passed, 1 failed"; exit 1; }
-# (the stand-in ovs-appctl: the port map does not matter here)
-mkdir -p "$T/bin"
-printf '#!/bin/sh\nprintf "system@ovs-system:\\n  port 0: ovs-system (internal)\\n"\n' > "$T/bin/ovs-appctl"
-chmod +x "$T/bin/ovs-appctl"
-PATH=$T/bin:$PATH
-export PATH
+	-o "$B/explain_check" -lm || { echo "FAIL: the test programs build"; echo "0 passed, 1 failed"; exit 1; }
 
 "$B/explain_fire" -g "$T/go" -o "$T/truth" &
 FIRE=$!

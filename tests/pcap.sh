@@ -127,6 +127,7 @@ cc -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE "$ROOT/tests/usdt_fire.
 	-o "$B/usdt_fire" -pthread || { fail "usdt_fire builds"; finish; }
 # (the stand-in ovs-appctl: the port map)
 cat > "$T/bin/ovs-appctl" <<EOF
+#!/bin/sh
 printf 'system@ovs-system:\n  port 0: ovs-system (internal)\n  port 3: eth0\n'
 EOF
 chmod +x "$T/bin/ovs-appctl"
