@@ -150,9 +150,7 @@ int uc_capture_check(const struct uc_capture_config *cfg, FILE *out)
 	fprintf(out, "upcall_cost %s, libbpf %u.%u, Linux %s (%s)\n", UC_VERSION,
 		libbpf_major_version(), libbpf_minor_version(), u.release, u.machine);
 	uc_variant_init(&v, &uc_capture_family, cfg->probes, cfg->btf_path);
-	v.explain = cfg->explain;
-	v.forensics = v.user;
-	v.miss_reasons = cfg->miss_reasons && v.user;
+	uc_variant_want(&v, cfg->explain, cfg->miss_reasons);
 	privileges(out);
 	ok = !uc_cap_check_bpf_caps(&err);
 	if (!ok) {
@@ -160,8 +158,12 @@ int uc_capture_check(const struct uc_capture_config *cfg, FILE *out)
 		row(out, "BPF", NO, "%s", err.msg);
 	} else {
 		uc_cap_probe_kernel(v.kernel, &k);
-		if (v.explain)
+		if (v.explain && uc_cap_explain_allowed(&k, &err)) {
+			row(out, "--explain", NO, "%s", err.msg);
+			ok = false;
+		} else if (v.explain) {
 			uc_cap_probe_explain(&k);
+		}
 		kernel_rows(out, &k, v.kernel);
 	}
 	if (v.btf_path && uc_cap_check_btf_file(v.btf_path, &uc_capture_family, &err)) {

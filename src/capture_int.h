@@ -173,6 +173,8 @@ void uc_cap_probe_kernel(bool kernel_probes, struct uc_cap_kernel *k);
 /* What --explain needs: BTF tracepoints, and fentry on the kernel's
  * syscall functions (tried: a tiny program loaded and attached). */
 void uc_cap_probe_explain(struct uc_cap_kernel *k);
+/* Fails on a kernel --explain is refused on (uc_cap_probe_kernel's K). */
+int uc_cap_explain_allowed(const struct uc_cap_kernel *k, struct uc_error *err);
 
 /* ------------------------------------------------------------ variants */
 
@@ -262,6 +264,9 @@ struct uc_variant {
  * nothing chosen yet. */
 void uc_variant_init(struct uc_variant *v, const struct uc_bpf_family *f,
 		     enum uc_probe_set probes, const char *btf_path);
+/* What the session wants beyond its probes: --explain, and the miss
+ * forensics (with --miss-reasons) where the family has them. */
+void uc_variant_want(struct uc_variant *v, bool explain, bool miss_reasons);
 
 /* Fails unless PATH (--btf) is a BTF file with the openvswitch types F's
  * programs read. */

@@ -12,25 +12,6 @@
 
 #include "capture_int.h"
 
-/*
- * --explain is refused before Linux 6.1.  Its scheduler, IRQ and syscall
- * hooks are proven on 6.1 and 6.12; on Debian 11's 5.10, two captures
- * started with them while traffic ran left both CPUs in soft lockups (the
- * testbed's sigstop scenario), so there it is refused rather than risked.
- */
-static int explain_allowed(const struct uc_cap_kernel *k, struct uc_error *err)
-{
-	unsigned major = 0, minor = 0;
-
-	if (sscanf(k->release, "%u.%u", &major, &minor) == 2 &&
-	    (major > 6 || (major == 6 && minor >= 1)))
-		return 0;
-	return uc_error_set(err, "--explain needs Linux 6.1 or later (this is %s): "
-			    "its scheduler and syscall hooks hung a 5.10 kernel "
-			    "under load in testing; trace without --explain",
-			    k->release);
-}
-
 /* libbpf's messages (verifier logs included) only with -v. */
 __attribute__((format(printf, 2, 0)))
 static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -57,16 +38,14 @@ int uc_cap_setup(struct uc_cap_setup *s, const struct uc_cap_wants *w,
 
 	uc_variant_init(v, w->family, w->probes, w->btf_path);
 	v->ring_fixed_wanted = w->ring_fixed;
-	v->explain = w->explain;
-	v->forensics = w->family->forensics && v->user;
-	v->miss_reasons = w->miss_reasons && v->user;
+	uc_variant_want(v, w->explain, w->miss_reasons);
 	s->target.pid = -1;
 	if (v->btf_path && uc_cap_check_btf_file(v->btf_path, w->family, err))
 		return -1;
 	if (uc_cap_check_bpf_caps(err))
 		return -1;
 	uc_cap_probe_kernel(v->kernel, &s->kernel);
-	if (v->explain && explain_allowed(&s->kernel, err))
+	if (v->explain && uc_cap_explain_allowed(&s->kernel, err))
 		return -1;
 	if (v->explain)
 		uc_cap_probe_explain(&s->kernel);

@@ -289,6 +289,13 @@ void uc_variant_init(struct uc_variant *v, const struct uc_bpf_family *f,
 	v->cap_sys_admin = uc_cap_has(CAP_SYS_ADMIN);
 }
 
+void uc_variant_want(struct uc_variant *v, bool explain, bool miss_reasons)
+{
+	v->explain = explain;
+	v->forensics = v->family->forensics && v->user;
+	v->miss_reasons = miss_reasons && v->user;
+}
+
 int uc_variant_choose(struct uc_cap_kernel *k, struct uc_variant *v,
 		      struct uc_error *err)
 {
