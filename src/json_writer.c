@@ -291,3 +291,11 @@ void uc_json_null_field(struct uc_json *j, const char *name)
 	uc_json_name(j, name);
 	uc_json_null(j);
 }
+
+void uc_json_string_or_null_field(struct uc_json *j, const char *name, const char *s)
+{
+	if (s && *s)
+		uc_json_string_field(j, name, s);
+	else
+		uc_json_null_field(j, name);
+}

@@ -69,5 +69,7 @@ void uc_json_int_field(struct uc_json *j, const char *name, int64_t v);
 void uc_json_double_field(struct uc_json *j, const char *name, double v);
 void uc_json_bool_field(struct uc_json *j, const char *name, bool v);
 void uc_json_null_field(struct uc_json *j, const char *name);
+/* A string field, or null when S is NULL or empty (unknown). */
+void uc_json_string_or_null_field(struct uc_json *j, const char *name, const char *s);
 
 #endif /* UC_JSON_WRITER_H */

@@ -13,15 +13,6 @@
 
 #define NS_PER_S 1e9
 
-/* A string, or null when it is empty (unknown). */
-static void string_or_null(struct uc_json *j, const char *name, const char *s)
-{
-	if (s && *s)
-		uc_json_string_field(j, name, s);
-	else
-		uc_json_null_field(j, name);
-}
-
 /* An unsigned number, or null when it is 0 (unknown). */
 static void uint_or_null(struct uc_json *j, const char *name, uint64_t v)
 {
@@ -69,9 +60,9 @@ static void write_capture(struct uc_json *j, const struct uc_ext *x)
 		return;
 	}
 	uc_json_start_object(j);
-	string_or_null(j, "tool_version", in->tool_version);
-	string_or_null(j, "host", in->host);
-	string_or_null(j, "kernel", in->kernel);
+	uc_json_string_or_null_field(j, "tool_version", in->tool_version);
+	uc_json_string_or_null_field(j, "host", in->host);
+	uc_json_string_or_null_field(j, "kernel", in->kernel);
 	uint_or_null(j, "packet_size", in->packet_size);
 	uint_or_null(j, "flow_key_size", in->flow_key_size);
 	uint_or_null(j, "buffer_page_count", in->buffer_page_count);
@@ -171,7 +162,7 @@ static void write_outlier(struct uc_json *j, const struct uc_ext *x,
 	uc_json_uint_field(j, "batch_position", o->batch_pos + 1);
 	uc_json_string_field(j, "datapath", o->dp);
 	uc_json_int_field(j, "port", o->port);
-	string_or_null(j, "port_name", o->port_name);
+	uc_json_string_or_null_field(j, "port_name", o->port_name);
 	uc_json_uint_field(j, "packet_length", o->pkt_len);
 	uc_json_string_field(j, "packet", o->packet);
 	uc_json_why_outlier(j, o);
@@ -219,7 +210,7 @@ static void write_ports(struct uc_json *j, const struct uc_ext *x)
 		uc_json_start_object(j);
 		uc_json_string_field(j, "datapath", g->detail);
 		uc_json_int_field(j, "port", g->key);
-		string_or_null(j, "name", g->label);
+		uc_json_string_or_null_field(j, "name", g->label);
 		uc_json_uint_field(j, "upcalls", g->upcalls);
 		uc_json_uint_field(j, "matched", g->sets);
 		uc_json_uint_field(j, "unmatched", g->upcalls - g->sets);

@@ -10,14 +10,6 @@ static double us(uint64_t ns)
 	return (double)ns / 1000.0;
 }
 
-static void string_or_null(struct uc_json *j, const char *name, const char *s)
-{
-	if (s && *s)
-		uc_json_string_field(j, name, s);
-	else
-		uc_json_null_field(j, name);
-}
-
 /* ---------------------------------------------------------------- sources */
 
 static const struct { uint64_t bit; const char *name; } features[] = {
@@ -51,9 +43,9 @@ static void write_sources(struct uc_json *j, const struct uc_ext *x)
 	} else {
 		uc_json_null(j);
 	}
-	string_or_null(j, "verdict_hook", !(s->features & UC_FEAT_VERDICT) ? NULL :
+	uc_json_string_or_null_field(j, "verdict_hook", !(s->features & UC_FEAT_VERDICT) ? NULL :
 		       s->how & UC_FEATHOW_VERDICT_KRETPROBE ? "kretprobe" : "fexit");
-	string_or_null(j, "syscall_hook", !(s->features & UC_FEAT_SYSCALLS) ? NULL :
+	uc_json_string_or_null_field(j, "syscall_hook", !(s->features & UC_FEAT_SYSCALLS) ? NULL :
 		       s->how & UC_FEATHOW_SYSCALLS_TP ? "tracepoint" : "fentry");
 	uc_json_name(j, "xevents");
 	uc_json_start_object(j);
@@ -151,7 +143,7 @@ static void write_explain(struct uc_json *j, const struct uc_ext *x)
 		uc_json_double_field(j, "p99_us", ps->p99_us);
 		uc_json_double_field(j, "max_us", ps->max_us);
 		uc_json_uint_field(j, "upcalls", ps->upcalls);
-		string_or_null(j, "mostly", ps->who);
+		uc_json_string_or_null_field(j, "mostly", ps->who);
 		uc_json_end_object(j);
 	}
 	uc_json_end_object(j);
@@ -187,13 +179,13 @@ static void write_misses(struct uc_json *j, const struct uc_ext *x)
 
 		uc_json_start_object(j);
 		uc_json_string_field(j, "class", uc_miss_class_name(r->cls));
-		string_or_null(j, "reason", r->reason ? uc_miss_reason_name(r->reason) : NULL);
+		uc_json_string_or_null_field(j, "reason", r->reason ? uc_miss_reason_name(r->reason) : NULL);
 		uc_json_uint_field(j, "count", r->count);
 		uc_json_double_field(j, "share", r->share);
 		uc_json_double_field(j, "latency_us", r->latency_us);
 		uc_json_bool_field(j, "avoidable", r->avoidable);
 		uc_json_uint_field(j, "no_flow_put", r->no_put);
-		string_or_null(j, "mostly_by", r->by);
+		uc_json_string_or_null_field(j, "mostly_by", r->by);
 		uc_json_end_object(j);
 	}
 	uc_json_end_array(j);
@@ -243,9 +235,9 @@ static void write_explanation(struct uc_json *j, const struct uc_outlier *o)
 	uc_json_name(j, "who");
 	uc_json_start_object(j);
 	for (int w = 0; w < UC_WHO_COUNT; w++)
-		string_or_null(j, who_names[w], o->who[w]);
+		uc_json_string_or_null_field(j, who_names[w], o->who[w]);
 	uc_json_end_object(j);
-	string_or_null(j, "unknown_cause", x->part[UC_PART_UNKNOWN] && x->unknown_why ?
+	uc_json_string_or_null_field(j, "unknown_cause", x->part[UC_PART_UNKNOWN] && x->unknown_why ?
 		       uc_tl_unknown_name(x->unknown_why) : NULL);
 	uc_json_bool_field(j, "own_wake", x->flags & UC_EXPL_OWN_WAKE);
 	uc_json_bool_field(j, "usdt_bounds", x->flags & UC_EXPL_USDT_BOUNDS);
@@ -264,10 +256,10 @@ static void write_miss(struct uc_json *j, const struct uc_outlier *o)
 	}
 	uc_json_start_object(j);
 	uc_json_string_field(j, "class", uc_miss_class_name(m->cls));
-	string_or_null(j, "reason", m->reason ? uc_miss_reason_name(m->reason) : NULL);
-	string_or_null(j, "flow_del_reason", m->fdr == UINT8_MAX ? NULL :
+	uc_json_string_or_null_field(j, "reason", m->reason ? uc_miss_reason_name(m->reason) : NULL);
+	uc_json_string_or_null_field(j, "flow_del_reason", m->fdr == UINT8_MAX ? NULL :
 		       uc_flow_del_reason_name(m->fdr, fdr, sizeof(fdr)));
-	string_or_null(j, "by", o->miss_by);
+	uc_json_string_or_null_field(j, "by", o->miss_by);
 	if (m->ago_ns)
 		uc_json_double_field(j, "ago_s", (double)m->ago_ns / 1e9);
 	else
