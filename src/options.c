@@ -542,9 +542,6 @@ static int check_filters(const struct uc_options *opt, struct uc_error *err)
 /* The options of the why: what they need. */
 static int check_why(const struct uc_options *opt, struct uc_error *err)
 {
-	const char *out[] = { opt->json_path, opt->plot_path, opt->write_events };
-	const char *names[] = { "--json", "--plot", "-w" };
-
 	if ((opt->explain || opt->miss_reasons) && (opt->read_events || opt->n_compare))
 		return uc_error_set(err, "--%s is for a live capture: a recording is "
 				    "analysed with whatever records it holds",
@@ -560,10 +557,22 @@ static int check_why(const struct uc_options *opt, struct uc_error *err)
 	if (opt->pcap_path && opt->n_compare)
 		return uc_error_set(err, "--pcap writes the upcalls of one run: not "
 				    "with --compare");
-	for (int i = 0; opt->pcap_path && i < 3; i++)
-		if (out[i] && !strcmp(out[i], opt->pcap_path))
-			return uc_error_set(err, "--pcap and %s both name \"%s\": give "
-					    "each its own file", names[i], opt->pcap_path);
+	return 0;
+}
+
+/* Each output names a file of its own. */
+static int check_outputs(const struct uc_options *opt, struct uc_error *err)
+{
+	const char *out[] = { opt->json_path, opt->plot_path, opt->write_events,
+			      opt->pcap_path };
+	const char *names[] = { "--json", "--plot", "-w", "--pcap" };
+
+	for (int i = 0; i < 4; i++)
+		for (int k = i + 1; out[i] && k < 4; k++)
+			if (out[k] && !strcmp(out[i], out[k]))
+				return uc_error_set(err, "%s and %s both name \"%s\": give "
+						    "each its own file", names[i], names[k],
+						    out[i]);
 	return 0;
 }
 
@@ -621,10 +630,7 @@ static int check(const struct uc_options *opt, struct uc_error *err)
 		return uc_error_set(err, "--compare reads its own files: use it without -r and -w");
 	if (opt->handler_filter && !*opt->handler_filter)
 		return uc_error_set(err, "argument --handler-filter: expected thread names");
-	if (opt->json_path && opt->plot_path && !strcmp(opt->json_path, opt->plot_path))
-		return uc_error_set(err, "--json and --plot both name \"%s\": give "
-				    "each its own file", opt->json_path);
-	if (check_why(opt, err))
+	if (check_outputs(opt, err) || check_why(opt, err))
 		return -1;
 	return check_monitor(opt, err);
 }

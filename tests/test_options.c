@@ -107,6 +107,8 @@ static void test_errors(void **state)
 		{ { "extra" }, "unrecognized arguments: extra" },
 		{ { "--s" }, "ambiguous option: --s" },
 		{ { "--json", "x", "--plot", "x" }, "--json and --plot both name \"x\"" },
+		{ { "-wx", "--json", "x" }, "--json and -w both name \"x\"" },
+		{ { "--plot", "x", "--pcap", "x" }, "--plot and --pcap both name \"x\"" },
 		{ { "--h" }, "ambiguous option: --h could match --histogram-buckets, --handler-filter, --help" },
 		{ { "-D", "abc" }, "argument -D/--debug: invalid int value: 'abc'" },
 		{ { "-r", "a", "--since", "yesterday" }, "argument --since: invalid time: 'yesterday'" },
