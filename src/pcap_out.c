@@ -33,7 +33,6 @@ struct uc_pcap_out {
 	struct iface *ifaces;
 	size_t n_ifaces, cap_ifaces;
 	struct uc_map64 by_port;
-	uint64_t packets;
 };
 
 struct uc_pcap_out *uc_pcap_out_new(struct uc_wbuf *out,
@@ -73,11 +72,6 @@ void uc_pcap_out_free(struct uc_pcap_out *p)
 		free(p->owned[i]);
 	uc_map64_free(&p->by_port);
 	free(p);
-}
-
-uint64_t uc_pcap_out_packets(const struct uc_pcap_out *p)
-{
-	return p->packets;
 }
 
 /* ---------------------------------------------------------------- comment */
@@ -335,7 +329,6 @@ static int on_upcall(void *ctx, const struct uc_upcall *u)
 			      flags, u->id, comment);
 	if (rc)
 		return p->err = rc;
-	p->packets++;
 	return 0;
 }
 

@@ -34,8 +34,6 @@ struct uc_upcall_sink uc_pcap_out_sink(struct uc_pcap_out *p);
 /* The end: a file with no upcall still gets its section header.
  * Returns 0 or the first error (-errno) of the writer. */
 int uc_pcap_out_finish(struct uc_pcap_out *p);
-/* Packets written so far. */
-uint64_t uc_pcap_out_packets(const struct uc_pcap_out *p);
 
 /* The comment of upcall U (for tests), into BUF; returns its length. */
 size_t uc_pcap_out_comment(const struct uc_upcall *u, char *buf, size_t size);

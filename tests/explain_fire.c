@@ -89,7 +89,7 @@ struct shared {
 	int sock_h;                      /* H's end of the socketpair */
 	pid_t h_tid;
 	volatile int held;               /* H holds lock */
-	volatile int hog_go, hog_tid, hog_done;
+	volatile int hog_go, hog_tid;
 	int cpu;
 };
 
@@ -167,7 +167,6 @@ static void *hog(void *arg)
 	while (!s->hog_go)
 		sleep_ns(1000000);
 	spin_ns(20000000);
-	s->hog_done = 1;
 	return NULL;
 }
 

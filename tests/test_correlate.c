@@ -676,13 +676,6 @@ static int on_classified(void *ctx, const struct uc_upcall *u)
 	return 0;
 }
 
-/*
- * A quiet handler: its one upcall of pkt1 is installed and executed, and
- * it receives nothing more, so its batch ends only with the events.  A
- * later miss of the same flow on another handler, whose batch ends first,
- * must see the first one done by then (its kernel execute came): a
- * re-miss, not a second miss while the first was being handled.
- */
 /* A stream whose upcalls are classified (the capture traced flow
  * deletions), each class going to GOT. */
 static void classified_stream(struct stream *s, struct classes *got)
@@ -694,6 +687,13 @@ static void classified_stream(struct stream *s, struct classes *got)
 	assert_int_equal(s->sink.on_xevent(s->sink.ctx, &feat), 0);
 }
 
+/*
+ * A quiet handler: its one upcall of pkt1 is installed and executed, and
+ * it receives nothing more, so its batch ends only with the events.  A
+ * later miss of the same flow on another handler, whose batch ends first,
+ * must see the first one done by then (its kernel execute came): a
+ * re-miss, not a second miss while the first was being handled.
+ */
 static void test_quiet_handler_not_in_flight(void **state)
 {
 	struct classes got = { 0 };
