@@ -7,6 +7,8 @@
 
 #include "grow.h"
 #include "lost.h"
+#include "map64.h"
+#include "strtab.h"
 #include "trace.h"
 #include "xevent.h"
 
@@ -68,19 +70,23 @@ const char *uc_upcall_cmd_name(uint8_t cmd, char *buf, size_t size)
 
 /* ------------------------------------------------------------ rows */
 
-/* A growing list of rows with a label each, found by key. */
+/* A growing list of rows with a label each, found by key (a distinct
+ * key per row: an overload can make many flows' rows). */
 struct rows {
 	struct uc_lost_row *r;
 	size_t n, cap;
+	struct uc_map64 index;   /* key -> row */
 };
 
 static struct uc_lost_row *row(struct rows *rs, int64_t key, bool *fresh)
 {
+	uint32_t i = uc_map64_get(&rs->index, (uint64_t)key);
+
 	*fresh = false;
-	for (size_t i = 0; i < rs->n; i++)
-		if (rs->r[i].key == key)
-			return &rs->r[i];
-	if (uc_grow((void **)&rs->r, &rs->cap, rs->n + 1, sizeof(*rs->r)))
+	if (i != UC_MAP64_NONE)
+		return &rs->r[i];
+	if (uc_grow((void **)&rs->r, &rs->cap, rs->n + 1, sizeof(*rs->r)) ||
+	    uc_map64_add(&rs->index, (uint64_t)key, (uint32_t)rs->n))
 		return NULL;
 	*fresh = true;
 	rs->r[rs->n] = (struct uc_lost_row){ .key = key };
@@ -112,6 +118,7 @@ static int by_count(const void *a, const void *b)
 
 static void finish_rows(struct rows *rs, struct uc_lost_rows *out, size_t keep)
 {
+	uc_map64_free(&rs->index);
 	if (rs->n)
 		qsort(rs->r, rs->n, sizeof(*rs->r), by_count);
 	out->r = rs->r;
@@ -152,21 +159,12 @@ static int add_total(struct uc_lost_summary *s, struct rows *errnos,
 	return count_in(cpus, t->cpu, t->count, label);
 }
 
-/* A flow's key: its 5-tuple hashed (as text, which is what it shows). */
-static int64_t text_key(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
-	return (int64_t)(h >> 1);
-}
-
 static int add_record(struct uc_lost_summary *s, const struct uc_strtab *names,
 		      struct rows *errnos, struct rows *cmds, struct rows *cpus,
-		      struct rows *ports, struct rows *flows,
+		      struct rows *ports, struct rows *flows, struct uc_strtab *flow_labels,
 		      const struct uc_lost_upcall *u)
 {
+	uint32_t flow_id;
 	char label[96], tmp[16], flow[128];
 
 	if (!s->have_totals) {
@@ -190,9 +188,13 @@ static int add_record(struct uc_lost_summary *s, const struct uc_strtab *names,
 	if (count_in(ports, u->port == UC_DP_NO_PORT ? -1 - (int64_t)u->dev_name : u->port,
 		     1, label))
 		return -ENOMEM;
+	/* A flow's row: its 5-tuple as it is shown. */
 	uc_packet_describe(&u->pkt, flow, sizeof(flow));
 	snprintf(label, sizeof(label), "%.95s", flow);
-	return count_in(flows, text_key(label), 1, label);
+	flow_id = uc_strtab_intern(flow_labels, label);
+	if (flow_id == UINT32_MAX)
+		return -ENOMEM;
+	return count_in(flows, flow_id, 1, label);
 }
 
 int uc_lost_summarize(const struct uc_lost_log *l, const struct uc_strtab *names,
@@ -201,6 +203,7 @@ int uc_lost_summarize(const struct uc_lost_log *l, const struct uc_strtab *names
 {
 	struct rows errnos = { 0 }, cmds = { 0 }, cpus = { 0 }, ports = { 0 },
 		    flows = { 0 };
+	struct uc_strtab flow_labels;
 	int rc = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -212,8 +215,11 @@ int uc_lost_summarize(const struct uc_lost_log *l, const struct uc_strtab *names
 	s->verdict_after_match = l->verdict_after_match;
 	for (size_t i = 0; i < l->n_totals && !rc; i++)
 		rc = add_total(s, &errnos, &cmds, &cpus, &l->totals[i]);
+	uc_strtab_init(&flow_labels);
 	for (size_t i = 0; i < l->n && !rc; i++)
-		rc = add_record(s, names, &errnos, &cmds, &cpus, &ports, &flows, &l->v[i]);
+		rc = add_record(s, names, &errnos, &cmds, &cpus, &ports, &flows, &flow_labels,
+				&l->v[i]);
+	uc_strtab_free(&flow_labels);
 	if (!s->have_totals)
 		s->failed += records_missed;
 	finish_rows(&errnos, &s->by_errno, 0);
