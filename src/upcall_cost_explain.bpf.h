@@ -73,7 +73,10 @@ static __always_inline void handler_register(void)
 	if (!explain)
 		return;
 	tid = (__u32)bpf_get_current_pid_tgid();
-	bpf_map_update_elem(&handlers, &tid, &zero, BPF_NOEXIST);
+	/* Known after its first upcall: a lookup, not a failing update
+	 * (which takes the bucket's lock) per upcall. */
+	if (!bpf_map_lookup_elem(&handlers, &tid))
+		bpf_map_update_elem(&handlers, &tid, &zero, BPF_NOEXIST);
 }
 
 /*
@@ -99,6 +102,9 @@ static __always_inline __u32 traced_current_tid(void)
 	return traced_current(&tid) ? tid : 0;
 }
 
+/* Read through BPF_CORE_READ, not directly: with --btf FILE the
+ * relocations come from that file, whose task_struct the verifier would
+ * not take a direct access through. */
 static __always_inline struct handler_state *traced_task(struct task_struct *t, __u32 *tid)
 {
 	if (BPF_CORE_READ(t, tgid) != (int)targ_tgid)
