@@ -40,6 +40,14 @@ static void vec_drop(void *v, size_t *head, size_t *n, size_t k, size_t elem)
 	}
 }
 #define DROP(vec, k) vec_drop((vec).v, &(vec).head, &(vec).n, (k), sizeof(*(vec).v))
+/* Drops the items of VEC (in time order) that ended by BEFORE. */
+#define DROP_ENDED(vec, before)							\
+	do {									\
+		size_t k_ = 0;							\
+		while (k_ < VEC_LEN(vec) && VEC_AT(vec, k_).b <= (before))	\
+			k_++;							\
+		DROP(vec, k_);							\
+	} while (0)
 
 /* ---------------------------------------------------------------- names */
 
@@ -208,18 +216,11 @@ static int waking(struct uc_timelines *tl, struct uc_tl_thread *t,
 static int add_irq(struct uc_tl_thread *t, const struct uc_xevent *xe)
 {
 	struct uc_tl_irq irq = { xe->ts, xe->a, xe->other };
-	bool hard = xe->kind == UC_X_HARDIRQ;
+	__typeof__(t->hard) *v = xe->kind == UC_X_HARDIRQ ? &t->hard : &t->soft;
 
-	if (irq.b < irq.a)
+	if (irq.b < irq.a || (VEC_LEN(*v) && irq.a < VEC_LAST(*v).b))
 		return 0;
-	if (hard) {
-		if (VEC_LEN(t->hard) && irq.a < VEC_LAST(t->hard).b)
-			return 0;
-		return PUSH(t->hard, &irq);
-	}
-	if (VEC_LEN(t->soft) && irq.a < VEC_LAST(t->soft).b)
-		return 0;
-	return PUSH(t->soft, &irq);
+	return PUSH(*v, &irq);
 }
 
 static int add_syscall(struct uc_tl_thread *t, const struct uc_xevent *xe)
@@ -294,21 +295,11 @@ void uc_tl_trim(struct uc_timelines *tl, uint64_t before)
 {
 	for (size_t i = 0; i < tl->n; i++) {
 		struct uc_tl_thread *t = &tl->t[i];
-		size_t k = 0;
 
-		while (k < VEC_LEN(t->iv) && VEC_AT(t->iv, k).b <= before)
-			k++;
-		if (k)
-			DROP(t->iv, k);
-		for (k = 0; k < VEC_LEN(t->sc) && VEC_AT(t->sc, k).b <= before; k++)
-			;
-		DROP(t->sc, k);
-		for (k = 0; k < VEC_LEN(t->hard) && VEC_AT(t->hard, k).b <= before; k++)
-			;
-		DROP(t->hard, k);
-		for (k = 0; k < VEC_LEN(t->soft) && VEC_AT(t->soft, k).b <= before; k++)
-			;
-		DROP(t->soft, k);
+		DROP_ENDED(t->iv, before);
+		DROP_ENDED(t->sc, before);
+		DROP_ENDED(t->hard, before);
+		DROP_ENDED(t->soft, before);
 	}
 }
 
