@@ -10,7 +10,6 @@
 #include "svg.h"
 #include "svg_explain.h"
 #include "svg_plot.h"
-#include "text.h"
 
 #define WIDTH 960.0
 #define LEFT 84.0             /* room for the y tick labels */

@@ -178,7 +178,7 @@ static void test_classes(void **state)
 	assert_int_equal(m.cls, UC_MISS_NOT_INSTALLED);
 	assert_true(m.flags & UC_MISSF_AVOIDABLE);
 	/* installed, and no deletion seen */
-	m = classify(f, 1, 1600, 1700, true, 2, false);
+	(void)classify(f, 1, 1600, 1700, true, 2, false);
 	m = classify(f, 1, 1800, 1900, true, 2, false);
 	assert_int_equal(m.cls, UC_MISS_UNEXPLAINED);
 	uc_forensics_free(f);
@@ -228,6 +228,7 @@ static void test_result_join(void **state)
 
 	(void)state;
 	m = classify(f, 9, 10, 20, true, 9, false);
+	assert_int_equal(m.cls, UC_MISS_FIRST);
 	flow_xevent(f, UC_X_FLOW_RESULT, 30, 12, "revalidator12", 9, 1, 4);   /* flow limit */
 	flow_xevent(f, UC_X_FLOW_RESULT, 31, 12, "revalidator12", 8, 0, 0);   /* KEEP */
 	flow_xevent(f, UC_X_FLOW_DEL, 40, 14, "revalidator14", 9, 0, 0);      /* another thread */
