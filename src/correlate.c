@@ -71,6 +71,7 @@ struct uc_correlator {
 	bool classify;           /* the capture recorded flow records */
 	struct put_req *puts;
 	size_t n_puts, cap_puts;
+	struct uc_map64 put_by_tid;   /* TID -> its put_req */
 };
 
 static int on_entry(void *ctx, const struct uc_batch_entry *e);
@@ -85,6 +86,7 @@ struct uc_correlator *uc_correlator_new(const struct uc_trace *trace)
 	c->trace = trace;
 	uc_map64_init(&c->by_cpu_ts);
 	uc_map64_init(&c->failed_taken);
+	uc_map64_init(&c->put_by_tid);
 	uc_lost_init(&c->lost);
 	uc_tl_init(&c->tl);
 	c->matcher = uc_matcher_new();
@@ -108,6 +110,7 @@ void uc_correlator_free(struct uc_correlator *c)
 	uc_lost_free(&c->lost);
 	uc_map64_free(&c->by_cpu_ts);
 	uc_map64_free(&c->failed_taken);
+	uc_map64_free(&c->put_by_tid);
 	free(c->sets.v);
 	free(c->lone.v);
 	free(c->dps);
@@ -168,11 +171,13 @@ static int add_recv(struct uc_correlator *c, const struct uc_usable *ev)
 
 static struct put_req *put_req_of(struct uc_correlator *c, uint32_t tid, bool add)
 {
-	for (size_t i = 0; i < c->n_puts; i++)
-		if (c->puts[i].tid == tid)
-			return &c->puts[i];
+	uint32_t i = uc_map64_get(&c->put_by_tid, tid);
+
+	if (i != UC_MAP64_NONE)
+		return &c->puts[i];
 	if (!add || uc_grow((void **)&c->puts, &c->cap_puts, c->n_puts + 1,
-			    sizeof(*c->puts)))
+			    sizeof(*c->puts)) ||
+	    uc_map64_add(&c->put_by_tid, tid, (uint32_t)c->n_puts))
 		return NULL;
 	c->puts[c->n_puts] = (struct put_req){ .tid = tid };
 	return &c->puts[c->n_puts++];
@@ -181,7 +186,7 @@ static struct put_req *put_req_of(struct uc_correlator *c, uint32_t tid, bool ad
 /* A put carries the UFID its request (just before it) named. */
 static int add_put(struct uc_correlator *c, const struct uc_usable *ev)
 {
-	struct put_req *p = c->n_puts ? put_req_of(c, ev->tid, false) : NULL;
+	struct put_req *p = put_req_of(c, ev->tid, false);
 	struct uc_usable put;
 
 	if (!p || !p->waiting)
