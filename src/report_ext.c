@@ -506,22 +506,17 @@ static int breakdowns(struct uc_ext *x, const struct uc_report *r,
 static int summarize_xevents(struct uc_ext *x, const struct uc_report *r)
 {
 	struct uc_ext_sources *src = &x->sources;
-	uint64_t dp_result = r->xtotal[UC_X_DP_RESULT - UC_X_BASE] +
-			     r->xtotal[UC_X_DP_RESULTS - UC_X_BASE];
 
 	src->have = r->have_features;
 	src->features = r->features;
 	src->how = r->features_how;
 	memcpy(src->xtotal, r->xtotal, sizeof(src->xtotal));
 	memcpy(src->xmissed, r->xmissed, sizeof(src->xmissed));
-	if ((r->features & UC_FEAT_VERDICT) || dp_result ||
-	    r->xmissed[UC_X_DP_RESULT - UC_X_BASE]) {
-		if (uc_lost_summarize(&r->corr.lost, &r->names,
-				      r->features & UC_FEAT_VERDICT,
-				      r->xmissed[UC_X_DP_RESULT - UC_X_BASE],
-				      LOST_TOP_FLOWS, &x->lost))
-			return -ENOMEM;
-	}
+	/* (It says whether verdicts were traced at all.) */
+	if (uc_lost_summarize(&r->corr.lost, &r->names, r->features & UC_FEAT_VERDICT,
+			      r->xmissed[UC_X_DP_RESULT - UC_X_BASE], LOST_TOP_FLOWS,
+			      &x->lost))
+		return -ENOMEM;
 	if (uc_explain_summarize(&r->corr, &x->explain))
 		return -ENOMEM;
 	return uc_miss_summarize(&r->corr, r->features, &x->misses);
