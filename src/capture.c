@@ -377,14 +377,15 @@ static bool send_totals(struct uc_capture *c)
 			return false;
 	if (!c->setup.variant.hook[UC_KP_DP_RESULT] || !c->sink.on_xevent)
 		return true;
-	for (uint32_t idx = 0; idx < 1024; idx++) {
+	for (uint32_t idx = 0; idx < UC_RESULTS_SLOTS; idx++) {
 		if (bpf_map__lookup_elem(c->bpf.skel->maps.upcall_results, &idx,
 					 sizeof(idx), vals, sizeof(vals), 0))
 			return sink_ok(c, -errno, "reading the upcall results");
 		for (int cpu = 0; cpu < ncpu; cpu++) {
 			struct uc_xevent xe = {
 				.kind = UC_X_DP_RESULTS, .cpu = (uint32_t)cpu,
-				.flags = (uint16_t)(idx >> 8), .ret = -(int32_t)(idx & 0xff),
+				.flags = (uint16_t)UC_RESULTS_CMD(idx),
+				.ret = -(int32_t)UC_RESULTS_ERR(idx),
 				.a = vals[cpu],
 			};
 

@@ -124,6 +124,14 @@ enum uc_x_kind {
 };
 
 /* UC_X_WAKING flags: the wake came from interrupt context. */
+/* The kernel's per-CPU upcall results (upcall_cost_verdict.bpf.h), one
+ * slot per (command & 3, min(errno, 255)): slot 0 of a command counts its
+ * successes. */
+#define UC_RESULTS_SLOTS 1024
+#define UC_RESULTS_SLOT(cmd, err) (((cmd) & 3) << 8 | ((err) > 255 ? 255 : (err)))
+#define UC_RESULTS_CMD(slot) ((slot) >> 8)
+#define UC_RESULTS_ERR(slot) ((slot) & 0xff)
+
 #define UC_XWAKE_HARDIRQ 0x1
 #define UC_XWAKE_SOFTIRQ 0x2
 

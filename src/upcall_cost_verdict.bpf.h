@@ -38,10 +38,6 @@ struct {
 	__type(value, struct upcall_slot);
 } upcall_slot SEC(".maps");
 
-/* Results per (command & 3) << 8 | min(-ret, 255): index 0..255 of a
- * command is its successes (0) and failures by errno. */
-#define UC_RESULTS_SLOTS 1024
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, UC_RESULTS_SLOTS);
@@ -97,7 +93,7 @@ static __always_inline int dp_result(struct sk_buff *skb, __u32 cmd, __u32 porti
 		skb = (struct sk_buff *)s->skb;
 		cmd = s->cmd;
 	}
-	idx = (cmd & 3) << 8 | (err > 255 ? 255 : err);
+	idx = UC_RESULTS_SLOT(cmd, err);
 	n = bpf_map_lookup_elem(&upcall_results, &idx);
 	if (n)
 		__sync_fetch_and_add(n, 1);
