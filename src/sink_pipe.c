@@ -147,9 +147,11 @@ static size_t padded(size_t n)
 
 /* ---------------------------------------------------------------- producer side */
 
-static int put_record(struct pipe *p, uint32_t kind, const void *a, size_t a_len)
+/* A record of KIND: A's A_LEN bytes, then B's B_LEN (B may be NULL). */
+static int put_record2(struct pipe *p, uint32_t kind, const void *a, size_t a_len,
+		       const void *b, size_t b_len)
 {
-	size_t size = padded(sizeof(struct rec_hdr) + a_len);
+	size_t size = padded(sizeof(struct rec_hdr) + a_len + b_len);
 	int rc = 0;
 	unsigned char *at = reserve(p, size, &rc);
 
@@ -157,8 +159,15 @@ static int put_record(struct pipe *p, uint32_t kind, const void *a, size_t a_len
 		return rc;
 	memcpy(at, &(struct rec_hdr){ (uint32_t)size, kind }, sizeof(struct rec_hdr));
 	memcpy(at + sizeof(struct rec_hdr), a, a_len);
+	if (b_len)
+		memcpy(at + sizeof(struct rec_hdr) + a_len, b, b_len);
 	p->cur->len += size;
 	return 0;
+}
+
+static int put_record(struct pipe *p, uint32_t kind, const void *a, size_t a_len)
+{
+	return put_record2(p, kind, a, a_len, NULL, 0);
 }
 
 static int pipe_info(void *ctx, const struct uc_capture_info *info)
@@ -218,20 +227,7 @@ static int pipe_event(void *ctx, const struct uc_raw_event *ev)
 /* The same for an xevent and its data. */
 static int pipe_xevent(void *ctx, const struct uc_xevent *xe)
 {
-	struct pipe *p = ctx;
-	size_t size = padded(sizeof(struct rec_hdr) + sizeof(*xe) + xe->data_len);
-	int rc = 0;
-	unsigned char *at = reserve(p, size, &rc);
-
-	if (!at)
-		return rc;
-	memcpy(at, &(struct rec_hdr){ (uint32_t)size, REC_XEVENT }, sizeof(struct rec_hdr));
-	at += sizeof(struct rec_hdr);
-	memcpy(at, xe, sizeof(*xe));
-	if (xe->data_len)
-		memcpy(at + sizeof(*xe), xe->data, xe->data_len);
-	p->cur->len += size;
-	return 0;
+	return put_record2(ctx, REC_XEVENT, xe, sizeof(*xe), xe->data, xe->data_len);
 }
 
 static void *producer_main(void *arg)
