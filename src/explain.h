@@ -93,6 +93,12 @@ struct uc_explain_in {
 bool uc_explain(const struct uc_tl_thread *t, const struct uc_explain_in *in,
 		struct uc_explanation *out);
 
+/* Nanoseconds as the microseconds every report shows. */
+static inline double uc_us(uint64_t ns)
+{
+	return (double)ns / 1000.0;
+}
+
 /* "queued_batch", ... (JSON, the text report). */
 const char *uc_part_name(enum uc_part part);
 /* The part a who slot belongs to. */

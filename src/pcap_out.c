@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "grow.h"
 #include "hash.h"
 #include "lost.h"
@@ -96,11 +97,6 @@ static void add(struct text *t, const char *fmt, ...)
 		t->len += (size_t)n < t->size - t->len ? (size_t)n : t->size - t->len - 1;
 }
 
-static double us(uint64_t ns)
-{
-	return (double)ns / 1000.0;
-}
-
 static void verdict_line(struct text *t, const struct uc_upcall *u)
 {
 	char tmp[16], ebuf[16];
@@ -138,18 +134,18 @@ static void latency_line(struct text *t, const struct uc_upcall *u)
 		return;
 	add(t, "\n");
 	if (ts[UC_EV_DP_UPCALL] && ts[UC_EV_OVS_PKT_EXEC])
-		add(t, "total %.3f us:", us(ts[UC_EV_OVS_PKT_EXEC] - ts[UC_EV_DP_UPCALL]));
+		add(t, "total %.3f us:", uc_us(ts[UC_EV_OVS_PKT_EXEC] - ts[UC_EV_DP_UPCALL]));
 	else
 		add(t, "latency (us):");
 	if (ts[UC_EV_DP_UPCALL])
 		add(t, " k->v %.3f", (double)((int64_t)(ts[UC_EV_RECV_UPCALL] -
 							ts[UC_EV_DP_UPCALL])) / 1000.0);
 	if (ts[UC_EV_OP_FLOW_PUT])
-		add(t, " lookup %.3f", us(ts[UC_EV_OP_FLOW_PUT] - ts[UC_EV_RECV_UPCALL]));
+		add(t, " lookup %.3f", uc_us(ts[UC_EV_OP_FLOW_PUT] - ts[UC_EV_RECV_UPCALL]));
 	if (ts[UC_EV_OP_FLOW_PUT] && ts[UC_EV_OP_FLOW_EXECUTE])
-		add(t, " put->exec %.3f", us(ts[UC_EV_OP_FLOW_EXECUTE] - ts[UC_EV_OP_FLOW_PUT]));
+		add(t, " put->exec %.3f", uc_us(ts[UC_EV_OP_FLOW_EXECUTE] - ts[UC_EV_OP_FLOW_PUT]));
 	if (ts[UC_EV_OP_FLOW_EXECUTE] && ts[UC_EV_OVS_PKT_EXEC])
-		add(t, " v->k %.3f", us(ts[UC_EV_OVS_PKT_EXEC] - ts[UC_EV_OP_FLOW_EXECUTE]));
+		add(t, " v->k %.3f", uc_us(ts[UC_EV_OVS_PKT_EXEC] - ts[UC_EV_OP_FLOW_EXECUTE]));
 }
 
 static void handler_line(struct text *t, const struct uc_upcall *u)
@@ -192,7 +188,7 @@ static void time_line(struct text *t, const struct uc_upcall *u)
 	for (int p = 0; p < UC_PART_COUNT; p++) {
 		if (!x->part[p] && p != UC_PART_UNKNOWN)
 			continue;
-		add(t, " %s %.3f", uc_part_name((enum uc_part)p), us(x->part[p]));
+		add(t, " %s %.3f", uc_part_name((enum uc_part)p), uc_us(x->part[p]));
 		for (int w = 0; w < UC_WHO_COUNT; w++)
 			if ((int)uc_part_of_who((enum uc_part_who)w) == p &&
 			    x->who[w] != UC_TL_NOBODY && u->expl_names)

@@ -2,13 +2,9 @@
 /* report_json_why.c - the JSON members on why (report_json_why.h). */
 #include <stdio.h>
 
+#include "explain.h"
 #include "report_json_why.h"
 #include "xevent.h"
-
-static double us(uint64_t ns)
-{
-	return (double)ns / 1000.0;
-}
 
 /* ---------------------------------------------------------------- sources */
 
@@ -119,7 +115,7 @@ static void write_explain(struct uc_json *j, const struct uc_ext *x)
 	}
 	uc_json_start_object(j);
 	uc_json_uint_field(j, "explained", e->explained);
-	uc_json_double_field(j, "total_us", us(e->total_ns));
+	uc_json_double_field(j, "total_us", uc_us(e->total_ns));
 	uc_json_uint_field(j, "usdt_bounds", e->usdt_bounds);
 	uc_json_uint_field(j, "own_wake", e->own_wake);
 	uc_json_uint_field(j, "not_traced", e->not_traced);
@@ -136,7 +132,7 @@ static void write_explain(struct uc_json *j, const struct uc_ext *x)
 
 		uc_json_name(j, uc_part_name((enum uc_part)p));
 		uc_json_start_object(j);
-		uc_json_double_field(j, "total_us", us(ps->sum_ns));
+		uc_json_double_field(j, "total_us", uc_us(ps->sum_ns));
 		uc_json_double_field(j, "share", ps->share);
 		uc_json_double_field(j, "mean_us", ps->mean_us);
 		uc_json_double_field(j, "p50_us", ps->p50_us);
@@ -150,7 +146,7 @@ static void write_explain(struct uc_json *j, const struct uc_ext *x)
 	uc_json_name(j, "unknown_by_cause");
 	uc_json_start_object(j);
 	for (int w = 1; w < UC_TLU_COUNT; w++)
-		uc_json_double_field(j, uc_tl_unknown_name((uint8_t)w), us(e->unknown_ns[w]));
+		uc_json_double_field(j, uc_tl_unknown_name((uint8_t)w), uc_us(e->unknown_ns[w]));
 	uc_json_end_object(j);
 	uc_json_end_object(j);
 }
@@ -230,7 +226,7 @@ static void write_explanation(struct uc_json *j, const struct uc_outlier *o)
 	uc_json_name(j, "parts_us");
 	uc_json_start_object(j);
 	for (int p = 0; p < UC_PART_COUNT; p++)
-		uc_json_double_field(j, uc_part_name((enum uc_part)p), us(x->part[p]));
+		uc_json_double_field(j, uc_part_name((enum uc_part)p), uc_us(x->part[p]));
 	uc_json_end_object(j);
 	uc_json_name(j, "who");
 	uc_json_start_object(j);

@@ -3,16 +3,12 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "explain.h"
 #include "report_why.h"
 #include "table.h"
 #include "text.h"
 
 /* ---------------------------------------------------------------- outliers */
-
-static double us(uint64_t ns)
-{
-	return (double)ns / 1000.0;
-}
 
 void uc_why_print_outlier(FILE *out, const struct uc_outlier *o)
 {
@@ -26,7 +22,7 @@ void uc_why_print_outlier(FILE *out, const struct uc_outlier *o)
 			if (!x->part[p] && p != UC_PART_UNKNOWN)
 				continue;
 			fprintf(out, "%s %s %.3f", first ? "" : " |",
-				uc_part_name((enum uc_part)p), us(x->part[p]));
+				uc_part_name((enum uc_part)p), uc_us(x->part[p]));
 			first = false;
 			for (int w = 0; w < UC_WHO_COUNT; w++)
 				if ((int)uc_part_of_who((enum uc_part_who)w) == p &&
@@ -134,7 +130,7 @@ static void print_explain(FILE *out, const struct uc_ext *x)
 	fprintf(out, "\n=> Where the time went (%llu %s explained, %.3f us in all; "
 		"microseconds; parts add up to each upcall's total):\n",
 		(unsigned long long)e->explained, uc_plural(e->explained, "upcall", "upcalls"),
-		us(e->total_ns));
+		uc_us(e->total_ns));
 	if (!e->explained) {
 		fputs("  no upcall with a kernel execute to explain\n", out);
 		return;
@@ -149,7 +145,7 @@ static void print_explain(FILE *out, const struct uc_ext *x)
 		r = uc_table_row(&tab);
 		uc_table_set(&tab, r, 0, "%s", uc_part_name((enum uc_part)p));
 		uc_table_set(&tab, r, 1, "%.1f%%", 100.0 * ps->share);
-		uc_table_set(&tab, r, 2, "%.3f", us(ps->sum_ns));
+		uc_table_set(&tab, r, 2, "%.3f", uc_us(ps->sum_ns));
 		uc_table_set(&tab, r, 3, "%.3f", ps->mean_us);
 		uc_table_set(&tab, r, 4, "%.3f", ps->p50_us);
 		uc_table_set(&tab, r, 5, "%.3f", ps->p99_us);
@@ -176,7 +172,7 @@ static void print_explain(FILE *out, const struct uc_ext *x)
 		for (int w = 1; w < UC_TLU_COUNT; w++)
 			if (e->unknown_ns[w])
 				fprintf(out, " %s %.3f us;", uc_tl_unknown_name((uint8_t)w),
-					us(e->unknown_ns[w]));
+					uc_us(e->unknown_ns[w]));
 		fputc('\n', out);
 	}
 }
