@@ -292,6 +292,17 @@ void uc_json_null_field(struct uc_json *j, const char *name)
 	uc_json_null(j);
 }
 
+bool uc_json_object_or_null(struct uc_json *j, const char *name, bool present)
+{
+	uc_json_name(j, name);
+	if (!present) {
+		uc_json_null(j);
+		return false;
+	}
+	uc_json_start_object(j);
+	return true;
+}
+
 void uc_json_string_or_null_field(struct uc_json *j, const char *name, const char *s)
 {
 	if (s && *s)

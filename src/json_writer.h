@@ -69,6 +69,10 @@ void uc_json_int_field(struct uc_json *j, const char *name, int64_t v);
 void uc_json_double_field(struct uc_json *j, const char *name, double v);
 void uc_json_bool_field(struct uc_json *j, const char *name, bool v);
 void uc_json_null_field(struct uc_json *j, const char *name);
+/* Names an object field: null when it is not PRESENT (false returned,
+ * nothing more to write), else the object started (true: write its
+ * fields, then uc_json_end_object). */
+bool uc_json_object_or_null(struct uc_json *j, const char *name, bool present);
 /* A string field, or null when S is NULL or empty (unknown). */
 void uc_json_string_or_null_field(struct uc_json *j, const char *name, const char *s);
 

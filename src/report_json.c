@@ -54,12 +54,8 @@ static void write_capture(struct uc_json *j, const struct uc_ext *x)
 {
 	const struct uc_capture_info *in = &x->info;
 
-	uc_json_name(j, "capture");
-	if (!x->have_info) {
-		uc_json_null(j);
+	if (!uc_json_object_or_null(j, "capture", x->have_info))
 		return;
-	}
-	uc_json_start_object(j);
 	uc_json_string_or_null_field(j, "tool_version", in->tool_version);
 	uc_json_string_or_null_field(j, "host", in->host);
 	uc_json_string_or_null_field(j, "kernel", in->kernel);

@@ -23,12 +23,8 @@ static void write_sources(struct uc_json *j, const struct uc_ext *x)
 
 	for (int k = 0; k < UC_X_MAX - UC_X_BASE; k++)
 		any |= s->xtotal[k] || s->xmissed[k];
-	uc_json_name(j, "sources");
-	if (!any) {
-		uc_json_null(j);
+	if (!uc_json_object_or_null(j, "sources", any))
 		return;
-	}
-	uc_json_start_object(j);
 	uc_json_name(j, "traced");
 	if (s->have) {
 		uc_json_start_array(j);
@@ -78,12 +74,8 @@ static void write_lost(struct uc_json *j, const struct uc_ext *x)
 {
 	const struct uc_lost_summary *l = &x->lost;
 
-	uc_json_name(j, "lost");
-	if (!l->traced) {
-		uc_json_null(j);
+	if (!uc_json_object_or_null(j, "lost", l->traced))
 		return;
-	}
-	uc_json_start_object(j);
 	uc_json_bool_field(j, "totals_exact", l->have_totals);
 	if (l->have_totals)
 		uc_json_uint_field(j, "upcalls", l->upcalls);
@@ -108,12 +100,8 @@ static void write_explain(struct uc_json *j, const struct uc_ext *x)
 {
 	const struct uc_explain_summary *e = &x->explain;
 
-	uc_json_name(j, "explain");
-	if (!e->present) {
-		uc_json_null(j);
+	if (!uc_json_object_or_null(j, "explain", e->present))
 		return;
-	}
-	uc_json_start_object(j);
 	uc_json_uint_field(j, "explained", e->explained);
 	uc_json_double_field(j, "total_us", uc_us(e->total_ns));
 	uc_json_uint_field(j, "usdt_bounds", e->usdt_bounds);
@@ -157,12 +145,8 @@ static void write_misses(struct uc_json *j, const struct uc_ext *x)
 {
 	const struct uc_miss_summary *m = &x->misses;
 
-	uc_json_name(j, "misses");
-	if (!m->present) {
-		uc_json_null(j);
+	if (!uc_json_object_or_null(j, "misses", m->present))
 		return;
-	}
-	uc_json_start_object(j);
 	uc_json_uint_field(j, "classified", m->classified);
 	uc_json_uint_field(j, "avoidable", m->avoidable);
 	uc_json_double_field(j, "avoidable_share", m->avoidable_share);
@@ -217,12 +201,8 @@ static void write_explanation(struct uc_json *j, const struct uc_outlier *o)
 {
 	const struct uc_explanation *x = &o->expl;
 
-	uc_json_name(j, "explanation");
-	if (!o->explained) {
-		uc_json_null(j);
+	if (!uc_json_object_or_null(j, "explanation", o->explained))
 		return;
-	}
-	uc_json_start_object(j);
 	uc_json_name(j, "parts_us");
 	uc_json_start_object(j);
 	for (int p = 0; p < UC_PART_COUNT; p++)
@@ -245,12 +225,8 @@ static void write_miss(struct uc_json *j, const struct uc_outlier *o)
 	const struct uc_miss *m = &o->miss;
 	char fdr[24];
 
-	uc_json_name(j, "miss");
-	if (!m->cls) {
-		uc_json_null(j);
+	if (!uc_json_object_or_null(j, "miss", m->cls))
 		return;
-	}
-	uc_json_start_object(j);
 	uc_json_string_field(j, "class", uc_miss_class_name(m->cls));
 	uc_json_string_or_null_field(j, "reason", m->reason ? uc_miss_reason_name(m->reason) : NULL);
 	uc_json_string_or_null_field(j, "flow_del_reason", m->fdr == UINT8_MAX ? NULL :
