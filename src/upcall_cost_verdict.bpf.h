@@ -89,9 +89,9 @@ static __always_inline int dp_result(struct sk_buff *skb, __u32 cmd, __u32 porti
 	if (!s)
 		return 0;
 	mine = s->active && (!know_skb || s->skb == (__u64)skb);
-	if (!know_skb) {
-		skb = (struct sk_buff *)s->skb;
-		cmd = s->cmd;
+	if (!know_skb) {         /* the kretprobe: what its kprobe kept, if it ran */
+		skb = mine ? (struct sk_buff *)s->skb : NULL;
+		cmd = mine ? s->cmd : 0;
 	}
 	idx = UC_RESULTS_SLOT(cmd, err);
 	n = bpf_map_lookup_elem(&upcall_results, &idx);
