@@ -11,11 +11,27 @@
 #ifndef UC_EVENT_H
 #define UC_EVENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
 
 #include "upcall_cost.h"
+
+/*
+ * What the analysis works out from one event alone (event_digest.h), when
+ * a reader's thread did it ahead; valid is false everywhere else.
+ */
+struct uc_event_digest {
+	bool valid;
+	uint8_t key_port;        /* receives: enum uc_key_port of the flow key */
+	uint16_t csum_off;       /* the packet's L4 checksum offset, or
+				  * UC_NO_OFFSET */
+	uint32_t in_port;        /* receives: with UC_KEY_PORT_IN_PORT */
+	uint32_t recirc_id;      /* receives: the key's recirculation id, or 0 */
+	uint64_t pkt_hash;       /* kernel upcalls and receives: the packet's
+				  * hash, its L4 checksum zeroed */
+};
 
 /* A record as captured, before any decoding ("usable" is decided later). */
 struct uc_raw_event {
@@ -35,6 +51,7 @@ struct uc_raw_event {
 	const uint8_t *key;      /* key_cap bytes, valid during the callback */
 	uint32_t key_cap;
 	uint32_t hidden;         /* UC_HIDDEN_*: what a filter says of it */
+	struct uc_event_digest digest;
 };
 
 /* Set by the filter stage (filter.h) for the analysis; 0 everywhere else. */

@@ -258,7 +258,9 @@ static uint32_t handler_marks(struct uc_filter *f, const struct uc_raw_event *ev
 static int on_event(void *ctx, const struct uc_raw_event *ev)
 {
 	struct uc_filter *f = ctx;
+	const struct uc_raw_event *to_analysis = ev;
 	struct uc_raw_event marked;
+	uint32_t hidden = 0;
 	int rc, inside = in_window(f, ev->ts);
 
 	if (inside < 0) {
@@ -269,15 +271,21 @@ static int on_event(void *ctx, const struct uc_raw_event *ev)
 		f->outside_window++;
 		return 0;
 	}
-	marked = *ev;
 	if (f->cfg.handlers)
-		marked.hidden |= handler_marks(f, ev);
+		hidden |= handler_marks(f, ev);
 	if (f->cfg.port)
-		marked.hidden |= port_marks(f, ev);
-	rc = f->analysis.on_event ? f->analysis.on_event(f->analysis.ctx, &marked) : 0;
+		hidden |= port_marks(f, ev);
+	/* The event is copied only to be marked: most are not, and the
+	 * copy would cost more than the rest of this stage. */
+	if (hidden) {
+		marked = *ev;
+		marked.hidden |= hidden;
+		to_analysis = &marked;
+	}
+	rc = f->analysis.on_event ? f->analysis.on_event(f->analysis.ctx, to_analysis) : 0;
 	/* The recording keeps receives of other ports: their batch needs them. */
 	if (!rc && f->record.on_event &&
-	    !(marked.hidden & (UC_HIDDEN_HANDLER | UC_HIDDEN_PORT)))
+	    !(to_analysis->hidden & (UC_HIDDEN_HANDLER | UC_HIDDEN_PORT)))
 		rc = f->record.on_event(f->record.ctx, ev);
 	return rc;
 }

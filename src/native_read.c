@@ -312,14 +312,15 @@ static int read_port_map(struct reader *r, const unsigned char *body,
 
 /*
  * LEN bytes at SRC into DST, a field of SIZE bytes, NUL-terminated.  When
- * the record has the bytes, a whole field's worth is copied (a fixed-size
- * copy, much cheaper than one of a variable length); what follows the
- * NUL is then of no meaning.
+ * the buffer has the bytes (up to READABLE: they may be the next
+ * record's), a whole field's worth is copied: a fixed-size copy, much
+ * cheaper than one of a variable length, which compiles to a slow-starting
+ * string instruction.  What follows the NUL is then of no meaning.
  */
 static inline void copy_string(char *dst, size_t size, const unsigned char *src,
-			       size_t len, const unsigned char *end)
+			       size_t len, const unsigned char *readable)
 {
-	if ((size_t)(end - src) >= size - 1)
+	if ((size_t)(readable - src) >= size - 1)
 		memcpy(dst, src, size - 1);
 	else
 		memcpy(dst, src, len);
@@ -362,6 +363,8 @@ static int read_event(struct reader *r, const unsigned char *body,
 	char why[UC_CHECK_WHY_SIZE];
 	struct uc_native_event h;
 	const unsigned char *p;
+	/* The record was consumed: what the buffer holds after it. */
+	const unsigned char *readable = data(r) + avail(r);
 
 	memcpy(&h, body, sizeof(h));
 	r->n_events++;
@@ -389,13 +392,13 @@ static int read_event(struct reader *r, const unsigned char *body,
 	if (check_lengths(r, &h, len, off) < 0)
 		return STEP_ERROR;
 	p += ev.pkt_cap + ev.key_cap;
-	copy_string(ev.comm, sizeof(ev.comm), p, h.comm_len, body + len);
+	copy_string(ev.comm, sizeof(ev.comm), p, h.comm_len, readable);
 	p += h.comm_len;
 	copy_string(ev.dpif_name, sizeof(ev.dpif_name), p, h.dpif_name_len,
-		    body + len);
+		    readable);
 	p += h.dpif_name_len;
 	copy_string(ev.dev_name, sizeof(ev.dev_name), p, h.dev_name_len,
-		    body + len);
+		    readable);
 	if (!r->sink->on_event)
 		return STEP_OK;
 	return sink_result(r, r->sink->on_event(r->sink->ctx, &ev), off,

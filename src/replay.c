@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "event_digest.h"
 #include "replay.h"
 #include "sink_pipe.h"
 #include "trace_file.h"
@@ -38,7 +39,7 @@ int uc_replay(const char *path, const struct uc_replay_config *cfg,
 		uc_analysis_on_upcall(&a, cfg->upcalls);
 	uc_filter_init(&filter, &cfg->filter, uc_analysis_sink(&a), cfg->record);
 	sink = uc_filter_sink(&filter);
-	ret = uc_pipe_run(read_file, &src, &sink, sink_rc, err);
+	ret = uc_pipe_run(read_file, &src, uc_event_digest_fill, &sink, sink_rc, err);
 	if (ret && filter.failed)
 		uc_error_set(err, "%s", filter.err.msg);
 	if (!ret && uc_analysis_finish(&a))

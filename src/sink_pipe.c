@@ -58,6 +58,7 @@ struct pipe {
 	struct block *cur;               /* the producer's block */
 	uc_producer_fn produce;
 	void *arg;
+	uc_prepare_fn prepare;
 	int producer_ret;
 	struct uc_error producer_err;
 };
@@ -200,8 +201,8 @@ static int pipe_missed(void *ctx, uint32_t type, uint64_t count)
 	return put_record(ctx, REC_MISSED, &m, sizeof(m));
 }
 
-/* The event struct itself travels, its packet and key bytes after it:
- * the consumer hands it on in place, nothing is decoded. */
+/* The event struct itself travels, its packet and key bytes after it,
+ * prepared here: the consumer hands it on in place. */
 static int pipe_event(void *ctx, const struct uc_raw_event *ev)
 {
 	struct pipe *p = ctx;
@@ -209,17 +210,24 @@ static int pipe_event(void *ctx, const struct uc_raw_event *ev)
 			     (size_t)ev->pkt_cap + ev->key_cap);
 	int rc = 0;
 	unsigned char *at = reserve(p, size, &rc);
+	struct uc_raw_event *copy;
+	uint8_t *bytes;
 
 	if (!at)
 		return rc;
 	memcpy(at, &(struct rec_hdr){ (uint32_t)size, REC_EVENT }, sizeof(struct rec_hdr));
-	at += sizeof(struct rec_hdr);
-	memcpy(at, ev, sizeof(*ev));
-	at += sizeof(*ev);
+	copy = (struct uc_raw_event *)(at + sizeof(struct rec_hdr));
+	memcpy(copy, ev, sizeof(*ev));
+	bytes = (uint8_t *)(copy + 1);
 	if (ev->pkt_cap)
-		memcpy(at, ev->pkt, ev->pkt_cap);
+		memcpy(bytes, ev->pkt, ev->pkt_cap);
 	if (ev->key_cap)
-		memcpy(at + ev->pkt_cap, ev->key, ev->key_cap);
+		memcpy(bytes + ev->pkt_cap, ev->key, ev->key_cap);
+	if (p->prepare) {
+		copy->pkt = bytes;
+		copy->key = bytes + ev->pkt_cap;
+		p->prepare(copy);
+	}
 	p->cur->len += size;
 	return 0;
 }
@@ -369,11 +377,11 @@ static void pipe_free(struct pipe *p)
 	pthread_mutex_destroy(&p->lock);
 }
 
-int uc_pipe_run(uc_producer_fn produce, void *arg,
+int uc_pipe_run(uc_producer_fn produce, void *arg, uc_prepare_fn prepare,
 		const struct uc_event_sink *consumer, int *consumer_rc,
 		struct uc_error *err)
 {
-	struct pipe p = { .produce = produce, .arg = arg };
+	struct pipe p = { .produce = produce, .arg = arg, .prepare = prepare };
 	struct block *b;
 	pthread_t thread;
 	int rc = 0;

@@ -16,9 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_digest.h"
 #include "flow_key.h"
-#include "hash.h"
-#include "ovs_netlink.h"
 #include "packet.h"
 #include "trace.h"
 
@@ -56,13 +55,12 @@ static const char *strip_system(const char *dpif_name)
 }
 
 static bool recv_upcall_port(const struct uc_trace *t,
-			     const struct uc_raw_event *ev, int64_t *port)
+			     const struct uc_raw_event *ev,
+			     const struct uc_event_digest *d, int64_t *port)
 {
-	uint32_t in_port;
-
-	switch (uc_flow_key_port(ev->key, ev->key_cap, &in_port)) {
+	switch (d->key_port) {
 	case UC_KEY_PORT_IN_PORT:
-		*port = in_port;
+		*port = d->in_port;
 		return true;
 	case UC_KEY_PORT_TUNNEL:
 		*port = UC_DP_TUNNEL_PORT;
@@ -81,18 +79,18 @@ static bool recv_upcall_port(const struct uc_trace *t,
 enum verdict { USABLE, NOT_USABLE, NO_PORT };
 
 static enum verdict usable(const struct uc_trace *t,
-			   const struct uc_raw_event *ev, int64_t *port)
+			   const struct uc_raw_event *ev,
+			   const struct uc_event_digest *d, int64_t *port)
 {
 	switch (ev->event) {
 	case UC_EV_RECV_UPCALL:
 		if (!(ev->pkt_size > 0 && ev->key_size > 0 &&
 		      ev->upcall_type == UC_DPIF_UC_MISS))
 			return NOT_USABLE;
-		if (recv_upcall_port(t, ev, port))
+		if (recv_upcall_port(t, ev, d, port))
 			return USABLE;
 		/* No port in the key and no map naming the datapath's. */
-		return uc_flow_key_port(ev->key, ev->key_cap, &(uint32_t){ 0 }) ==
-				       UC_KEY_PORT_NONE ? NO_PORT : NOT_USABLE;
+		return d->key_port == UC_KEY_PORT_NONE ? NO_PORT : NOT_USABLE;
 	case UC_EV_DP_UPCALL:
 		if (!(ev->pkt_cap > 0 && ev->pkt_size != 0))
 			return NOT_USABLE;
@@ -104,34 +102,27 @@ static enum verdict usable(const struct uc_trace *t,
 	}
 }
 
-/*
- * The compared part of a packet.  Kernel and vswitchd copies may differ
- * in the L4 checksum only (the kernel fills it in after the tracepoint):
- * the hash is of the bytes with it zeroed, so they index together.
- */
-static void decode_packet(const struct uc_raw_event *ev, int64_t port,
+/* The compared part of a packet (its hash and checksum offset from the
+ * event's digest). */
+static void decode_packet(const struct uc_raw_event *ev,
+			  const struct uc_event_digest *d, int64_t port,
 			  uint32_t dp_name, struct uc_packet *p)
 {
-	uint32_t cap = ev->pkt_cap;
-
 	memset(p, 0, sizeof(*p));
 	p->bytes = ev->pkt;
 	p->len = ev->pkt_size;
-	p->cap = cap;
+	p->cap = ev->pkt_cap;
 	p->frag_len = ev->event == UC_EV_DP_UPCALL ? ev->pkt_frag_size : 0;
 	p->dp_port = (int32_t)port;
 	p->dp_name = dp_name;
-	p->csum_off = uc_packet_l4_csum_offset(ev->pkt, cap);
-	p->hash = uc_hash_bytes_masked(ev->pkt, cap,
-				       p->csum_off == UC_NO_OFFSET ? SIZE_MAX - 8 :
-								     p->csum_off,
-				       2, 0);
+	p->csum_off = d->csum_off;
+	p->hash = d->pkt_hash;
 }
 
 /* Hands a usable event (or a receive a filter hides or sets apart) to
  * the next stage; HIDDEN is the filter's mark. */
 static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
-		   int64_t port, uint32_t hidden)
+		   const struct uc_event_digest *d, int64_t port, uint32_t hidden)
 {
 	bool filtered = hidden & UC_HIDDEN_HANDLER;
 	struct uc_usable u = {
@@ -153,7 +144,7 @@ static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
 
 		if (dp_name == UINT32_MAX)
 			return -ENOMEM;
-		decode_packet(ev, port, dp_name, &pkt);
+		decode_packet(ev, d, port, dp_name, &pkt);
 		u.pkt = &pkt;
 	}
 	/* A handler is known by the name of its first received upcall. */
@@ -161,7 +152,7 @@ static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
 	    (u.comm = uc_strtab_intern(&t->names, ev->comm)) == UINT32_MAX)
 		return -ENOMEM;
 	if (ev->event == UC_EV_RECV_UPCALL)
-		uc_ovs_key_recirc_id(ev->key, ev->key_cap, &u.recirc_id);
+		u.recirc_id = d->recirc_id;
 	if (ev->event == UC_EV_OP_FLOW_EXECUTE) {
 		u.exec_pkt = ev->pkt;
 		u.exec_cap = ev->pkt_cap;
@@ -217,7 +208,8 @@ static void live_print(FILE *out, const struct uc_raw_event *ev, int64_t port)
  * usable is still passed on, marked, so its kernel upcall is accounted
  * for; one of another --port is passed on for its batch's sake.
  */
-static int hidden_event(struct uc_trace *t, const struct uc_raw_event *ev)
+static int hidden_event(struct uc_trace *t, const struct uc_raw_event *ev,
+			const struct uc_event_digest *d)
 {
 	int64_t port = 0;
 
@@ -229,8 +221,8 @@ static int hidden_event(struct uc_trace *t, const struct uc_raw_event *ev)
 		t->filtered_out++;
 	else
 		t->other_port++;
-	if (ev->event == UC_EV_RECV_UPCALL && usable(t, ev, &port) == USABLE)
-		return pass_on(t, ev, port, ev->hidden);
+	if (ev->event == UC_EV_RECV_UPCALL && usable(t, ev, d, &port) == USABLE)
+		return pass_on(t, ev, d, port, ev->hidden);
 	return 0;
 }
 
@@ -245,21 +237,24 @@ static void note_time(struct uc_trace *t, uint64_t ts)
 static int on_event(void *ctx, const struct uc_raw_event *ev)
 {
 	struct uc_trace *t = ctx;
+	struct uc_event_digest scratch;
+	const struct uc_event_digest *d;
 	int64_t port = 0;
 	int ret = 0;
 
 	if (ev->event >= UC_EV_MAX)
 		return 0;
+	d = uc_event_digest_of(ev, &scratch);
 	if (ev->hidden)
-		return hidden_event(t, ev);
+		return hidden_event(t, ev, d);
 	note_time(t, ev->ts);
 	t->events_received++;
 	t->total[ev->event]++;
 	t->listed[ev->event] = true;
-	switch (usable(t, ev, &port)) {
+	switch (usable(t, ev, d, &port)) {
 	case USABLE:
 		t->usable[ev->event]++;
-		ret = pass_on(t, ev, port, 0);
+		ret = pass_on(t, ev, d, port, 0);
 		if (!ret && t->cfg.live_out)
 			live_print(t->cfg.live_out, ev, port);
 		break;

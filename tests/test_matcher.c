@@ -7,7 +7,9 @@
  * every pair it compares.  Random streams with few distinct packets (so
  * duplicates, checksum-only differences, other capture sizes, fragments
  * and tunnel receives all occur) must give the same pairs and warnings.
- * Also the hash table's removal, which the matcher relies on.
+ * The same with each event's digest worked out ahead, as a file reader's
+ * thread does (event_digest.h).  Also the hash table's removal, which the
+ * matcher relies on.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 #include <cmocka.h>
 
 #include "analysis.h"
+#include "event_digest.h"
 #include "flow_key.h"
 #include "map64.h"
 #include "packet.h"
@@ -33,6 +36,11 @@ struct gen {
 };
 
 static uint64_t rng_state;
+/* Each event's digest is worked out before it is fed, as sink_pipe's
+ * prepare step does. */
+static bool digest_ahead;
+/* When non-zero: what a receive's digest says its port is. */
+static uint32_t forced_in_port;
 
 static uint32_t rnd(uint32_t n)
 {
@@ -167,6 +175,10 @@ static void feed(struct uc_event_sink *sink, const struct gen *g)
 		ev.key = key;
 		ev.key_size = ev.key_cap = 8;
 	}
+	if (digest_ahead)
+		uc_event_digest_fill(&ev);
+	if (forced_in_port && !g->dp)
+		ev.digest.in_port = forced_in_port;
 	assert_int_equal(sink->on_event(sink->ctx, &ev), 0);
 }
 
@@ -197,13 +209,13 @@ static void run_tool(const struct gen *ev, size_t n, int32_t *match_of_dp,
 	uc_analysis_free(&a);
 }
 
-static void test_random_streams_match_the_original(void **state)
+static void random_streams_match_the_original(bool ahead)
 {
 	static struct gen ev[MAX_EVENTS];
 	int32_t want[MAX_EVENTS], got[MAX_EVENTS];
 	unsigned warned_partial = 0, warned_frag = 0, matched = 0;
 
-	(void)state;
+	digest_ahead = ahead;
 	for (uint64_t seed = 1; seed <= 300; seed++) {
 		size_t n = 20 + seed % (MAX_EVENTS - 20);
 		bool wp, wf, gp, gf;
@@ -230,6 +242,49 @@ static void test_random_streams_match_the_original(void **state)
 		      warned_partial, warned_frag);
 	assert_true(warned_partial > 10 && warned_partial < 300);
 	assert_true(warned_frag > 10 && warned_frag < 300);
+}
+
+static void test_random_streams_match_the_original(void **state)
+{
+	(void)state;
+	random_streams_match_the_original(false);
+}
+
+static void test_random_streams_with_digests_ahead(void **state)
+{
+	(void)state;
+	random_streams_match_the_original(true);
+}
+
+/* A valid digest is what the analysis goes by: a receive whose key names
+ * port 1 but whose digest says port 2 matches a kernel upcall on port 2
+ * (so a reader's thread really spares the analysis that work). */
+static void test_a_valid_digest_is_used(void **state)
+{
+	struct gen dp, rv;
+	int32_t got[2];
+	bool wp, wf;
+
+	(void)state;
+	rng_state = 1;
+	make_frame(&dp, 1000);
+	dp.dp = true;
+	dp.port = 2;
+	dp.seq = 0;
+	rv = dp;
+	rv.dp = false;
+	rv.port = 1;
+	rv.seq = 1;
+	digest_ahead = false;
+	run_tool((struct gen[]){ dp, rv }, 2, got, &wp, &wf);
+	assert_int_equal(got[0], -1);           /* ports differ: no match */
+	/* The same, with the receive's digest naming port 2. */
+	digest_ahead = true;
+	forced_in_port = 2;
+	run_tool((struct gen[]){ dp, rv }, 2, got, &wp, &wf);
+	forced_in_port = 0;
+	digest_ahead = false;
+	assert_int_equal(got[0], 1);
 }
 
 /* ------------------------------------------------------------ map64 */
@@ -265,6 +320,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_streams_match_the_original),
+		cmocka_unit_test(test_random_streams_with_digests_ahead),
+		cmocka_unit_test(test_a_valid_digest_is_used),
 		cmocka_unit_test(test_map64_remove_keeps_probes),
 	};
 
