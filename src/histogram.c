@@ -95,25 +95,6 @@ static void compute_bounds(struct bounds *b, double min, double max,
 	b->max = max;
 }
 
-/* The first bucket whose upper bound is >= v.  A sample above the last
- * bound only by rounding (upcall_cost.py loses it, bug B5) goes last. */
-static int bucket_of(const struct bounds *b, double v)
-{
-	int lo = 0, hi = b->buckets - 1;
-
-	if (v > b->upper[hi])
-		return hi;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (v <= b->upper[mid])
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
 static void print_buckets(FILE *out, const struct bounds *b,
 			  const uint64_t *counts)
 {
@@ -136,14 +117,75 @@ static void print_buckets(FILE *out, const struct bounds *b,
 	}
 }
 
-/* SORTED ascending; MIN, MAX: the range to bucket (text_histogram3's). */
-static void full_histogram(FILE *out, const double *sorted, size_t n,
-			   int buckets, double min, double max, bool identical)
+/* The first of SORTED[0..N) above V (N when none is). */
+static size_t first_above(const double *sorted, size_t n, double v)
 {
-	struct uc_moments m;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The first of SORTED[0..N) not below V (N when none is). */
+static size_t first_not_below(const double *sorted, size_t n, double v)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * COUNTS of each bucket: a sample in [min, max] goes to the first bucket
+ * whose upper bound is >= it, and one above the last bound only by
+ * rounding (upcall_cost.py loses it, bug B5) to the last.  SORTED makes a
+ * bucket's samples a run found by a binary search for its (ascending)
+ * upper bound: a search per bucket, not one per sample.  Returns how many
+ * samples lie outside [min, max].
+ */
+static uint64_t count_sorted(const struct bounds *b, const double *sorted,
+			     size_t n, uint64_t *counts)
+{
+	size_t lo = first_not_below(sorted, n, b->min);
+	size_t hi = lo + first_above(sorted + lo, n - lo, b->max), from = lo;
+
+	for (int i = 0; i < b->buckets; i++) {
+		/* The last takes the rest (bucket_of's rounding rule). */
+		size_t to = i == b->buckets - 1 ?
+				    hi :
+				    from + first_above(sorted + from, hi - from,
+						       b->upper[i]);
+
+		counts[i] = to - from;
+		from = to;
+	}
+	return lo + (n - hi);
+}
+
+/* SORTED ascending; MIN, MAX: the range to bucket (text_histogram3's);
+ * ST: the samples' statistics, or NULL. */
+static void full_histogram(FILE *out, const double *sorted, size_t n,
+			   int buckets, double min, double max, bool identical,
+			   const struct uc_stats *st)
+{
 	struct bounds b = { .buckets = buckets > 0 ? buckets : 10 };
 	uint64_t *counts = calloc((size_t)b.buckets, sizeof(*counts));
-	uint64_t skipped = 0;
+	double mean, variance;
+	uint64_t skipped;
 
 	b.upper = malloc((size_t)b.buckets * sizeof(*b.upper));
 	if (!counts || !b.upper) {
@@ -151,20 +193,23 @@ static void full_histogram(FILE *out, const double *sorted, size_t n,
 		goto out;
 	}
 	compute_bounds(&b, min, max, identical);
-	uc_moments_of(&m, sorted, n);
-	for (size_t i = 0; i < n; i++) {
-		if (sorted[i] < min || sorted[i] > max)
-			skipped++;
-		else
-			counts[bucket_of(&b, sorted[i])]++;
+	if (st) {
+		mean = st->mean;
+		variance = st->variance;
+	} else {
+		struct uc_moments m;
+
+		uc_moments_of(&m, sorted, n);
+		mean = uc_moments_mean(&m);
+		variance = uc_moments_variance(&m);
 	}
+	skipped = count_sorted(&b, sorted, n, counts);
 	fprintf(out, "# NumSamples = %zu; Min = %0.2f; Max = %0.2f\n", n, min, max);
 	if (skipped)
 		fprintf(out, "# %llu value%s outside of min/max\n",
 			(unsigned long long)skipped, skipped > 1 ? "s" : "");
 	fprintf(out, "# Mean = %f; Variance = %f; SD = %f; Median %f\n",
-		uc_moments_mean(&m), uc_moments_variance(&m),
-		sqrt(uc_moments_variance(&m)), uc_median_sorted(sorted, n));
+		mean, variance, sqrt(variance), uc_median_sorted(sorted, n));
 	print_buckets(out, &b, counts);
 out:
 	free(counts);
@@ -172,7 +217,7 @@ out:
 }
 
 void uc_text_histogram_sorted(FILE *out, const double *sorted, size_t n,
-			      int buckets)
+			      int buckets, const struct uc_stats *st)
 {
 	if (n == 0) {
 		fputs("# NumSamples = 0\n", out);
@@ -187,10 +232,10 @@ void uc_text_histogram_sorted(FILE *out, const double *sorted, size_t n,
 	 * bug B6, and on v = -1). */
 	if (sorted[0] == sorted[n - 1])
 		full_histogram(out, sorted, n, buckets, sorted[0], sorted[0] + 1,
-			       true);
+			       true, st);
 	else
 		full_histogram(out, sorted, n, buckets, sorted[0], sorted[n - 1],
-			       false);
+			       false, st);
 }
 
 void uc_text_histogram(FILE *out, const double *samples, size_t n, int buckets)
@@ -204,7 +249,7 @@ void uc_text_histogram(FILE *out, const double *samples, size_t n, int buckets)
 	if (n)
 		memcpy(sorted, samples, n * sizeof(*sorted));
 	uc_sort_samples(sorted, NULL, n);
-	uc_text_histogram_sorted(out, sorted, n, buckets);
+	uc_text_histogram_sorted(out, sorted, n, buckets, NULL);
 	free(sorted);
 }
 

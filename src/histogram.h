@@ -15,11 +15,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "stats.h"
+
 /* BUCKETS <= 0 means 10, as in text_histogram3. */
 void uc_text_histogram(FILE *out, const double *samples, size_t n, int buckets);
-/* The same from samples already sorted ascending (no copy, no sort). */
+/* The same from samples already sorted ascending (no copy, no sort), with
+ * their statistics ST (uc_stats_compute()'s) when the caller has them:
+ * NULL computes their mean and variance here. */
 void uc_text_histogram_sorted(FILE *out, const double *sorted, size_t n,
-			      int buckets);
+			      int buckets, const struct uc_stats *st);
 void uc_batch_histogram(FILE *out, const uint32_t *sizes, size_t n);
 /* Python's repr() of a list of floats, and a newline (for --sets). */
 void uc_print_py_float_list(FILE *out, const double *samples, size_t n);

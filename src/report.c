@@ -134,6 +134,7 @@ void uc_report_sets(FILE *out, const struct uc_report *r,
 		if (opts->sets)
 			print_samples(out, c, (enum uc_metric_id)id);
 		uc_text_histogram_sorted(out, r->ext.metric[id].sorted,
-					 r->ext.metric[id].st.n, opts->buckets);
+					 r->ext.metric[id].st.n, opts->buckets,
+					 &r->ext.metric[id].st);
 	}
 }

@@ -56,5 +56,6 @@ void uc_stats_compute(const double *sorted, size_t n, struct uc_stats *st)
 		return;
 	uc_moments_of(&m, sorted, n);
 	st->mean = uc_moments_mean(&m);
-	st->sd = sqrt(uc_moments_variance(&m));
+	st->variance = uc_moments_variance(&m);
+	st->sd = sqrt(st->variance);
 }

@@ -34,6 +34,7 @@ struct uc_stats {
 	size_t n;
 	double min, p50, p90, p99, p999, max;
 	double mean, sd;      /* 0 when n is 0 */
+	double variance;      /* population variance (sd is its root) */
 };
 
 /* The percentile PPM / 10^6 of SORTED[0..N) (see above); 0 when N is 0. */

@@ -17,6 +17,7 @@
 #include "moments.h"
 #include "pyrepr.h"
 #include "sort.h"
+#include "stats.h"
 #include "test_util.h"
 
 struct capture {
@@ -247,9 +248,76 @@ static void test_radix_sort(void **state)
 		assert_true(a[i] == b[i]);
 }
 
+/* The bucket counts, taken from runs of the sorted samples, against the
+ * rule applied sample by sample: the first bucket whose upper bound is
+ * >= the sample, the last for one above every bound.  The samples hit the
+ * bounds exactly, often, and repeat.  The statistics handed in give the
+ * same text as those computed here. */
+static uint64_t rng = 7;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(rng >> 33) % n;
+}
+
+static void test_counts_follow_the_per_sample_rule(void **state)
+{
+	static double v[500];
+
+	(void)state;
+	for (int round = 0; round < 200; round++) {
+		int buckets = 1 + (int)rnd(25);
+		size_t n = 2 + rnd(499);
+		double lo = (double)rnd(1000) / 7, hi = lo + 1 + (double)rnd(5000) / 3;
+		double step = (hi - lo) / buckets, upper[26];
+		uint64_t want[26] = { 0 };
+		struct uc_stats st;
+		struct capture c, c2;
+		const char *line;
+
+		for (int i = 0; i < buckets; i++)
+			upper[i] = lo + step * (i + 1);
+		v[0] = lo;
+		v[1] = hi;
+		for (size_t i = 2; i < n; i++)
+			v[i] = rnd(2) ? upper[rnd((uint32_t)buckets)] :
+					lo + (hi - lo) * rnd(1000) / 1000;
+		uc_sort_samples(v, NULL, n);
+		for (size_t i = 0; i < n; i++) {
+			int b = 0;
+
+			while (b < buckets - 1 && v[i] > upper[b])
+				b++;
+			want[b]++;
+		}
+		uc_stats_compute(v, n, &st);
+		uc_text_histogram_sorted(capture_open(&c), v, n, buckets, &st);
+		capture_close(&c);
+		uc_text_histogram_sorted(capture_open(&c2), v, n, buckets, NULL);
+		assert_string_equal(c.buf, capture_close(&c2));
+		line = strstr(c.buf, "represents");
+		assert_non_null(line);
+		for (int b = 0; b < buckets; b++) {
+			unsigned long long got;
+
+			line = strchr(line, '[');
+			assert_non_null(line);
+			assert_int_equal(sscanf(line, "[%llu]", &got), 1);
+			if (got != want[b])
+				fail_msg("round %d: bucket %d of %d: %llu, want %llu", round,
+					 b, buckets, got, (unsigned long long)want[b]);
+			line++;
+		}
+		free(c.buf);
+		free(c2.buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counts_follow_the_per_sample_rule),
 		cmocka_unit_test(test_reference_sample),
 		cmocka_unit_test(test_zero_and_one_sample),
 		cmocka_unit_test(test_identical_and_all_zero),
