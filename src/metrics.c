@@ -90,33 +90,69 @@ bool uc_metric_sample(const struct uc_set *s, enum uc_metric_id id, double *v)
 	}
 }
 
-/* The samples of every metric, in set order, into M: the sets', then
- * (for the segments that need no kernel upcall) the lone receives'. One
- * pass, each set read once. */
-static void collect(const struct uc_correlation *c, struct uc_metric m[UC_M_COUNT])
+/*
+ * The samples of every metric, in set order: the sets', then (for the
+ * segments that need no kernel upcall) the lone receives'.  The items are
+ * read in two halves, one per thread, each set once; the first half's
+ * samples go to the front of each metric's array, the second's from its
+ * middle (a half has at most that many), and are moved down to follow the
+ * first's when the metric is sorted.
+ */
+struct collect_job {
+	const struct uc_correlation *c;
+	struct uc_metric *m;
+	size_t mid;                      /* the second half's first item */
+	size_t found[2][UC_M_COUNT];     /* samples of each half */
+};
+
+static const struct uc_set *item(const struct uc_correlation *c, size_t i)
 {
-	for (size_t i = 0; i < c->n_sets + c->n_lone; i++) {
-		const struct uc_set *s = i < c->n_sets ? &c->sets[i] :
-					 &c->lone[i - c->n_sets];
+	return i < c->n_sets ? &c->sets[i] : &c->lone[i - c->n_sets];
+}
+
+static int collect_half(void *arg, int half)
+{
+	struct collect_job *j = arg;
+	size_t from = half ? j->mid : 0;
+	size_t to = half ? j->c->n_sets + j->c->n_lone : j->mid;
+	size_t found[UC_M_COUNT] = { 0 };  /* here, not shared with the
+					    * other half's thread */
+
+	for (size_t i = from; i < to; i++) {
+		const struct uc_set *s = item(j->c, i);
 
 		for (int id = 0; id < UC_M_COUNT; id++) {
-			struct uc_metric *mm = &m[id];
+			struct uc_metric *mm = &j->m[id];
+			size_t at = from + found[id];
 			double v;
 
 			if (!uc_metric_sample(s, (enum uc_metric_id)id, &v))
 				continue;
 			if (mm->sorted_set)
-				mm->sorted_set[mm->n] = (uint32_t)i;
-			mm->sorted[mm->n++] = v;
+				mm->sorted_set[at] = (uint32_t)i;
+			mm->sorted[at] = v;
+			found[id]++;
 		}
 	}
+	memcpy(j->found[half], found, sizeof(found));
+	return 0;
 }
 
-/* Metric I of the array ARG: sorted, and its statistics. */
+/* Metric I: its halves joined, sorted, and its statistics. */
 static int sort_metric(void *arg, int i)
 {
-	struct uc_metric *m = (struct uc_metric *)arg + i;
+	const struct collect_job *j = arg;
+	struct uc_metric *m = &j->m[i];
+	size_t first = j->found[0][i], second = j->found[1][i];
 
+	if (second && j->mid != first) {
+		memmove(m->sorted + first, m->sorted + j->mid,
+			second * sizeof(*m->sorted));
+		if (m->sorted_set)
+			memmove(m->sorted_set + first, m->sorted_set + j->mid,
+				second * sizeof(*m->sorted_set));
+	}
+	m->n = first + second;
 	if (uc_sort_samples(m->sorted, m->sorted_set, m->n))
 		return -ENOMEM;
 	uc_stats_compute(m->sorted, m->n, &m->st);
@@ -126,7 +162,8 @@ static int sort_metric(void *arg, int i)
 int uc_metrics_compute(const struct uc_correlation *c,
 		       struct uc_metric m[UC_M_COUNT])
 {
-	size_t n = c->n_sets + c->n_lone ? c->n_sets + c->n_lone : 1;
+	size_t items = c->n_sets + c->n_lone, n = items ? items : 1;
+	struct collect_job job = { .c = c, .m = m, .mid = items / 2 };
 
 	memset(m, 0, UC_M_COUNT * sizeof(*m));
 	for (int i = 0; i < UC_M_COUNT; i++) {
@@ -141,8 +178,8 @@ int uc_metrics_compute(const struct uc_correlation *c,
 	}
 	/* Every report needs them sorted (medians, percentiles, outliers):
 	 * each is sorted once, for all of them, two at a time. */
-	collect(c, m);
-	if (uc_parallel_for(UC_M_COUNT, sort_metric, m)) {
+	uc_parallel_for(2, collect_half, &job);
+	if (uc_parallel_for(UC_M_COUNT, sort_metric, &job)) {
 		uc_metrics_free(m);
 		return -ENOMEM;
 	}
