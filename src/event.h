@@ -29,8 +29,16 @@ struct uc_event_digest {
 				  * UC_NO_OFFSET */
 	uint32_t in_port;        /* receives: with UC_KEY_PORT_IN_PORT */
 	uint32_t recirc_id;      /* receives: the key's recirculation id, or 0 */
-	uint64_t pkt_hash;       /* kernel upcalls and receives: the packet's
-				  * hash, its L4 checksum zeroed */
+	/* Kernel upcalls and receives: */
+	uint64_t pkt_hash;       /* the packet's hash, its L4 checksum zeroed */
+	uint8_t dp_off;          /* where the datapath's name starts in
+				  * dpif_name (a receive's "system@" skipped) */
+	uint8_t dp_len;          /* ... its length */
+	uint8_t dev_len;         /* kernel upcalls: dev_name's length */
+	uint64_t dp_hash;        /* uc_strtab_hash() of the datapath's name */
+	uint64_t port_hash;      /* kernel upcalls: uc_port_map_name_hash() of
+				  * dpif_name and dev_name */
+	uint64_t comm_hash;      /* receives: uc_strtab_hash() of comm */
 };
 
 /* A record as captured, before any decoding ("usable" is decided later). */

@@ -2,7 +2,7 @@
 /*
  * event_digest.h - what the analysis works out from one event alone: the
  * datapath port its flow key names, its recirculation id, its packet's
- * checksum-blind hash.
+ * checksum-blind hash, the hashes its names are looked up by.
  *
  * None of it depends on the events before, so a file reader's thread can
  * work it out ahead (sink_pipe.h's prepare step) while the analysis

@@ -26,8 +26,8 @@ void uc_port_map_free(struct uc_port_map *map)
 	uc_port_map_init(map);
 }
 
-static uint64_t name_key(const char *dp, size_t dp_len, const char *port,
-			 size_t port_len)
+uint64_t uc_port_map_name_hash(const char *dp, size_t dp_len, const char *port,
+			       size_t port_len)
 {
 	return uc_hash_bytes(port, port_len, uc_hash_bytes(dp, dp_len, 0));
 }
@@ -63,14 +63,13 @@ static bool same_number(const void *ctx, uint32_t i)
 	return e->number == p->number && !strcmp(e->dp, p->dp);
 }
 
+/* The entry of DP/PORT, whose uc_port_map_name_hash() is HASH, or NULL. */
 static struct uc_port_entry *find(const struct uc_port_map *map,
 				  const char *dp, size_t dp_len,
-				  const char *port, size_t port_len)
+				  const char *port, size_t port_len, uint64_t hash)
 {
 	struct probe p = { map, dp, port, dp_len, port_len, 0 };
-	uint32_t i = uc_map64_find(&map->by_name,
-				   name_key(dp, dp_len, port, port_len),
-				   same_name, &p);
+	uint32_t i = uc_map64_find(&map->by_name, hash, same_name, &p);
 
 	return i == UC_MAP64_NONE ? NULL : &map->entries[i];
 }
@@ -83,7 +82,8 @@ int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 	/* An empty name may come without a buffer. */
 	dp = dp_len ? dp : "";
 	port = port_len ? port : "";
-	e = find(map, dp, dp_len, port, port_len);
+	e = find(map, dp, dp_len, port, port_len,
+		 uc_port_map_name_hash(dp, dp_len, port, port_len));
 
 	map->valid = true;
 	if (e) {
@@ -113,7 +113,8 @@ int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 		return -ENOMEM;
 	}
 	e->number = number;
-	if (uc_map64_add(&map->by_name, name_key(dp, dp_len, port, port_len),
+	if (uc_map64_add(&map->by_name,
+			 uc_port_map_name_hash(dp, dp_len, port, port_len),
 			 (uint32_t)map->n) ||
 	    uc_map64_add(&map->by_number, number_key(e->dp, number),
 			 (uint32_t)map->n)) {
@@ -128,8 +129,19 @@ int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 bool uc_port_map_lookup(const struct uc_port_map *map, const char *dp,
 			const char *port, int64_t *number)
 {
-	const struct uc_port_entry *e =
-		find(map, dp, strlen(dp), port, strlen(port));
+	size_t dp_len = strlen(dp), port_len = strlen(port);
+
+	return uc_port_map_lookup_hashed(map, dp, dp_len, port, port_len,
+					 uc_port_map_name_hash(dp, dp_len, port,
+							       port_len),
+					 number);
+}
+
+bool uc_port_map_lookup_hashed(const struct uc_port_map *map, const char *dp,
+			       size_t dp_len, const char *port, size_t port_len,
+			       uint64_t hash, int64_t *number)
+{
+	const struct uc_port_entry *e = find(map, dp, dp_len, port, port_len, hash);
 
 	if (!e)
 		return false;

@@ -39,6 +39,14 @@ int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 /* Looks dp/port up; returns true and sets *number when found. */
 bool uc_port_map_lookup(const struct uc_port_map *map, const char *dp,
 			const char *port, int64_t *number);
+/* The hash a map files DP/PORT (LEN bytes each) under, and the same
+ * lookup when that hash is known: a reader's thread works it out ahead
+ * (event_digest.h). */
+uint64_t uc_port_map_name_hash(const char *dp, size_t dp_len, const char *port,
+			       size_t port_len);
+bool uc_port_map_lookup_hashed(const struct uc_port_map *map, const char *dp,
+			       size_t dp_len, const char *port, size_t port_len,
+			       uint64_t hash, int64_t *number);
 /*
  * The entry of the port named DEV in any datapath (the first, in map
  * order), or NULL: for a kernel record that names its device but not its

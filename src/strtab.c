@@ -32,32 +32,45 @@ static bool same_string(const void *ctx, uint32_t i)
 	return !strcmp(p->tab->str[i], p->s);
 }
 
-static void remember(struct uc_strtab *tab, uint32_t i)
+/* Makes the K-th recent string (or, K = 3, a new one) the most recent. */
+static void remember(struct uc_strtab *tab, int k, uint32_t i, uint64_t hash)
 {
-	memmove(&tab->last[1], &tab->last[0], 3 * sizeof(tab->last[0]));
+	memmove(&tab->last[1], &tab->last[0], (size_t)k * sizeof(tab->last[0]));
+	memmove(&tab->last_hash[1], &tab->last_hash[0],
+		(size_t)k * sizeof(tab->last_hash[0]));
 	tab->last[0] = i + 1;
+	tab->last_hash[0] = hash;
+}
+
+uint64_t uc_strtab_hash(const char *s, size_t len)
+{
+	return uc_hash_bytes(s, len, 0);
 }
 
 uint32_t uc_strtab_intern(struct uc_strtab *tab, const char *s)
 {
+	return uc_strtab_intern_hashed(tab, s, uc_strtab_hash(s, strlen(s)));
+}
+
+uint32_t uc_strtab_intern_hashed(struct uc_strtab *tab, const char *s,
+				 uint64_t key)
+{
 	struct probe probe = { tab, s };
-	uint64_t key;
 	uint32_t i;
 
 	/* Names come in runs (a handler's, its datapath's): the recent
-	 * ones first, most recent in front. */
+	 * ones first, most recent in front, compared in full only when
+	 * their hashes agree. */
 	for (int k = 0; k < 4 && tab->last[k]; k++)
-		if (!strcmp(tab->str[tab->last[k] - 1], s)) {
-			uint32_t hit = tab->last[k];
-
-			memmove(&tab->last[1], &tab->last[0], (size_t)k * sizeof(hit));
-			tab->last[0] = hit;
-			return hit - 1;
+		if (tab->last_hash[k] == key &&
+		    !strcmp(tab->str[tab->last[k] - 1], s)) {
+			i = tab->last[k] - 1;
+			remember(tab, k, i, key);
+			return i;
 		}
-	key = uc_hash_bytes(s, strlen(s), 0);
 	i = uc_map64_find(&tab->index, key, same_string, &probe);
 	if (i != UC_MAP64_NONE) {
-		remember(tab, i);
+		remember(tab, 3, i, key);
 		return i;
 	}
 	if (tab->n == tab->cap) {
@@ -74,6 +87,6 @@ uint32_t uc_strtab_intern(struct uc_strtab *tab, const char *s)
 		free(tab->str[tab->n]);
 		return UINT32_MAX;
 	}
-	remember(tab, (uint32_t)tab->n);
+	remember(tab, 3, (uint32_t)tab->n, key);
 	return (uint32_t)tab->n++;
 }

@@ -42,10 +42,13 @@ void uc_trace_free(struct uc_trace *t)
 /* ---------------------------------------------------------------- ports */
 
 static bool dp_upcall_port(const struct uc_trace *t,
-			   const struct uc_raw_event *ev, int64_t *port)
+			   const struct uc_raw_event *ev,
+			   const struct uc_event_digest *d, int64_t *port)
 {
 	return t->map.valid &&
-	       uc_port_map_lookup(&t->map, ev->dpif_name, ev->dev_name, port);
+	       uc_port_map_lookup_hashed(&t->map, ev->dpif_name, d->dp_len,
+					 ev->dev_name, d->dev_len, d->port_hash,
+					 port);
 }
 
 /* vswitchd names the datapath "system@NAME"; the map knows it as NAME. */
@@ -94,7 +97,7 @@ static enum verdict usable(const struct uc_trace *t,
 	case UC_EV_DP_UPCALL:
 		if (!(ev->pkt_cap > 0 && ev->pkt_size != 0))
 			return NOT_USABLE;
-		return dp_upcall_port(t, ev, port) ? USABLE : NO_PORT;
+		return dp_upcall_port(t, ev, d, port) ? USABLE : NO_PORT;
 	case UC_EV_OP_FLOW_EXECUTE:
 		return ev->pkt_cap > 0 && ev->pkt_size != 0 ? USABLE : NOT_USABLE;
 	default:
@@ -138,9 +141,9 @@ static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
 	struct uc_packet pkt;
 
 	if (ev->event == UC_EV_DP_UPCALL || ev->event == UC_EV_RECV_UPCALL) {
-		const char *dp = ev->event == UC_EV_RECV_UPCALL ?
-					 strip_system(ev->dpif_name) : ev->dpif_name;
-		uint32_t dp_name = uc_strtab_intern(&t->names, dp);
+		uint32_t dp_name = uc_strtab_intern_hashed(&t->names,
+							   ev->dpif_name + d->dp_off,
+							   d->dp_hash);
 
 		if (dp_name == UINT32_MAX)
 			return -ENOMEM;
@@ -149,7 +152,8 @@ static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
 	}
 	/* A handler is known by the name of its first received upcall. */
 	if (ev->event == UC_EV_RECV_UPCALL &&
-	    (u.comm = uc_strtab_intern(&t->names, ev->comm)) == UINT32_MAX)
+	    (u.comm = uc_strtab_intern_hashed(&t->names, ev->comm,
+					      d->comm_hash)) == UINT32_MAX)
 		return -ENOMEM;
 	if (ev->event == UC_EV_RECV_UPCALL)
 		u.recirc_id = d->recirc_id;
