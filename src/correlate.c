@@ -33,7 +33,8 @@ struct set_vec {
  * the slots of kernel upcalls without a set stay empty. */
 struct set_slots {
 	struct uc_set *v;
-	size_t n, cap;          /* n: one past the last slot used */
+	struct uc_packet_info *pkt;   /* beside each slot */
+	size_t n, cap, pkt_cap;       /* n: one past the last slot used */
 };
 
 /* The UFID of a thread's last put request, until its put event. */
@@ -112,6 +113,7 @@ void uc_correlator_free(struct uc_correlator *c)
 	uc_map64_free(&c->failed_taken);
 	uc_map64_free(&c->put_by_tid);
 	free(c->sets.v);
+	free(c->sets.pkt);
 	free(c->lone.v);
 	free(c->dps);
 	free(c->expl);
@@ -416,15 +418,17 @@ struct uc_usable_sink uc_correlator_sink(struct uc_correlator *c)
 
 /* ---------------------------------------------------------------- entries */
 
-/* The slot of the kernel upcall of E, made if need be. */
+/* The slot of the kernel upcall of E, made if need be.  Slots are made
+ * empty as they are reached, not when the array grows: the capacity
+ * beyond the last is never touched (up to half the array's memory). */
 static struct uc_set *set_slot(struct set_slots *slots, uint32_t index)
 {
-	size_t old = slots->cap;
-
 	if (uc_grow((void **)&slots->v, &slots->cap, (size_t)index + 1,
-		    sizeof(*slots->v)))
+		    sizeof(*slots->v)) ||
+	    uc_grow((void **)&slots->pkt, &slots->pkt_cap, (size_t)index + 1,
+		    sizeof(*slots->pkt)))
 		return NULL;
-	for (size_t i = old; i < slots->cap; i++)
+	for (size_t i = slots->n; i <= index; i++)
 		slots->v[i].ev[UC_EV_DP_UPCALL] = UC_NONE;
 	if (index >= slots->n)
 		slots->n = (size_t)index + 1;
@@ -543,6 +547,8 @@ static int on_entry(void *ctx, const struct uc_batch_entry *e)
 	c->recv_no_execute += e->ev[UC_EV_OP_FLOW_EXECUTE] == UC_NONE;
 	if (e->has_dp) {
 		s = set_slot(&c->sets, e->dp.index);
+		if (s)
+			c->sets.pkt[e->dp.index] = e->dp.info;
 	} else {
 		if (uc_grow((void **)&c->lone.v, &c->lone.cap, c->lone.n + 1,
 			    sizeof(*c->lone.v)))
@@ -562,7 +568,6 @@ static int on_entry(void *ctx, const struct uc_batch_entry *e)
 	s->port = e->dp.port;
 	s->dp_name = e->dp.dp_name;
 	s->pkt_len = e->dp.pkt_len;
-	s->pkt = e->dp.info;
 	s->expl = UC_NONE;
 	memset(&s->miss, 0, sizeof(s->miss));
 	rc = explain(c, e, s);
@@ -587,8 +592,10 @@ static void compact_sets(struct set_slots *slots, const uint32_t *index_of)
 		if (s->ev[UC_EV_DP_UPCALL] == UC_NONE)
 			continue;
 		s->thread = index_of[s->thread];
-		if (to != i)
+		if (to != i) {
 			slots->v[to] = *s;
+			slots->pkt[to] = slots->pkt[i];
+		}
 		to++;
 	}
 	slots->n = to;
@@ -708,6 +715,7 @@ int uc_correlator_finish(struct uc_correlator *c, struct uc_correlation *out)
 		return ret;
 	}
 	out->sets = c->sets.v;
+	out->set_pkt = c->sets.pkt;
 	out->n_sets = c->sets.n;
 	out->lone = c->lone.v;
 	out->n_lone = c->lone.n;
@@ -735,6 +743,7 @@ int uc_correlator_finish(struct uc_correlator *c, struct uc_correlation *out)
 void uc_correlation_free(struct uc_correlation *c)
 {
 	free(c->sets);
+	free(c->set_pkt);
 	free(c->lone);
 	free(c->batch_sizes);
 	free(c->threads);

@@ -46,7 +46,6 @@ struct uc_set {
 	int32_t port;
 	uint32_t dp_name;        /* index in the trace's names */
 	uint32_t pkt_len;
-	struct uc_packet_info pkt;   /* the kernel packet's headers */
 	uint32_t expl;           /* its explanation (uc_correlation.expl), or
 				  * UC_NONE */
 	struct uc_miss miss;     /* why it missed (cls UC_MISS_NONE: not
@@ -76,6 +75,9 @@ struct uc_dp_note {
 struct uc_correlation {
 	struct uc_set *sets;     /* matched upcalls, in kernel-upcall order */
 	size_t n_sets;
+	/* Per set, its kernel packet's headers: apart from the sets, which
+	 * every summary reads whole, as only the outliers need them. */
+	struct uc_packet_info *set_pkt;
 	struct uc_set *lone;     /* receives that took no kernel upcall */
 	size_t n_lone;
 	uint32_t *batch_sizes;   /* every batch, in the order it ended */

@@ -160,7 +160,7 @@ static void fill_outlier(const struct uc_ext *x, const struct uc_report *r,
 	snprintf(o->port_name, sizeof(o->port_name), "%s", port ? port : "");
 	o->port = s->port;
 	o->pkt_len = s->pkt_len;
-	uc_packet_describe(&s->pkt, o->packet, sizeof(o->packet));
+	uc_packet_describe(&r->corr.set_pkt[set], o->packet, sizeof(o->packet));
 	if (s->expl != UC_NONE) {
 		const struct uc_explanation *e = &r->corr.expl[s->expl];
 
