@@ -20,6 +20,9 @@
 
 #define BLOCK_SIZE (1u << 20)
 #define MAX_BLOCKS 4            /* in flight: 4 MiB whatever the input */
+/* A producer waiting for room is woken once this many blocks are free, not
+ * at each: a wakeup is an inter-processor interrupt, dear in a VM. */
+#define REFILL_BLOCKS (MAX_BLOCKS / 2)
 #define ALIGN 8                 /* records start aligned for the structs */
 
 enum rec_kind { REC_INFO = 1, REC_MAP, REC_EVENT, REC_MISSED, REC_XEVENT };
@@ -48,10 +51,14 @@ struct block {
 
 struct pipe {
 	pthread_mutex_t lock;
-	pthread_cond_t changed;
+	pthread_cond_t room, data;       /* the producer waits for room, the
+					  * consumer for data; each is woken
+					  * only when it waits */
+	bool producer_waits, consumer_waits;
 	struct block *full, *full_tail;  /* filled, for the consumer */
 	struct block *free;              /* emptied, for the producer */
 	int n_blocks;                    /* allocated */
+	int n_free;                      /* of them, in free */
 	bool done;                       /* the producer returned */
 	atomic_bool stop;                /* the consumer wants no more */
 	bool out_of_memory;              /* the producer could not get a block */
@@ -98,12 +105,14 @@ static int next_block(struct pipe *p)
 			p->full = p->cur;
 		p->full_tail = p->cur;
 		p->cur = NULL;
-		pthread_cond_broadcast(&p->changed);
+		if (p->consumer_waits)
+			pthread_cond_signal(&p->data);
 	}
 	while (!p->cur && !atomic_load(&p->stop)) {
 		if (p->free) {
 			p->cur = p->free;
 			p->free = p->free->next;
+			p->n_free--;
 		} else if (p->n_blocks < MAX_BLOCKS) {
 			p->cur = block_new();
 			if (!p->cur) {
@@ -112,7 +121,8 @@ static int next_block(struct pipe *p)
 			}
 			p->n_blocks++;
 		} else {
-			pthread_cond_wait(&p->changed, &p->lock);
+			p->producer_waits = true;
+			pthread_cond_wait(&p->room, &p->lock);
 		}
 	}
 	if (p->cur)
@@ -259,7 +269,7 @@ static void *producer_main(void *arg)
 	block_free(p->cur);
 	p->cur = NULL;
 	p->done = true;
-	pthread_cond_broadcast(&p->changed);
+	pthread_cond_signal(&p->data);
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
@@ -344,8 +354,11 @@ static struct block *take_block(struct pipe *p)
 	struct block *b;
 
 	pthread_mutex_lock(&p->lock);
-	while (!p->full && !p->done)
-		pthread_cond_wait(&p->changed, &p->lock);
+	while (!p->full && !p->done) {
+		p->consumer_waits = true;
+		pthread_cond_wait(&p->data, &p->lock);
+	}
+	p->consumer_waits = false;
 	b = p->full;
 	if (b) {
 		p->full = b->next;
@@ -361,7 +374,12 @@ static void give_back(struct pipe *p, struct block *b)
 	pthread_mutex_lock(&p->lock);
 	b->next = p->free;
 	p->free = b;
-	pthread_cond_broadcast(&p->changed);
+	p->n_free++;
+	if (p->producer_waits &&
+	    (p->n_free >= REFILL_BLOCKS || atomic_load(&p->stop))) {
+		p->producer_waits = false;
+		pthread_cond_signal(&p->room);
+	}
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -373,7 +391,8 @@ static void pipe_free(struct pipe *p)
 		p->free = b->next;
 		block_free(b);
 	}
-	pthread_cond_destroy(&p->changed);
+	pthread_cond_destroy(&p->room);
+	pthread_cond_destroy(&p->data);
 	pthread_mutex_destroy(&p->lock);
 }
 
@@ -388,7 +407,8 @@ int uc_pipe_run(uc_producer_fn produce, void *arg, uc_prepare_fn prepare,
 
 	*consumer_rc = 0;
 	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.changed, NULL);
+	pthread_cond_init(&p.room, NULL);
+	pthread_cond_init(&p.data, NULL);
 	atomic_init(&p.stop, false);
 	if (pthread_create(&thread, NULL, producer_main, &p)) {
 		pipe_free(&p);
