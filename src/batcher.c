@@ -14,8 +14,11 @@
 /* An entry of an open batch, with its receive's packet for comparison. */
 struct open_entry {
 	struct uc_batch_entry e;
-	uint8_t *pkt;            /* the receive's captured bytes (owned) */
+	uint8_t *pkt;            /* the receive's captured bytes (owned; the
+				  * slot keeps its buffer for the next
+				  * batch's entry: no allocation per upcall) */
 	uint32_t pkt_len, cap;
+	uint32_t room;           /* pkt's size */
 };
 
 struct kernel_exec {
@@ -60,8 +63,6 @@ struct uc_batcher *uc_batcher_new(struct uc_entry_sink sink)
 
 static void drop_batch(struct thread_state *ts)
 {
-	for (size_t i = 0; i < ts->n_batch; i++)
-		free(ts->batch[i].pkt);
 	ts->n_batch = 0;
 }
 
@@ -70,7 +71,8 @@ void uc_batcher_free(struct uc_batcher *b)
 	if (!b)
 		return;
 	for (size_t k = 0; k < b->n_threads; k++) {
-		drop_batch(&b->threads[k]);
+		for (size_t i = 0; i < b->threads[k].cap_batch; i++)
+			free(b->threads[k].batch[i].pkt);
 		free(b->threads[k].batch);
 		free(b->threads[k].fifo);
 	}
@@ -187,16 +189,27 @@ static int add_recv(struct uc_batcher *b, struct thread_state *ts,
 		    const struct uc_usable *ev, const struct uc_dp_match *dp)
 {
 	const struct uc_packet *p = ev->pkt;
+	uint32_t need = p->cap ? p->cap : 1, room;
 	struct open_entry *o;
+	uint8_t *pkt;
 
-	if (uc_grow((void **)&ts->batch, &ts->cap_batch, ts->n_batch + 1,
-		    sizeof(*ts->batch)))
+	if (uc_grow_zeroed((void **)&ts->batch, &ts->cap_batch, ts->n_batch + 1,
+			   sizeof(*ts->batch)))
 		return -ENOMEM;
 	o = &ts->batch[ts->n_batch];
+	pkt = o->pkt;
+	room = o->room;
+	if (room < need) {
+		uint8_t *grown = realloc(pkt, need);
+
+		if (!grown)
+			return -ENOMEM;
+		pkt = grown;
+		room = need;
+	}
 	memset(o, 0, sizeof(*o));
-	o->pkt = malloc(p->cap ? p->cap : 1);
-	if (!o->pkt)
-		return -ENOMEM;
+	o->pkt = pkt;
+	o->room = room;
 	memcpy(o->pkt, p->bytes, p->cap);
 	o->pkt_len = p->len;
 	o->cap = p->cap;

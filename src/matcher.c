@@ -30,7 +30,10 @@ struct link {
 
 struct dp_node {
 	uint64_t ts, hash, flow_id;
-	uint8_t *bytes;          /* a copy while it waits */
+	uint8_t *bytes;          /* a copy while it waits (in buf) */
+	uint8_t *buf;            /* the slot's buffer, kept while the slot
+				  * is free: no allocation per upcall */
+	uint32_t buf_size;
 	uint32_t seq, index, cpu, len, cap, frag_len, dp_name;
 	int32_t port;
 	uint16_t csum_off;
@@ -95,7 +98,7 @@ void uc_matcher_free(struct uc_matcher *m)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->n_nodes; i++)
-		free(m->node[i].bytes);
+		free(m->node[i].buf);
 	for (size_t i = 0; i < m->n_lens; i++)
 		free(m->lens[i].sizes);
 	free(m->node);
@@ -215,6 +218,8 @@ static uint32_t new_node(struct uc_matcher *m)
 		    sizeof(*m->node)))
 		return UC_NONE;
 	m->node[m->n_nodes].bytes = NULL;
+	m->node[m->n_nodes].buf = NULL;
+	m->node[m->n_nodes].buf_size = 0;
 	return (uint32_t)m->n_nodes++;
 }
 
@@ -235,8 +240,9 @@ int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
 {
 	const struct uc_packet *p = dp->pkt;
 	struct len_info *li = len_info(m, p->len, true);
-	uint32_t list, chain = UC_NONE, id;
+	uint32_t list, chain = UC_NONE, id, buf_size, need = p->cap ? p->cap : 1;
 	struct dp_node *n;
+	uint8_t *buf;
 
 	if (!li)
 		return -ENOMEM;
@@ -250,6 +256,19 @@ int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
 	if (id == UC_NONE)
 		return -ENOMEM;
 	n = &m->node[id];
+	buf = n->buf;
+	buf_size = n->buf_size;
+	if (buf_size < need) {
+		uint8_t *grown = realloc(buf, need);
+
+		if (!grown) {
+			n->next_free = m->free_node;
+			m->free_node = id;
+			return -ENOMEM;
+		}
+		buf = grown;
+		buf_size = need;
+	}
 	*n = (struct dp_node){
 		.ts = dp->ts, .hash = p->hash, .flow_id = flow_id,
 		.seq = dp->seq, .index = index,
@@ -257,16 +276,10 @@ int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
 		.len = p->len, .cap = p->cap, .frag_len = p->frag_len,
 		.dp_name = p->dp_name, .port = p->dp_port,
 		.csum_off = p->csum_off, .chain = chain, .list = list,
-		.bytes = malloc(p->cap ? p->cap : 1),
+		.bytes = buf, .buf = buf, .buf_size = buf_size,
 	};
-	if (!n->bytes) {
-		n->next_free = m->free_node;
-		m->free_node = id;
-		return -ENOMEM;
-	}
 	memcpy(n->bytes, p->bytes, p->cap);
 	if (m->indexed && uc_map64_add(&m->by_index, index, id)) {
-		free(n->bytes);
 		n->bytes = NULL;
 		n->next_free = m->free_node;
 		m->free_node = id;
@@ -297,7 +310,6 @@ static void remove_node(struct uc_matcher *m, uint32_t id)
 	len_info(m, n->len, false)->waiting--;
 	if (m->indexed)
 		uc_map64_remove(&m->by_index, n->index, id);
-	free(n->bytes);
 	n->bytes = NULL;
 	n->next_free = m->free_node;
 	m->free_node = id;
