@@ -112,7 +112,7 @@ for n in $SIZES; do
 		# What reading the file costs at all: cat, best of as many.
 		# shellcheck disable=SC2046
 		set -- $(best_of cat "$f")
-		echo "$events $fmt $bytes $rs $as $arss $1" >> "$results"
+		echo "$events $fmt $bytes $rs $as $arss $1 $n" >> "$results"
 	done
 done
 
@@ -140,9 +140,10 @@ BEGIN {
 		line = line sprintf(" %7.3f %10.0f %8.1f | %8.1f %8.2f | %6.3f %6.1fx", as,
 				    ev / as, mb(bytes) / as, rss,
 				    rss / mb(bytes), cat_s, as / cat_s)
-		# The largest native trace replays within 8 times what cat
+		# The native trace of a million events (as asked of gen_trace,
+		# which makes a few less) replays within 8 times what cat
 		# takes to read it.
-		if (fmt == "native" && ev >= 1e6)
+		if (fmt == "native" && $8 >= 1e6)
 			cat_ok = as <= 8 * cat_s
 		if (fmt == "native")
 			native_ok = (native_ok == "" || native_ok) && ev / as >= 2e6
