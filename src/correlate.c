@@ -580,9 +580,11 @@ static int on_entry(void *ctx, const struct uc_batch_entry *e)
 
 /* ---------------------------------------------------------------- finish */
 
-/* Squeezes out the slots of kernel upcalls without a set, in order, and
- * gives each set its thread's index among those that received upcalls. */
-static void compact_sets(struct set_slots *slots, const uint32_t *index_of)
+/* Squeezes out the slots of kernel upcalls without a set, in order,
+ * gives each set its thread's index among those that received upcalls,
+ * and counts the sets of note (in the same pass over the sets). */
+static void compact_sets(struct set_slots *slots, const uint32_t *index_of,
+			 struct uc_correlation *out)
 {
 	size_t to = 0;
 
@@ -592,6 +594,8 @@ static void compact_sets(struct set_slots *slots, const uint32_t *index_of)
 		if (s->ev[UC_EV_DP_UPCALL] == UC_NONE)
 			continue;
 		s->thread = index_of[s->thread];
+		out->suspect_sets += s->suspect;
+		out->recv_before_dp += s->ts[UC_EV_RECV_UPCALL] < s->ts[UC_EV_DP_UPCALL];
 		if (to != i) {
 			slots->v[to] = *s;
 			slots->pkt[to] = slots->pkt[i];
@@ -621,7 +625,7 @@ static int collect_threads(struct uc_correlator *c, struct uc_correlation *out)
 				.tid = th.tid, .comm = th.comm, .upcalls = th.upcalls,
 			};
 	}
-	compact_sets(&c->sets, index_of);
+	compact_sets(&c->sets, index_of, out);
 	for (size_t i = 0; i < c->lone.n; i++)
 		c->lone.v[i].thread = index_of[c->lone.v[i].thread];
 	free(index_of);
@@ -640,16 +644,6 @@ static int copy_sizes(const struct uc_batcher *b, struct uc_correlation *out)
 		memcpy(out->batch_sizes, sizes, n * sizeof(*sizes));
 	out->n_batches = n;
 	return 0;
-}
-
-static void count_sets(struct uc_correlation *out)
-{
-	for (size_t i = 0; i < out->n_sets; i++) {
-		const struct uc_set *s = &out->sets[i];
-
-		out->suspect_sets += s->suspect;
-		out->recv_before_dp += s->ts[UC_EV_RECV_UPCALL] < s->ts[UC_EV_DP_UPCALL];
-	}
 }
 
 /* A kernel upcall no receive took, at the end: handed on. */
@@ -736,7 +730,6 @@ int uc_correlator_finish(struct uc_correlator *c, struct uc_correlation *out)
 	out->warn_partial = uc_matcher_warn_partial(c->matcher);
 	out->warn_frag = uc_matcher_warn_frag(c->matcher);
 	take_extras(c, out);
-	count_sets(out);
 	return 0;
 }
 

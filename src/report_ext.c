@@ -315,6 +315,33 @@ static int sort_ports(struct uc_ext *x, struct uc_group *by_id, size_t n,
 	return 0;
 }
 
+/*
+ * A few ports carry most upcalls, interleaved: a small direct-mapped
+ * cache of their ids spares most hash lookups (two per upcall).  An id
+ * of UC_MAP64_NONE marks an empty line.
+ */
+#define PORT_CACHE 16
+
+struct port_cache {
+	uint64_t key[PORT_CACHE];
+	uint32_t id[PORT_CACHE];
+};
+
+static void port_cache_init(struct port_cache *pc)
+{
+	for (int i = 0; i < PORT_CACHE; i++)
+		pc->id[i] = UC_MAP64_NONE;
+}
+
+static uint32_t *port_cache_line(struct port_cache *pc, uint64_t key, bool *hit)
+{
+	unsigned line = (unsigned)((key >> 32) * 7 + (key & 0xffffffffu)) % PORT_CACHE;
+
+	*hit = pc->id[line] != UC_MAP64_NONE && pc->key[line] == key;
+	pc->key[line] = key;
+	return &pc->id[line];
+}
+
 /* Every usable kernel upcall counts for its port, matched or not. */
 static int by_port(struct uc_ext *x, const struct uc_report *r,
 		   const struct sorted_primary *sp, struct scratch *sc)
@@ -323,14 +350,21 @@ static int by_port(struct uc_ext *x, const struct uc_report *r,
 	struct uc_map64 ids;
 	struct uc_group *by_id = NULL;
 	uint32_t *remap = NULL, n = 0;
+	struct port_cache pc;
 	size_t cap = 0;
+	bool hit;
 	int ret = -ENOMEM;
 
 	uc_map64_init(&ids);
+	port_cache_init(&pc);
 	for (size_t i = 0; i < c->n_dps; i++) {
 		const struct uc_dp_note *d = &c->dps[i];
-		uint32_t id = uc_map64_intern(&ids, port_key(d->dp_name, d->port), &n);
+		uint64_t key = port_key(d->dp_name, d->port);
+		uint32_t *cached = port_cache_line(&pc, key, &hit);
+		uint32_t id = hit ? *cached : uc_map64_intern(&ids, key, &n);
 		const char *dp, *name;
+
+		*cached = id;
 
 		if (id == UC_MAP64_NONE ||
 		    (id >= cap && uc_grow_zeroed((void **)&by_id, &cap, id + 1,
@@ -348,9 +382,15 @@ static int by_port(struct uc_ext *x, const struct uc_report *r,
 	remap = malloc((n ? n : 1) * sizeof(*remap));
 	if (!remap || sort_ports(x, by_id, n, remap))
 		goto out;
-	for (size_t s = 0; s < c->n_sets; s++)
-		sc->group_of[s] = remap[uc_map64_get(&ids, port_key(c->sets[s].dp_name,
-								      c->sets[s].port))];
+	port_cache_init(&pc);
+	for (size_t s = 0; s < c->n_sets; s++) {
+		uint64_t key = port_key(c->sets[s].dp_name, c->sets[s].port);
+		uint32_t *cached = port_cache_line(&pc, key, &hit);
+
+		if (!hit)
+			*cached = remap[uc_map64_get(&ids, key)];
+		sc->group_of[s] = *cached;
+	}
 	ret = group_stats(c, sp, sc, &x->ports);
 out:
 	uc_map64_free(&ids);

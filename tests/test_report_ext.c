@@ -306,6 +306,68 @@ static void test_synthetic_breakdowns(void **state)
 	uc_analysis_free(&s.a);
 }
 
+/*
+ * Forty ports, more than the port breakdown's cache of ids holds, their
+ * upcalls interleaved: port P has P % 5 + 1 kernel upcalls, and the
+ * receive of each whose (P + round) % 3 is 0 never comes.  Each port's
+ * row counts its own.
+ */
+#define MANY_PORTS 40
+
+static void test_many_ports_breakdown(void **state)
+{
+	unsigned want_up[MANY_PORTS + 1] = { 0 }, want_sets[MANY_PORTS + 1] = { 0 };
+	struct uc_trace_config cfg = { 0 };
+	struct uc_port_map map;
+	struct analysis a;
+	struct stream s;
+	uint64_t t = 1000 * S_NS;
+	uint8_t pkt[60];
+
+	(void)state;
+	assert_int_equal(uc_analysis_init(&s.a, &cfg), 0);
+	s.sink = uc_analysis_sink(&s.a);
+	uc_port_map_init(&map);
+	for (uint32_t p = 1; p <= MANY_PORTS; p++) {
+		char dev[16];
+
+		snprintf(dev, sizeof(dev), "eth%u", p);
+		assert_int_equal(uc_port_map_set(&map, "system", 6, dev, strlen(dev), p), 0);
+	}
+	assert_int_equal(s.sink.on_port_map(s.sink.ctx, &map), 0);
+	uc_port_map_free(&map);
+	for (uint32_t round = 0; round < 5; round++)
+		for (uint32_t p = 1; p <= MANY_PORTS; p++) {
+			char dev[16];
+
+			if (round >= p % 5 + 1)
+				continue;
+			snprintf(dev, sizeof(dev), "eth%u", p);
+			make_packet(pkt, 17, (uint8_t)p, (uint8_t)round, (uint16_t)(p * 10 + round), 53);
+			emit(&s, UC_EV_DP_UPCALL, t, 0, pkt, dev, 0);
+			want_up[p]++;
+			if ((p + round) % 3) {
+				emit(&s, UC_EV_RECV_UPCALL, t + 10 * US, 7, pkt, NULL, p);
+				emit(&s, UC_EV_OP_FLOW_PUT, t + 15 * US, 7, NULL, NULL, 0);
+				emit(&s, UC_EV_OP_FLOW_EXECUTE, t + 16 * US, 7, pkt, NULL, 0);
+				emit(&s, UC_EV_OVS_PKT_EXEC, t + 30 * US, 7, NULL, NULL, 0);
+				want_sets[p]++;
+			}
+			t += 100 * US;
+		}
+	analyse(&s.a, &a, 0);
+	assert_int_equal(a.r.ext.ports.n, MANY_PORTS);
+	for (size_t k = 0; k < a.r.ext.ports.n; k++) {
+		const struct uc_group *g = &a.r.ext.ports.g[k];
+
+		assert_true(g->key >= 1 && g->key <= MANY_PORTS);
+		assert_int_equal(g->upcalls, want_up[g->key]);
+		assert_int_equal(g->sets, want_sets[g->key]);
+	}
+	analysis_free(&a);
+	uc_analysis_free(&s.a);
+}
+
 static void test_synthetic_accounting(void **state)
 {
 	struct stream s;
@@ -706,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_synthetic_statistics),
 		cmocka_unit_test(test_synthetic_outliers),
 		cmocka_unit_test(test_synthetic_breakdowns),
+		cmocka_unit_test(test_many_ports_breakdown),
 		cmocka_unit_test(test_synthetic_accounting),
 		cmocka_unit_test(test_synthetic_text),
 		cmocka_unit_test(test_no_sets),
