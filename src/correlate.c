@@ -35,6 +35,7 @@ struct set_slots {
 	struct uc_set *v;
 	struct uc_packet_info *pkt;   /* beside each slot */
 	size_t n, cap, pkt_cap;       /* n: one past the last slot used */
+	size_t v_resident, pkt_resident;  /* uc_populate_ahead's */
 };
 
 /* The UFID of a thread's last put request, until its put event. */
@@ -52,7 +53,7 @@ struct uc_correlator {
 	struct set_slots sets;
 	struct set_vec lone;
 	struct uc_dp_note *dps;
-	size_t n_dps, cap_dps;
+	size_t n_dps, cap_dps, dps_resident;
 	uint64_t recv_filtered, recv_other_port;
 	uint64_t n_recv, recv_no_put, recv_no_execute;
 	/* kernel upcalls by (CPU, ts), for the verdicts: built at the first */
@@ -139,6 +140,8 @@ static int add_dp(struct uc_correlator *c, const struct uc_usable *ev)
 
 	if (uc_grow((void **)&c->dps, &c->cap_dps, c->n_dps + 1, sizeof(*c->dps)))
 		return -ENOMEM;
+	uc_populate_ahead(c->dps, c->cap_dps, sizeof(*c->dps), c->n_dps + 1,
+			  &c->dps_resident);
 	c->dps[c->n_dps] = (struct uc_dp_note){
 		ev->ts, ev->pkt->dp_name, ev->pkt->dp_port, ev->cpu,
 	};
@@ -428,6 +431,10 @@ static struct uc_set *set_slot(struct set_slots *slots, uint32_t index)
 	    uc_grow((void **)&slots->pkt, &slots->pkt_cap, (size_t)index + 1,
 		    sizeof(*slots->pkt)))
 		return NULL;
+	uc_populate_ahead(slots->v, slots->cap, sizeof(*slots->v), (size_t)index + 1,
+			  &slots->v_resident);
+	uc_populate_ahead(slots->pkt, slots->pkt_cap, sizeof(*slots->pkt),
+			  (size_t)index + 1, &slots->pkt_resident);
 	for (size_t i = slots->n; i <= index; i++)
 		slots->v[i].ev[UC_EV_DP_UPCALL] = UC_NONE;
 	if (index >= slots->n)
