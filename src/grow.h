@@ -18,7 +18,7 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-#define UC_POPULATE_STEP (1u << 20)
+#define UC_POPULATE_STEP (1u << 18)
 #define UC_PAGE 4096u
 
 /* Makes *P hold at least NEED elements of ELEM bytes.  0 or -ENOMEM. */
