@@ -18,7 +18,6 @@
 
 #include "event_digest.h"
 #include "flow_key.h"
-#include "packet.h"
 #include "trace.h"
 
 void uc_trace_init(struct uc_trace *t, const struct uc_trace_config *cfg,
