@@ -91,23 +91,29 @@ static struct block *block_new(void)
 	return b;
 }
 
+/* Producer, locked: hands the current block over, if it holds any. */
+static void hand_over(struct pipe *p)
+{
+	if (!p->cur || !p->cur->len)
+		return;
+	p->cur->next = NULL;
+	if (p->full_tail)
+		p->full_tail->next = p->cur;
+	else
+		p->full = p->cur;
+	p->full_tail = p->cur;
+	p->cur = NULL;
+	if (p->consumer_waits)
+		pthread_cond_signal(&p->data);
+}
+
 /* Producer: hands the current block over and takes an empty one. */
 static int next_block(struct pipe *p)
 {
 	struct block *b;
 
 	pthread_mutex_lock(&p->lock);
-	if (p->cur && p->cur->len) {
-		p->cur->next = NULL;
-		if (p->full_tail)
-			p->full_tail->next = p->cur;
-		else
-			p->full = p->cur;
-		p->full_tail = p->cur;
-		p->cur = NULL;
-		if (p->consumer_waits)
-			pthread_cond_signal(&p->data);
-	}
+	hand_over(p);
 	while (!p->cur && !atomic_load(&p->stop)) {
 		if (p->free) {
 			p->cur = p->free;
@@ -263,9 +269,8 @@ static void *producer_main(void *arg)
 		p->producer_ret = -1;
 	}
 	/* Hand over the last block, then say it is over. */
-	if (p->cur && p->cur->len)
-		next_block(p);
 	pthread_mutex_lock(&p->lock);
+	hand_over(p);
 	block_free(p->cur);
 	p->cur = NULL;
 	p->done = true;
