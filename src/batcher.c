@@ -189,8 +189,8 @@ static int add_recv(struct uc_batcher *b, struct thread_state *ts,
 		    const struct uc_usable *ev, const struct uc_dp_match *dp)
 {
 	const struct uc_packet *p = ev->pkt;
-	uint32_t need = p->cap ? p->cap : 1, room;
 	struct open_entry *o;
+	uint32_t room;
 	uint8_t *pkt;
 
 	if (uc_grow_zeroed((void **)&ts->batch, &ts->cap_batch, ts->n_batch + 1,
@@ -199,14 +199,8 @@ static int add_recv(struct uc_batcher *b, struct thread_state *ts,
 	o = &ts->batch[ts->n_batch];
 	pkt = o->pkt;
 	room = o->room;
-	if (room < need) {
-		uint8_t *grown = realloc(pkt, need);
-
-		if (!grown)
-			return -ENOMEM;
-		pkt = grown;
-		room = need;
-	}
+	if (uc_buf_reserve(&pkt, &room, p->cap ? p->cap : 1))
+		return -ENOMEM;
 	memset(o, 0, sizeof(*o));
 	o->pkt = pkt;
 	o->room = room;

@@ -51,6 +51,22 @@ static inline int uc_grow_zeroed(void **p, size_t *cap, size_t need, size_t elem
 	return 0;
 }
 
+/* Makes a kept buffer *P of *SIZE bytes hold at least NEED (> 0) bytes,
+ * keeping it when it does: 0 or -ENOMEM (*P and *SIZE as they were). */
+static inline int uc_buf_reserve(uint8_t **p, uint32_t *size, uint32_t need)
+{
+	uint8_t *q;
+
+	if (*size >= need)
+		return 0;
+	q = realloc(*p, need);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*size = need;
+	return 0;
+}
+
 /*
  * Makes element NEED - 1 of P (CAP elements of ELEM bytes, from uc_grow)
  * resident, with up to UC_POPULATE_STEP bytes after it: one

@@ -240,7 +240,7 @@ int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
 {
 	const struct uc_packet *p = dp->pkt;
 	struct len_info *li = len_info(m, p->len, true);
-	uint32_t list, chain = UC_NONE, id, buf_size, need = p->cap ? p->cap : 1;
+	uint32_t list, chain = UC_NONE, id, buf_size;
 	struct dp_node *n;
 	uint8_t *buf;
 
@@ -258,16 +258,10 @@ int uc_matcher_add_dp(struct uc_matcher *m, const struct uc_usable *dp,
 	n = &m->node[id];
 	buf = n->buf;
 	buf_size = n->buf_size;
-	if (buf_size < need) {
-		uint8_t *grown = realloc(buf, need);
-
-		if (!grown) {
-			n->next_free = m->free_node;
-			m->free_node = id;
-			return -ENOMEM;
-		}
-		buf = grown;
-		buf_size = need;
+	if (uc_buf_reserve(&buf, &buf_size, p->cap ? p->cap : 1)) {
+		n->next_free = m->free_node;
+		m->free_node = id;
+		return -ENOMEM;
 	}
 	*n = (struct dp_node){
 		.ts = dp->ts, .hash = p->hash, .flow_id = flow_id,
