@@ -33,8 +33,8 @@ struct set_vec {
  * the slots of kernel upcalls without a set stay empty. */
 struct set_slots {
 	struct uc_set *v;
-	struct uc_packet_info *pkt;   /* beside each slot */
-	size_t n, cap, pkt_cap;       /* n: one past the last slot used */
+	struct uc_packet_info *pkt;   /* beside each slot (as many) */
+	size_t n, cap;                /* n: one past the last slot used */
 	size_t v_resident, pkt_resident;  /* uc_populate_ahead's */
 };
 
@@ -426,14 +426,16 @@ struct uc_usable_sink uc_correlator_sink(struct uc_correlator *c)
  * beyond the last is never touched (up to half the array's memory). */
 static struct uc_set *set_slot(struct set_slots *slots, uint32_t index)
 {
-	if (uc_grow((void **)&slots->v, &slots->cap, (size_t)index + 1,
-		    sizeof(*slots->v)) ||
-	    uc_grow((void **)&slots->pkt, &slots->pkt_cap, (size_t)index + 1,
-		    sizeof(*slots->pkt)))
+	size_t cap = slots->cap;
+
+	/* The packets' array grows with the sets': one capacity. */
+	if (uc_grow((void **)&slots->pkt, &cap, (size_t)index + 1, sizeof(*slots->pkt)) ||
+	    uc_grow((void **)&slots->v, &slots->cap, (size_t)index + 1,
+		    sizeof(*slots->v)))
 		return NULL;
 	uc_populate_ahead(slots->v, slots->cap, sizeof(*slots->v), (size_t)index + 1,
 			  &slots->v_resident);
-	uc_populate_ahead(slots->pkt, slots->pkt_cap, sizeof(*slots->pkt),
+	uc_populate_ahead(slots->pkt, slots->cap, sizeof(*slots->pkt),
 			  (size_t)index + 1, &slots->pkt_resident);
 	for (size_t i = slots->n; i <= index; i++)
 		slots->v[i].ev[UC_EV_DP_UPCALL] = UC_NONE;
