@@ -50,10 +50,12 @@ static bool dp_upcall_port(const struct uc_trace *t,
 					 port);
 }
 
-/* vswitchd names the datapath "system@NAME"; the map knows it as NAME. */
-static const char *strip_system(const char *dpif_name)
+/* The datapath's name as the map knows it: vswitchd's "system@NAME"
+ * without its prefix (the digest says where NAME starts). */
+static const char *dp_name_of(const struct uc_raw_event *ev,
+			      const struct uc_event_digest *d)
 {
-	return strncmp(dpif_name, "system@", 7) ? dpif_name : dpif_name + 7;
+	return ev->dpif_name + d->dp_off;
 }
 
 static bool recv_upcall_port(const struct uc_trace *t,
@@ -69,8 +71,8 @@ static bool recv_upcall_port(const struct uc_trace *t,
 		return true;
 	case UC_KEY_PORT_NONE:
 		return t->map.valid &&
-		       uc_port_map_lookup(&t->map, strip_system(ev->dpif_name),
-					  "ovs-system", port);
+		       uc_port_map_lookup(&t->map, dp_name_of(ev, d), "ovs-system",
+					  port);
 	default:
 		return false;
 	}
@@ -141,8 +143,7 @@ static int pass_on(struct uc_trace *t, const struct uc_raw_event *ev,
 
 	if (ev->event == UC_EV_DP_UPCALL || ev->event == UC_EV_RECV_UPCALL) {
 		uint32_t dp_name = uc_strtab_intern_hashed(&t->names,
-							   ev->dpif_name + d->dp_off,
-							   d->dp_hash);
+							   dp_name_of(ev, d), d->dp_hash);
 
 		if (dp_name == UINT32_MAX)
 			return -ENOMEM;
@@ -176,7 +177,8 @@ void uc_live_print_header(FILE *out)
 }
 
 /* upcall_cost.py's Event.__str__() and its subclasses'. */
-static void live_print(FILE *out, const struct uc_raw_event *ev, int64_t port)
+static void live_print(FILE *out, const struct uc_raw_event *ev,
+		       const struct uc_event_digest *d, int64_t port)
 {
 	const char *name = ev->event == UC_EV_DP_UPCALL ||
 					   ev->event == UC_EV_RECV_UPCALL ?
@@ -191,7 +193,7 @@ static void live_print(FILE *out, const struct uc_raw_event *ev, int64_t port)
 			(long long)port, ev->pkt_size, ev->pkt_frag_size);
 		break;
 	case UC_EV_RECV_UPCALL:
-		fprintf(out, ": %-17s %4lld %4u", strip_system(ev->dpif_name),
+		fprintf(out, ": %-17s %4lld %4u", dp_name_of(ev, d),
 			(long long)port, ev->pkt_size);
 		break;
 	case UC_EV_OP_FLOW_EXECUTE:
@@ -259,7 +261,7 @@ static int on_event(void *ctx, const struct uc_raw_event *ev)
 		t->usable[ev->event]++;
 		ret = pass_on(t, ev, d, port, 0);
 		if (!ret && t->cfg.live_out)
-			live_print(t->cfg.live_out, ev, port);
+			live_print(t->cfg.live_out, ev, d, port);
 		break;
 	case NO_PORT:
 		if (ev->event == UC_EV_DP_UPCALL)
