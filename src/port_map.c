@@ -78,12 +78,13 @@ int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 		    const char *port, size_t port_len, int64_t number)
 {
 	struct uc_port_entry *e;
+	uint64_t hash;
 
 	/* An empty name may come without a buffer. */
 	dp = dp_len ? dp : "";
 	port = port_len ? port : "";
-	e = find(map, dp, dp_len, port, port_len,
-		 uc_port_map_name_hash(dp, dp_len, port, port_len));
+	hash = uc_port_map_name_hash(dp, dp_len, port, port_len);
+	e = find(map, dp, dp_len, port, port_len, hash);
 
 	map->valid = true;
 	if (e) {
@@ -113,9 +114,7 @@ int uc_port_map_set(struct uc_port_map *map, const char *dp, size_t dp_len,
 		return -ENOMEM;
 	}
 	e->number = number;
-	if (uc_map64_add(&map->by_name,
-			 uc_port_map_name_hash(dp, dp_len, port, port_len),
-			 (uint32_t)map->n) ||
+	if (uc_map64_add(&map->by_name, hash, (uint32_t)map->n) ||
 	    uc_map64_add(&map->by_number, number_key(e->dp, number),
 			 (uint32_t)map->n)) {
 		free(e->dp);
